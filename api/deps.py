@@ -1,0 +1,22 @@
+"""Request dependencies: the store and the settings, as Annotated types."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from graph.settings import Settings
+from graph.store import GraphStore
+
+
+def get_store(request: Request) -> GraphStore:
+    return request.app.state.store
+
+
+def get_app_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+StoreDep = Annotated[GraphStore, Depends(get_store)]
+SettingsDep = Annotated[Settings, Depends(get_app_settings)]

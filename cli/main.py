@@ -1,0 +1,162 @@
+"""`kg`: the one console script (ingest, demo, stats, serve, export, extract, audit)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from graph.factory import open_store
+from graph.settings import get_settings
+from graph.store import GraphStore, StoreError
+from ingest.files import IngestError
+
+app = typer.Typer(help="policy-kg: Vietnamese policy documents as a knowledge graph.",
+                  no_args_is_help=True, add_completion=False,
+                  pretty_exceptions_show_locals=False)
+console = Console(stderr=True)
+DEMO_DIR = Path(__file__).resolve().parent.parent / "ingest" / "data" / "demo"
+STRUCTURED = (".yaml", ".yml", ".json", ".csv")
+
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")]
+
+
+def _error(message: object) -> None:
+    console.print(f"error: {message}", style="red", markup=False, highlight=False,
+                  soft_wrap=True)
+
+
+def _store() -> GraphStore:
+    try:
+        return open_store(get_settings())
+    except StoreError as exc:
+        _error(f"{exc}")
+        raise typer.Exit(2) from exc
+
+
+def _expand(paths: list[Path], suffixes: tuple[str, ...]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in suffixes))
+        elif path.exists():
+            files.append(path)
+        else:
+            _error(f"{path}: no such file or directory")
+            raise typer.Exit(2)
+    return files
+
+
+def _progress(quiet: bool) -> Progress:
+    return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TextColumn("{task.fields[current]}"), console=console, disable=quiet)
+
+
+def ingest_files(store: GraphStore, files: list[Path], quiet: bool, text: bool = False) -> int:
+    """Ingest files one by one (each atomic); return the number that failed."""
+    from ingest.loader import ingest_path
+
+    failed = 0
+    with _progress(quiet) as progress:
+        task = progress.add_task("ingest", total=len(files), current="")
+        for path in files:
+            progress.update(task, current=path.name)
+            try:
+                if text:
+                    from ingest.text_loader import ingest_text_path
+
+                    report = ingest_text_path(store, path)
+                else:
+                    report = ingest_path(store, path)
+            except IngestError as exc:
+                failed += 1
+                _error(f"{exc}")
+            else:
+                if not quiet:
+                    console.print(f"{path}: {report.nodes} nodes, {report.edges} edges written")
+            progress.advance(task)
+    return failed
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to ingest.")],
+    text: Annotated[bool, typer.Option("--text", help="Raw Vietnamese text files.")] = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Ingest structured files (YAML, JSON, CSV) or, with --text, raw text."""
+    files = _expand(paths, (".txt", ".md") if text else STRUCTURED)
+    with _store() as store:
+        failed = ingest_files(store, files, quiet, text=text)
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def demo(
+    reset: Annotated[bool, typer.Option("--reset", help="Empty the store first.")] = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Load the demo data set (the 52-NQ/TW chain) into the configured store."""
+    with _store() as store:
+        if reset:
+            store.clear()
+        failed = ingest_files(store, _expand([DEMO_DIR], STRUCTURED), quiet)
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def stats(as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False) -> None:
+    """Node counts by label and edge counts by type."""
+    with _store() as store:
+        result = store.stats().as_dict()
+    if as_json:
+        sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+        return
+    table = Table(title="policy-kg")
+    table.add_column("kind")
+    table.add_column("name")
+    table.add_column("count", justify="right")
+    for label, n in result["nodes"].items():
+        table.add_row("node", label, str(n))
+    for rel, n in result["edges"].items():
+        table.add_row("edge", rel, str(n))
+    Console().print(table)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Bind address.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    workers: Annotated[int, typer.Option(help="uvicorn worker processes.")] = 1,
+) -> None:
+    """Serve the HTTP API with uvicorn."""
+    import uvicorn
+
+    uvicorn.run("api.main:app", host=host, port=port, workers=workers)
+
+
+@app.command()
+def export(
+    graphml: Annotated[Path | None, typer.Option("--graphml", help="Write GraphML here.")] = None,
+) -> None:
+    """Export the graph (GraphML via networkx)."""
+    if graphml is None:
+        console.print("[red]error:[/] choose a format, e.g. --graphml FILE")
+        raise typer.Exit(2)
+    from graph.export import write_graphml
+
+    with _store() as store:
+        n_nodes, n_edges = write_graphml(store, graphml)
+    console.print(f"{graphml}: {n_nodes} nodes, {n_edges} edges")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,198 @@
+"""Parser for Vietnamese document numbers and symbols (số, ký hiệu).
+
+Two families exist (see the domain primer):
+
+* Party documents: ``NUMBER-TYPE/ISSUER`` (``52-NQ/TW``, ``15-KH/BCSĐ``);
+* State documents: ``NUMBER/TYPE-ISSUER`` or ``NUMBER/YEAR/TYPE-ISSUER``
+  (``749/QĐ-TTg``, ``30/2020/NĐ-CP``). An official letter has no type:
+  ``1906/VPCP-KGVX`` is letter 1906 of the Government Office, unit KGVX.
+
+The parser tolerates NFD input, spaces around separators and dash variants, and
+repairs the common "wrong family" slip (``52/NQ-TW`` for ``52-NQ/TW``) when the
+issuer code is a Party one. Unknown shapes raise :class:`CodeError`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from graph.text import nfc, slug
+
+
+class DocType(StrEnum):
+    RESOLUTION = "resolution"
+    CONCLUSION = "conclusion"
+    DIRECTIVE = "directive"
+    PLAN = "plan"
+    PROGRAMME = "programme"
+    GUIDANCE = "guidance"
+    DECISION = "decision"
+    REGULATION = "regulation"
+    NOTICE = "notice"
+    REPORT = "report"
+    OFFICIAL_LETTER = "official_letter"
+    DECREE = "decree"
+    CIRCULAR = "circular"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        """The Neo4j label: ``official_letter`` -> ``OfficialLetter``."""
+        return "".join(part.capitalize() for part in self.value.split("_"))
+
+
+# Canonical abbreviation -> type. Lookup is case-insensitive (see _ABBREV_BY_FOLD).
+TYPE_ABBREVIATIONS: dict[str, DocType] = {
+    "NQ": DocType.RESOLUTION,
+    "KL": DocType.CONCLUSION,
+    "CT": DocType.DIRECTIVE,
+    "KH": DocType.PLAN,
+    "CTr": DocType.PROGRAMME,
+    "HD": DocType.GUIDANCE,
+    "QĐ": DocType.DECISION,
+    "QĐi": DocType.REGULATION,
+    "QyĐ": DocType.REGULATION,
+    "TB": DocType.NOTICE,
+    "BC": DocType.REPORT,
+    "CV": DocType.OFFICIAL_LETTER,
+    "NĐ": DocType.DECREE,
+    "TT": DocType.CIRCULAR,
+    "TTLT": DocType.CIRCULAR,
+    "TTr": DocType.OTHER,
+    "CĐ": DocType.OTHER,
+    "HĐ": DocType.OTHER,
+}
+_ABBREV_BY_UPPER = {k.upper(): k for k in TYPE_ABBREVIATIONS}
+
+# Issuer codes that only the Party uses; a state-shaped code with one of these
+# issuers is a mis-typed Party code ("52/NQ-TW").
+PARTY_ISSUERS = frozenset(
+    {"TW", "BCSĐ", "BTGTW", "BTGDVTW", "BDVTW", "BTCTW", "BKTTW", "UBKTTW", "VPTW",
+     "TU", "QU", "HU", "ĐU", "TXU", "ĐĐ", "BTGTU", "BTCTU", "BDVTU", "UBKTTU", "ĐUK"}
+)
+
+_LETTERS = r"A-Za-zĐđƯưƠơÂâÊêÔôĂă"
+_PARTY_RE = re.compile(
+    rf"^(?P<number>\d+)-(?P<type>[{_LETTERS}]+)/(?P<issuer>[{_LETTERS}][{_LETTERS}0-9.\-]*)$"
+)
+_STATE_RE = re.compile(
+    rf"^(?P<number>\d+)/(?:(?P<year>(?:19|20)\d\d)/)?"
+    rf"(?P<type>[{_LETTERS}]+)-(?P<issuer>[{_LETTERS}][{_LETTERS}0-9.\-]*)$"
+)
+
+
+class CodeError(ValueError):
+    """A string that is not a recognisable document number and symbol."""
+
+
+@dataclass(frozen=True, slots=True)
+class DocCode:
+    number: str
+    type_abbrev: str | None
+    type: DocType
+    issuer_code: str
+    year: int | None
+    family: str  # "party" | "state"
+    unit: str | None = None
+
+    @property
+    def code(self) -> str:
+        """The normalised code as it should be written."""
+        if self.family == "party":
+            return f"{self.number}-{self.type_abbrev or 'CV'}/{self.issuer_code}"
+        year = f"{self.year}/" if self.year else ""
+        head = self.type_abbrev if self.type_abbrev else self.issuer_code
+        tail = self.issuer_code if self.type_abbrev else (self.unit or "")
+        if self.type_abbrev and self.unit:
+            tail = f"{self.issuer_code}-{self.unit}"
+        return f"{self.number}/{year}{head}-{tail}"
+
+    @property
+    def key(self) -> str:
+        """Identity key of the code alone: leading zeros and case do not matter."""
+        return slug(self.code.replace(self.number, str(int(self.number)), 1))
+
+
+def _canonical_abbrev(raw: str) -> str | None:
+    return _ABBREV_BY_UPPER.get(raw.upper())
+
+
+def _squeeze(text: str) -> str:
+    text = nfc(text)
+    text = re.sub(r"^(?:số|so|No\.?)\s*", "", text, flags=re.IGNORECASE)
+    text = re.sub(r"\s*([-/])\s*", r"\1", text)
+    return text.strip(" .,;:()")
+
+
+def parse_code(text: str) -> DocCode:
+    """Parse a document number and symbol; raise :class:`CodeError` if unknown."""
+    if not isinstance(text, str) or not text.strip():
+        raise CodeError("empty document code")
+    raw = _squeeze(text)
+    if " " in raw:
+        raise CodeError(f"not a document code: {text!r} (contains spaces)")
+    match = _PARTY_RE.match(raw)
+    if match:
+        abbrev = _canonical_abbrev(match["type"])
+        if abbrev is None:
+            raise CodeError(f"unknown document type {match['type']!r} in {text!r}")
+        return DocCode(
+            number=match["number"],
+            type_abbrev=abbrev,
+            type=TYPE_ABBREVIATIONS[abbrev],
+            issuer_code=match["issuer"],
+            year=None,
+            family="party",
+        )
+    match = _STATE_RE.match(raw)
+    if match:
+        year = int(match["year"]) if match["year"] else None
+        abbrev = _canonical_abbrev(match["type"])
+        issuer = match["issuer"]
+        if abbrev is not None:
+            if issuer.upper() in {p.upper() for p in PARTY_ISSUERS} and year is None:
+                # "52/NQ-TW": a Party code written in the state shape.
+                return DocCode(
+                    number=match["number"],
+                    type_abbrev=abbrev,
+                    type=TYPE_ABBREVIATIONS[abbrev],
+                    issuer_code=issuer,
+                    year=None,
+                    family="party",
+                )
+            return DocCode(
+                number=match["number"],
+                type_abbrev=abbrev,
+                type=TYPE_ABBREVIATIONS[abbrev],
+                issuer_code=issuer,
+                year=year,
+                family="state",
+            )
+        # No type: an official letter "1906/VPCP-KGVX" (issuer, then unit).
+        return DocCode(
+            number=match["number"],
+            type_abbrev=None,
+            type=DocType.OFFICIAL_LETTER,
+            issuer_code=match["type"],
+            year=year,
+            family="state",
+            unit=issuer,
+        )
+    raise CodeError(
+        f"unrecognised document code {text!r}: expected NUMBER-TYPE/ISSUER "
+        "(e.g. 52-NQ/TW) or NUMBER/[YEAR/]TYPE-ISSUER (e.g. 749/QĐ-TTg)"
+    )
+
+
+def normalise_code(text: str) -> str:
+    """The normalised string form of a code (raises :class:`CodeError`)."""
+    return parse_code(text).code
+
+
+def try_parse_code(text: str) -> DocCode | None:
+    try:
+        return parse_code(text)
+    except CodeError:
+        return None

@@ -1,0 +1,229 @@
+"""Embedded store: a networkx MultiDiGraph persisted to one JSON file.
+
+The file is replaced atomically (write a temporary file in the same folder,
+fsync, rename), so a crash never leaves a half-written graph. A process that
+holds the store open reloads the file when another process replaced it.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import threading
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import orjson
+
+from graph import memory_queries
+from graph.model import Batch, Props
+from graph.store import EdgeId, GraphStore, Neighbour, Stats, StoreError
+
+FORMAT_VERSION = 1
+
+
+def _edge_key(rel: str, key: str) -> str:
+    return f"{rel}|{key}"
+
+
+class MemoryStore(GraphStore):
+    kind = "memory"
+
+    def __init__(self, path: Path | str | None) -> None:
+        self.path = Path(path) if path else None
+        self.graph: nx.MultiDiGraph = nx.MultiDiGraph()
+        self._lock = threading.RLock()
+        self._stamp: tuple[int, int] | None = None
+        self._by_code: dict[str, set[str]] = {}
+        self._load()
+
+    # -- persistence -------------------------------------------------------
+    def _file_stamp(self) -> tuple[int, int] | None:
+        if self.path is None or not self.path.exists():
+            return None
+        st = self.path.stat()
+        return (st.st_mtime_ns, st.st_size)
+
+    def _load(self) -> None:
+        graph = nx.MultiDiGraph()
+        stamp = self._file_stamp()
+        if stamp is not None and self.path is not None:
+            try:
+                data = orjson.loads(self.path.read_bytes())
+            except orjson.JSONDecodeError as exc:
+                raise StoreError(f"{self.path}: not a policy-kg memory file ({exc})") from exc
+            if data.get("version") != FORMAT_VERSION:
+                raise StoreError(f"{self.path}: unsupported format version {data.get('version')}")
+            graph.add_nodes_from((uid, attrs) for uid, attrs in data["nodes"])
+            graph.add_edges_from((u, v, k, attrs) for u, v, k, attrs in data["edges"])
+        self.graph = graph
+        self._stamp = stamp
+        self._reindex()
+
+    def _reindex(self) -> None:
+        by_code: dict[str, set[str]] = {}
+        for uid, attrs in self.graph.nodes(data=True):
+            key = attrs.get("code_key")
+            if key:
+                by_code.setdefault(key, set()).add(uid)
+        self._by_code = by_code
+
+    def _fresh(self) -> nx.MultiDiGraph:
+        """The graph, reloaded first if another process replaced the file."""
+        with self._lock:
+            if self.path is not None and self._file_stamp() != self._stamp:
+                self._load()
+            return self.graph
+
+    def _save(self) -> None:
+        if self.path is None:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        payload = {
+            "version": FORMAT_VERSION,
+            "nodes": [[uid, attrs] for uid, attrs in self.graph.nodes(data=True)],
+            "edges": [[u, v, k, attrs] for u, v, k, attrs in self.graph.edges(keys=True, data=True)],
+        }
+        fd, tmp = tempfile.mkstemp(prefix=".kg-", suffix=".tmp", dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(orjson.dumps(payload))
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        self._stamp = self._file_stamp()
+
+    # -- contract ----------------------------------------------------------
+    def ensure_schema(self) -> None:
+        """Nothing to create: the schema is enforced by the write model."""
+
+    def ping(self) -> None:
+        if self.path is not None and self.path.exists() and not os.access(self.path, os.R_OK):
+            raise StoreError(f"{self.path} is not readable")
+
+    def close(self) -> None:
+        """Nothing held open: every write already replaced the file."""
+
+    def clear(self) -> None:
+        with self._lock:
+            self.graph = nx.MultiDiGraph()
+            self._by_code = {}
+            self._save()
+
+    def get_nodes(self, uids: Iterable[str]) -> dict[str, Props]:
+        graph = self._fresh()
+        return {uid: dict(graph.nodes[uid]) for uid in uids if uid in graph}
+
+    def get_edges(self, ids: Iterable[EdgeId]) -> dict[EdgeId, Props]:
+        graph = self._fresh()
+        out: dict[EdgeId, Props] = {}
+        for eid in ids:
+            rel, start, end, key = eid
+            data = graph.get_edge_data(start, end, _edge_key(rel, key))
+            if data is not None:
+                out[eid] = {k: v for k, v in data.items() if k != "type"}
+        return out
+
+    def documents_by_code_key(self, keys: Iterable[str]) -> list[Props]:
+        graph = self._fresh()
+        uids = sorted({uid for key in keys for uid in self._by_code.get(key, ())})
+        return [dict(graph.nodes[uid]) for uid in uids]
+
+    def neighbours(self, uids: Iterable[str], rel: str, direction: str) -> list[Neighbour]:
+        graph = self._fresh()
+        out: list[Neighbour] = []
+        for uid in uids:
+            if uid not in graph:
+                continue
+            if direction == "out":
+                edges = ((v, d) for _, v, d in graph.out_edges(uid, data=True))
+            else:
+                edges = ((u, d) for u, _, d in graph.in_edges(uid, data=True))
+            for other, data in edges:
+                if data["type"] == rel:
+                    edge = {k: v for k, v in data.items() if k != "type"}
+                    out.append(Neighbour(uid, other, rel, edge, dict(graph.nodes[other])))
+        return out
+
+    def apply(self, batch: Batch) -> None:
+        with self._lock:
+            graph = self._fresh()
+            undo_nodes = {uid: dict(graph.nodes[uid]) if uid in graph else None
+                          for uid in batch.nodes}
+            undo_edges: dict[EdgeId, Props | None] = {}
+            for eid in batch.edges:
+                rel, start, end, key = eid
+                old = graph.get_edge_data(start, end, _edge_key(rel, key))
+                undo_edges[eid] = dict(old) if old is not None else None
+            try:
+                for uid, props in batch.nodes.items():
+                    attrs = {"labels": list(batch.labels[uid]), **props}
+                    if uid in graph:
+                        graph.nodes[uid].clear()
+                        graph.nodes[uid].update(attrs)
+                    else:
+                        graph.add_node(uid, **attrs)
+                    if props.get("code_key"):
+                        self._by_code.setdefault(props["code_key"], set()).add(uid)
+                for eid, props in batch.edges.items():
+                    rel, start, end, key = eid
+                    if start not in graph or end not in graph:
+                        raise StoreError(f"{rel} edge {start} -> {end}: unknown node")
+                    ek = _edge_key(rel, key)
+                    if graph.has_edge(start, end, ek):
+                        graph.edges[start, end, ek].clear()
+                        graph.edges[start, end, ek].update(type=rel, **props)
+                    else:
+                        graph.add_edge(start, end, ek)
+                        graph.edges[start, end, ek].update(type=rel, **props)
+                self._save()
+            except BaseException:
+                self._rollback(undo_nodes, undo_edges)
+                raise
+
+    def _rollback(self, nodes: dict[str, Props | None], edges: dict[EdgeId, Props | None]) -> None:
+        graph = self.graph
+        for (rel, start, end, key), old in edges.items():
+            ek = _edge_key(rel, key)
+            if old is None:
+                if graph.has_edge(start, end, ek):
+                    graph.remove_edge(start, end, ek)
+            else:
+                graph.edges[start, end, ek].clear()
+                graph.edges[start, end, ek].update(old)
+        for uid, old in nodes.items():
+            if old is None:
+                if uid in graph:
+                    graph.remove_node(uid)
+            else:
+                graph.nodes[uid].clear()
+                graph.nodes[uid].update(old)
+        self._reindex()
+
+    def stats(self) -> Stats:
+        graph = self._fresh()
+        nodes: Counter[str] = Counter()
+        for _, attrs in graph.nodes(data=True):
+            nodes.update(attrs.get("labels", []))
+        edges: Counter[str] = Counter(d["type"] for _, _, d in graph.edges(data=True))
+        return Stats(nodes=dict(nodes), edges=dict(edges))
+
+    def dump(self) -> tuple[list[Props], list[tuple[str, str, str, Props]]]:
+        graph = self._fresh()
+        nodes = [dict(attrs) for _, attrs in sorted(graph.nodes(data=True))]
+        edges = sorted(
+            ((d["type"], u, v, {k: x for k, x in d.items() if k != "type"})
+             for u, v, d in graph.edges(data=True)),
+            key=lambda e: (e[0], e[1], e[2], e[3].get("key", "")),
+        )
+        return nodes, edges
+
+    def run(self, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        graph = self._fresh()
+        return memory_queries.run(graph, name, params)

@@ -1,0 +1,217 @@
+"""Neo4j store: official driver, batched UNWIND writes, named read queries.
+
+Labels and relationship types in query text come only from the schema enums;
+every value travels as a ``$parameter``. A batch is written in one managed write
+transaction (so an ingest is all-or-nothing) as ``UNWIND $rows`` statements of
+at most ``batch_size`` rows each.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from neo4j import Driver, GraphDatabase, ManagedTransaction, RoutingControl
+from neo4j.exceptions import Neo4jError, ServiceUnavailable
+
+from graph import queries
+from graph.codes import DocType
+from graph.model import Batch, Props
+from graph.schema import EDGES, EDGES_EXTRA, Label, Rel, neo4j_schema_statements
+from graph.store import EdgeId, GraphStore, Neighbour, Stats, StoreError
+
+_ALLOWED_LABELS = {label.value for label in Label} | {t.label for t in DocType}
+
+
+def _chunks(rows: list[Any], size: int) -> Iterator[list[Any]]:
+    for i in range(0, len(rows), size):
+        yield rows[i : i + size]
+
+
+def _label(name: str) -> str:
+    if name not in _ALLOWED_LABELS:
+        raise ValueError(f"label {name!r} is not in the schema")
+    return name
+
+
+def _label_pairs(rel: Rel) -> list[tuple[Label, Label]]:
+    pairs: list[tuple[Label, Label]] = []
+    for spec in (EDGES[rel], *EDGES_EXTRA):
+        if spec.rel != rel:
+            continue
+        ends = spec.end if isinstance(spec.end, tuple) else (spec.end,)
+        pairs.extend((spec.start, end) for end in ends)
+    return pairs
+
+
+def _node(record_props: dict[str, Any], labels: list[str]) -> Props:
+    return {"labels": sorted(labels, key=lambda x: (x not in Label.__members__.values(), x)),
+            **record_props}
+
+
+class Neo4jStore(GraphStore):
+    kind = "neo4j"
+
+    def __init__(self, uri: str, user: str | None = None, password: str | None = None,
+                 database: str | None = None, batch_size: int = 1000,
+                 driver: Driver | None = None) -> None:
+        auth = (user, password) if user and password else None
+        self._owns_driver = driver is None
+        self.driver = driver or GraphDatabase.driver(uri, auth=auth)
+        self.database = database or None
+        self.batch_size = batch_size
+
+    # -- helpers -------------------------------------------------------------
+    def _read(self, query: str, **params: Any) -> list[dict[str, Any]]:
+        try:
+            records, _, _ = self.driver.execute_query(
+                query, params, database_=self.database, routing_=RoutingControl.READ
+            )
+        except ServiceUnavailable as exc:
+            raise StoreError(f"Neo4j unreachable: {exc}") from exc
+        return [r.data() for r in records]
+
+    # -- contract ------------------------------------------------------------
+    def ensure_schema(self) -> None:
+        for stmt in neo4j_schema_statements():
+            self.driver.execute_query(stmt, database_=self.database)
+        self.driver.execute_query("CALL db.awaitIndexes(300)", database_=self.database)
+
+    def ping(self) -> None:
+        try:
+            self.driver.verify_connectivity()
+        except (ServiceUnavailable, Neo4jError, OSError) as exc:
+            raise StoreError(f"Neo4j unreachable: {exc}") from exc
+
+    def close(self) -> None:
+        if self._owns_driver:
+            self.driver.close()
+
+    def clear(self) -> None:
+        with self.driver.session(database=self.database) as session:
+            session.run(
+                "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS"
+            ).consume()
+
+    def get_nodes(self, uids: Iterable[str]) -> dict[str, Props]:
+        wanted = sorted(set(uids))
+        if not wanted:
+            return {}
+        rows = self._read(
+            "UNWIND $labels AS label "
+            "CALL (label) { "
+            "  MATCH (n:Document) WHERE label = 'Document' AND n.uid IN $uids RETURN n "
+            "  UNION MATCH (n:Institution) WHERE label = 'Institution' AND n.uid IN $uids RETURN n "
+            "  UNION MATCH (n:Source) WHERE label = 'Source' AND n.uid IN $uids RETURN n } "
+            "RETURN properties(n) AS props, labels(n) AS labels",
+            uids=wanted, labels=[label.value for label in Label],
+        )
+        return {r["props"]["uid"]: _node(r["props"], r["labels"]) for r in rows}
+
+    def get_edges(self, ids: Iterable[EdgeId]) -> dict[EdgeId, Props]:
+        by_rel: dict[str, list[dict[str, str]]] = defaultdict(list)
+        for rel, start, end, key in set(ids):
+            by_rel[rel].append({"start": start, "end": end, "key": key})
+        out: dict[EdgeId, Props] = {}
+        for rel_name, rows in by_rel.items():
+            rel = Rel(rel_name)
+            for start_label, end_label in _label_pairs(rel):
+                query = (
+                    f"UNWIND $rows AS row "
+                    f"MATCH (a:{start_label} {{uid: row.start}})"
+                    f"-[r:{rel} {{key: row.key}}]->(b:{end_label} {{uid: row.end}}) "
+                    "RETURN row.start AS start, row.end AS end, properties(r) AS props"
+                )
+                for r in self._read(query, rows=rows):
+                    out[(rel.value, r["start"], r["end"], r["props"].get("key", ""))] = r["props"]
+        return out
+
+    def documents_by_code_key(self, keys: Iterable[str]) -> list[Props]:
+        rows = self._read(
+            "MATCH (n:Document) WHERE n.code_key IN $keys "
+            "RETURN properties(n) AS props, labels(n) AS labels ORDER BY n.uid",
+            keys=sorted(set(keys)),
+        )
+        return [_node(r["props"], r["labels"]) for r in rows]
+
+    def neighbours(self, uids: Iterable[str], rel: str, direction: str) -> list[Neighbour]:
+        rel_t = Rel(rel)
+        wanted = sorted(set(uids))
+        out: list[Neighbour] = []
+        seen: set[tuple[str, str, str]] = set()
+        for start_label, end_label in _label_pairs(rel_t):
+            if direction == "out":
+                query = (f"MATCH (n:{start_label})-[r:{rel_t}]->(m:{end_label}) "
+                         "WHERE n.uid IN $uids ")
+            else:
+                query = (f"MATCH (n:{end_label})<-[r:{rel_t}]-(m:{start_label}) "
+                         "WHERE n.uid IN $uids ")
+            query += ("RETURN n.uid AS uid, m.uid AS other, properties(r) AS edge, "
+                      "properties(m) AS props, labels(m) AS labels ORDER BY uid, other")
+            for r in self._read(query, uids=wanted):
+                ident = (r["uid"], r["other"], r["edge"].get("key", ""))
+                if ident in seen:
+                    continue
+                seen.add(ident)
+                out.append(Neighbour(r["uid"], r["other"], rel_t.value, r["edge"],
+                                     _node(r["props"], r["labels"])))
+        return out
+
+    def apply(self, batch: Batch) -> None:
+        node_groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+        for uid, props in batch.nodes.items():
+            labels = tuple(_label(name) for name in batch.labels[uid])
+            node_groups[labels].append({"uid": uid, "props": props})
+        edge_groups: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
+        for (rel, start, end, key), props in batch.edges.items():
+            start_label, end_label = batch.edge_labels[(rel, start, end, key)]
+            edge_groups[(Rel(rel).value, _label(start_label), _label(end_label))].append(
+                {"start": start, "end": end, "key": key, "props": props}
+            )
+
+        def work(tx: ManagedTransaction) -> None:
+            for labels, rows in node_groups.items():
+                primary, extra = labels[0], labels[1:]
+                set_labels = "".join(f", n:{name}" for name in extra)
+                query = (f"UNWIND $rows AS row MERGE (n:{primary} {{uid: row.uid}}) "
+                         f"SET n = row.props{set_labels}")
+                for chunk in _chunks(rows, self.batch_size):
+                    tx.run(query, rows=chunk).consume()
+            for (rel, start_label, end_label), rows in edge_groups.items():
+                query = (
+                    f"UNWIND $rows AS row "
+                    f"MATCH (a:{start_label} {{uid: row.start}}) "
+                    f"MATCH (b:{end_label} {{uid: row.end}}) "
+                    f"MERGE (a)-[r:{rel} {{key: row.key}}]->(b) SET r = row.props"
+                )
+                for chunk in _chunks(rows, self.batch_size):
+                    tx.run(query, rows=chunk).consume()
+
+        try:
+            with self.driver.session(database=self.database) as session:
+                session.execute_write(work)
+        except ServiceUnavailable as exc:
+            raise StoreError(f"Neo4j unreachable: {exc}") from exc
+
+    def stats(self) -> Stats:
+        nodes = self._read(
+            "MATCH (n) UNWIND labels(n) AS label RETURN label, count(*) AS n ORDER BY label"
+        )
+        edges = self._read(
+            "MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS n ORDER BY type"
+        )
+        return Stats(nodes={r["label"]: r["n"] for r in nodes},
+                     edges={r["type"]: r["n"] for r in edges})
+
+    def dump(self) -> tuple[list[Props], list[tuple[str, str, str, Props]]]:
+        nodes = self._read("MATCH (n) RETURN properties(n) AS props, labels(n) AS labels "
+                           "ORDER BY n.uid")
+        edges = self._read("MATCH (a)-[r]->(b) RETURN type(r) AS rel, a.uid AS start, "
+                           "b.uid AS end, properties(r) AS props "
+                           "ORDER BY rel, start, end, r.key")
+        return ([_node(r["props"], r["labels"]) for r in nodes],
+                [(r["rel"], r["start"], r["end"], r["props"]) for r in edges])
+
+    def run(self, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        return self._read(queries.load(name).text, **params)

@@ -1,0 +1,49 @@
+"""The named Cypher queries of ``queries/``: one ``.cypher`` file each.
+
+A file starts with ``//`` header lines: a description, the parameters, and
+example ``:param name => value`` lines that Neo4j Browser accepts as-is.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+QUERIES_DIR = Path(os.environ.get("KG_QUERIES_DIR", Path(__file__).resolve().parent.parent / "queries"))
+_PARAM_RE = re.compile(r"^//\s*:param\s+(\w+)\s*=>\s*(.+?)\s*;?\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class NamedQuery:
+    name: str
+    text: str
+    description: str
+    examples: dict[str, str]  # parameter -> Cypher literal, as in the header
+
+
+def names() -> list[str]:
+    return sorted(p.stem for p in QUERIES_DIR.glob("*.cypher"))
+
+
+@cache
+def load(name: str) -> NamedQuery:
+    if not re.fullmatch(r"[a-z_]+", name):
+        raise KeyError(f"bad query name {name!r}")
+    path = QUERIES_DIR / f"{name}.cypher"
+    if not path.exists():
+        raise KeyError(f"no named query {name!r} in {QUERIES_DIR}")
+    text = path.read_text(encoding="utf-8")
+    description: list[str] = []
+    examples: dict[str, str] = {}
+    for line in text.splitlines():
+        if not line.startswith("//"):
+            break
+        match = _PARAM_RE.match(line)
+        if match:
+            examples[match[1]] = match[2]
+        else:
+            description.append(line.lstrip("/ ").rstrip())
+    return NamedQuery(name, text, "\n".join(description).strip(), examples)

@@ -1,0 +1,148 @@
+"""The graph schema, declared once.
+
+Everything else derives from these declarations: validation of structured
+records (which properties a node or edge may carry, which are claimable), the
+Neo4j constraints and indexes, and the attribute layout of the memory store.
+
+Provenance layout, identical in both stores (lists of strings so that Neo4j
+can hold them as plain properties and Cypher can read them):
+
+* ``sources``   - uids of the Source nodes that assert the node or edge;
+* ``claims``    - ``"field\\tvalue\\tsource_uid"`` for every claimed value,
+  in the order the claims were first made;
+* ``conflicts`` - the fields on which sources disagree;
+* ``evidence``  - ``"source_uid\\tstart:end\\tsentence"`` for text-derived facts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from graph.codes import DocType
+
+CLAIM_SEP = "\t"
+
+
+class Label(StrEnum):
+    DOCUMENT = "Document"
+    INSTITUTION = "Institution"
+    SOURCE = "Source"
+
+
+class Rel(StrEnum):
+    ISSUED_BY = "ISSUED_BY"
+    IMPLEMENTS = "IMPLEMENTS"
+    GUIDES = "GUIDES"
+    CITES = "CITES"
+    ASSIGNS = "ASSIGNS"
+    REPORTS_TO = "REPORTS_TO"
+    PART_OF = "PART_OF"
+    SUPERSEDES = "SUPERSEDES"
+    FULFILS = "FULFILS"
+
+
+class DocStatus(StrEnum):
+    ISSUED = "issued"
+    EXPECTED = "expected"  # required by an assignment, not issued yet
+    FULFILLED = "fulfilled"  # an expected document that a real one FULFILS
+
+
+PROVENANCE_PROPS = ("sources", "claims", "conflicts", "evidence")
+
+
+@dataclass(frozen=True, slots=True)
+class NodeSpec:
+    label: Label
+    props: tuple[str, ...]
+    claimable: tuple[str, ...]  # values that sources may disagree on
+    indexed: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class EdgeSpec:
+    rel: Rel
+    start: Label
+    end: Label | tuple[Label, ...]
+    props: tuple[str, ...] = ()
+    claimable: tuple[str, ...] = ()
+
+    def allows(self, start: Label, end: Label) -> bool:
+        ends = self.end if isinstance(self.end, tuple) else (self.end,)
+        return start == self.start and end in ends
+
+
+NODES: dict[Label, NodeSpec] = {
+    Label.DOCUMENT: NodeSpec(
+        Label.DOCUMENT,
+        props=("uid", "code", "code_key", "number", "type", "issuer_code", "year", "title",
+               "issued_on", "status", "issuer", "owner", "due", "deadline", "search_text",
+               "illustrative"),
+        claimable=("title", "issued_on"),
+        indexed=("code_key", "status", "type", "issuer"),
+    ),
+    Label.INSTITUTION: NodeSpec(
+        Label.INSTITUTION,
+        props=("uid", "name", "short_name", "aliases", "kind", "level", "valid_from",
+               "valid_to", "search_text", "illustrative"),
+        claimable=("name", "short_name", "kind", "level", "valid_from", "valid_to"),
+        indexed=("name",),
+    ),
+    Label.SOURCE: NodeSpec(
+        Label.SOURCE,
+        props=("uid", "title", "url", "path", "sha256", "kind", "illustrative", "note"),
+        claimable=(),
+        indexed=(),
+    ),
+}
+
+_DOC, _INST = Label.DOCUMENT, Label.INSTITUTION
+
+EDGES: dict[Rel, EdgeSpec] = {
+    Rel.ISSUED_BY: EdgeSpec(Rel.ISSUED_BY, _DOC, _INST),
+    Rel.IMPLEMENTS: EdgeSpec(Rel.IMPLEMENTS, _DOC, _DOC),
+    Rel.GUIDES: EdgeSpec(Rel.GUIDES, _DOC, _DOC),
+    Rel.CITES: EdgeSpec(Rel.CITES, _DOC, _DOC),
+    Rel.ASSIGNS: EdgeSpec(
+        Rel.ASSIGNS, _DOC, _INST,
+        props=("task", "deadline", "due", "cadence", "deliverable"),
+        claimable=("deadline", "due"),
+    ),
+    Rel.REPORTS_TO: EdgeSpec(Rel.REPORTS_TO, _INST, _INST, props=("cadence",),
+                             claimable=("cadence",)),
+    Rel.PART_OF: EdgeSpec(Rel.PART_OF, _INST, _INST),
+    Rel.SUPERSEDES: EdgeSpec(Rel.SUPERSEDES, _DOC, _DOC),
+    Rel.FULFILS: EdgeSpec(Rel.FULFILS, _DOC, _DOC),
+}
+# An institution can succeed another one (mergers of 2025): allow it too.
+EDGES_EXTRA: tuple[EdgeSpec, ...] = (EdgeSpec(Rel.SUPERSEDES, _INST, _INST),)
+
+DOC_LABELS: dict[DocType, str] = {t: t.label for t in DocType}
+
+
+def edge_spec(rel: Rel, start: Label, end: Label) -> EdgeSpec | None:
+    for spec in (EDGES[rel], *EDGES_EXTRA):
+        if spec.rel == rel and spec.allows(start, end):
+            return spec
+    return None
+
+
+def neo4j_schema_statements() -> list[str]:
+    """Idempotent constraints and indexes, derived from the declarations above."""
+    stmts: list[str] = []
+    for spec in NODES.values():
+        low = spec.label.lower()
+        stmts.append(
+            f"CREATE CONSTRAINT {low}_uid IF NOT EXISTS "
+            f"FOR (n:{spec.label}) REQUIRE n.uid IS UNIQUE"
+        )
+        for prop in spec.indexed:
+            stmts.append(
+                f"CREATE INDEX {low}_{prop} IF NOT EXISTS FOR (n:{spec.label}) ON (n.{prop})"
+            )
+    stmts.append(
+        "CREATE FULLTEXT INDEX kg_search IF NOT EXISTS "
+        "FOR (n:Document|Institution) ON EACH [n.search_text] "
+        "OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-folding'}}"
+    )
+    return stmts

@@ -1,0 +1,28 @@
+"""One settings class, read from the environment (and a `.env` file)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    kg_store: Literal["memory", "neo4j"] = "memory"
+    kg_data: Path = Path("data/kg.json")
+    kg_batch_size: int = Field(1000, ge=1, le=100_000)
+    kg_api_key: str | None = None
+    neo4j_uri: str = "bolt://localhost:7687"
+    neo4j_user: str | None = None
+    neo4j_password: str | None = None
+    neo4j_database: str | None = None
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

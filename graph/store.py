@@ -1,0 +1,108 @@
+"""One typed store interface, two backends (memory/networkx and Neo4j).
+
+A store knows how to read nodes and edges by identity, apply a :class:`Batch`
+atomically and run the named queries of ``queries/``. Everything that decides
+*what* to write (identity resolution, claim merging, fulfilment) lives in the
+ingest layer, shared by both backends, so that both give identical answers.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from graph.model import Batch, Props
+
+EdgeId = tuple[str, str, str, str]  # (rel, start uid, end uid, key)
+
+
+class StoreError(RuntimeError):
+    """The store cannot be reached or refused an operation."""
+
+
+@dataclass(slots=True)
+class Stats:
+    nodes: dict[str, int] = field(default_factory=dict)  # label -> count
+    edges: dict[str, int] = field(default_factory=dict)  # rel type -> count
+
+    @property
+    def total_nodes(self) -> int:
+        return sum(self.nodes.get(k, 0) for k in ("Document", "Institution", "Source"))
+
+    @property
+    def total_edges(self) -> int:
+        return sum(self.edges.values())
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "nodes": dict(sorted(self.nodes.items())),
+            "edges": dict(sorted(self.edges.items())),
+            "total_nodes": self.total_nodes,
+            "total_edges": self.total_edges,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Neighbour:
+    uid: str  # the node asked about
+    other: str  # the node at the other end
+    rel: str
+    edge: Props
+    other_props: Props
+
+
+class GraphStore(ABC):
+    """The contract both backends fulfil (see tests/contract)."""
+
+    kind: str
+
+    @abstractmethod
+    def ensure_schema(self) -> None: ...
+
+    @abstractmethod
+    def ping(self) -> None:
+        """Raise :class:`StoreError` when the store is unreachable."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    @abstractmethod
+    def clear(self) -> None:
+        """Delete everything (tests, `kg demo --reset`)."""
+
+    @abstractmethod
+    def get_nodes(self, uids: Iterable[str]) -> dict[str, Props]:
+        """Props (plus ``labels``) of the nodes that exist among ``uids``."""
+
+    @abstractmethod
+    def get_edges(self, ids: Iterable[EdgeId]) -> dict[EdgeId, Props]: ...
+
+    @abstractmethod
+    def documents_by_code_key(self, keys: Iterable[str]) -> list[Props]: ...
+
+    @abstractmethod
+    def neighbours(self, uids: Iterable[str], rel: str, direction: str) -> list[Neighbour]:
+        """Edges of type ``rel`` leaving (``out``) or entering (``in``) the nodes."""
+
+    @abstractmethod
+    def apply(self, batch: Batch) -> None:
+        """Write the whole batch atomically: all of it or nothing."""
+
+    @abstractmethod
+    def stats(self) -> Stats: ...
+
+    @abstractmethod
+    def dump(self) -> tuple[list[Props], list[tuple[str, str, str, Props]]]:
+        """Every node (props with ``labels``) and edge (rel, start, end, props)."""
+
+    @abstractmethod
+    def run(self, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        """Run a named query of ``queries/`` and return its rows."""
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

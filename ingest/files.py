@@ -1,0 +1,165 @@
+"""Read structured ingest files (YAML, JSON, CSV) into plain records.
+
+Every record remembers where it came from (``line N`` for YAML and CSV,
+``documents[3]`` for JSON) so that errors can name the place.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from graph.text import nfc
+
+LOC = "__loc__"
+SECTIONS = ("sources", "institutions", "documents", "relations")
+
+
+class IngestError(ValueError):
+    """A file that cannot be ingested; nothing of it was written."""
+
+    def __init__(self, path: str, problems: list[tuple[str, str]]) -> None:
+        self.path = path
+        self.problems = problems
+        lines = [f"{path}: {loc}: {msg}" if loc else f"{path}: {msg}" for loc, msg in problems]
+        super().__init__("\n".join(lines))
+
+
+@dataclass(slots=True)
+class RawDataset:
+    path: str
+    content: bytes
+    source: str | None = None  # default source id for the file's records
+    sections: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+
+class _LineLoader(yaml.SafeLoader):
+    """SafeLoader that records the line of every mapping."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+    mapping = loader.construct_mapping(node, deep=True)
+    mapping[LOC] = f"line {node.start_mark.line + 1}"
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+# Dates stay strings: "2019-09-27" is validated by the loader, not turned into a date here.
+_LineLoader.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        return nfc(value)
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    if isinstance(value, dict):
+        return {k: (v if k == LOC else _clean(v)) for k, v in value.items()}
+    return value
+
+
+def _from_mapping(path: str, content: bytes, data: Any) -> RawDataset:
+    if not isinstance(data, dict):
+        raise IngestError(path, [("", "the top level must be a mapping with "
+                                      "sources/institutions/documents/relations")])
+    unknown = sorted(set(data) - set(SECTIONS) - {"source", LOC})
+    if unknown:
+        raise IngestError(path, [(str(data.get(LOC, "")), f"unknown section(s) {unknown}; "
+                                  f"expected {list(SECTIONS)} and 'source'")])
+    ds = RawDataset(path=path, content=content, source=data.get("source"))
+    for section in SECTIONS:
+        records = data.get(section) or []
+        if not isinstance(records, list):
+            raise IngestError(path, [(str(data.get(LOC, "")), f"'{section}' must be a list")])
+        out = []
+        for i, rec in enumerate(records):
+            if not isinstance(rec, dict):
+                raise IngestError(path, [(f"{section}[{i}]", "each record must be a mapping")])
+            rec = _clean(rec)
+            rec.setdefault(LOC, f"{section}[{i}]")
+            out.append(rec)
+        ds.sections[section] = out
+    return ds
+
+
+_LIST_COLUMNS = {"aliases", "implements", "guides", "cites", "supersedes", "part_of"}
+
+
+def _csv_section(header: list[str]) -> str:
+    cols = set(header)
+    if {"type", "from", "to"} <= cols:
+        return "relations"
+    if "code" in cols or "status" in cols:
+        return "documents"
+    if "name" in cols:
+        return "institutions"
+    if "title" in cols and "id" in cols:
+        return "sources"
+    raise ValueError("cannot tell what the CSV holds: expected a 'code' column (documents), "
+                     "'name' (institutions) or 'type,from,to' (relations)")
+
+
+def _from_csv(path: str, content: bytes) -> RawDataset:
+    text = content.decode("utf-8-sig")
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip() for h in reader.fieldnames or []]
+    try:
+        section = _csv_section(header)
+    except ValueError as exc:
+        raise IngestError(path, [("line 1", str(exc))]) from exc
+    records = []
+    for row in reader:
+        rec: dict[str, Any] = {LOC: f"line {reader.line_num}"}
+        for key, value in row.items():
+            if key is None:
+                raise IngestError(path, [(f"line {reader.line_num}", "more cells than columns")])
+            key = key.strip()
+            value = (value or "").strip()
+            if not value:
+                continue
+            rec[key] = [v.strip() for v in value.split(";") if v.strip()] \
+                if key in _LIST_COLUMNS else value
+        records.append(_clean(rec))
+    ds = RawDataset(path=path, content=content)
+    ds.sections = {s: [] for s in SECTIONS}
+    ds.sections[section] = records
+    return ds
+
+
+def read_dataset(path: str | Path, content: bytes | None = None, fmt: str | None = None) -> RawDataset:
+    """Parse one file; ``fmt`` is yaml, json or csv (default: from the extension)."""
+    path = str(path)
+    if content is None:
+        try:
+            content = Path(path).read_bytes()
+        except OSError as exc:
+            raise IngestError(path, [("", f"cannot read: {exc.strerror}")]) from exc
+    fmt = (fmt or Path(path).suffix.lstrip(".")).lower()
+    if fmt in ("yaml", "yml"):
+        try:
+            data = yaml.load(content.decode("utf-8-sig"), Loader=_LineLoader)
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark
+            loc = f"line {mark.line + 1}" if mark else ""
+            raise IngestError(path, [(loc, f"invalid YAML: {exc.problem}")]) from exc
+        except UnicodeDecodeError as exc:
+            raise IngestError(path, [("", f"not UTF-8: {exc}")]) from exc
+        return _from_mapping(path, content, data)
+    if fmt == "json":
+        try:
+            data = json.loads(content.decode("utf-8-sig"))
+        except json.JSONDecodeError as exc:
+            raise IngestError(path, [(f"line {exc.lineno}", f"invalid JSON: {exc.msg}")]) from exc
+        return _from_mapping(path, content, data)
+    if fmt == "csv":
+        return _from_csv(path, content)
+    raise IngestError(path, [("", f"unknown format {fmt!r}: use .yaml, .json or .csv")])

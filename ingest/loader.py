@@ -1,0 +1,421 @@
+"""Structured ingest: validate a whole file, resolve identities, write atomically.
+
+The loader never writes before the whole file has been read, validated and
+resolved: a file with a problem anywhere raises :class:`IngestError` listing
+every problem (file, line or record, reason) and the store is left unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from graph.codes import CodeError, DocCode, DocType, parse_code
+from graph.model import EdgeWrite, NodeWrite
+from graph.schema import DocStatus, Label, Rel
+from graph.store import GraphStore
+from graph.text import slug
+from ingest.files import LOC, IngestError, RawDataset, read_dataset
+from ingest.writer import Writer, document_uid
+
+UID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+DOC_REL_FIELDS = {"implements": Rel.IMPLEMENTS, "guides": Rel.GUIDES, "cites": Rel.CITES,
+                  "supersedes": Rel.SUPERSEDES}
+INST_FIELDS = {"id", "uid", "name", "short_name", "aliases", "kind", "level", "valid_from",
+               "valid_to", "part_of", "reports_to", "supersedes", "source", "illustrative", LOC}
+DOC_FIELDS = {"id", "uid", "code", "type", "title", "issuer", "issued_on", "status", "owner",
+              "deadline", "due", "implements", "guides", "cites", "supersedes", "fulfils",
+              "assigns", "source", "illustrative", LOC}
+SOURCE_FIELDS = {"id", "title", "url", "kind", "illustrative", "note", LOC}
+
+
+@dataclass(slots=True)
+class IngestReport:
+    path: str
+    nodes: int = 0
+    edges: int = 0
+    sources: list[str] = field(default_factory=list)
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _iso(value: Any) -> str | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        raise ValueError(f"{value!r} is not a date (expected YYYY-MM-DD)") from None
+
+
+def _bool(value: Any) -> bool | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return value
+    if str(value).lower() in ("true", "yes", "1"):
+        return True
+    if str(value).lower() in ("false", "no", "0"):
+        return False
+    raise ValueError(f"{value!r} is not true/false")
+
+
+def _parse_deadline(text: str) -> Any:
+    from ingest.dates import parse_deadline
+
+    return parse_deadline(text)
+
+
+class _Resolver:
+    """Turns one dataset into node and edge writes, collecting every problem."""
+
+    def __init__(self, store: GraphStore, ds: RawDataset) -> None:
+        self.store = store
+        self.ds = ds
+        self.problems: list[tuple[str, str]] = []
+        self.writer = Writer(store)
+        self.source_uids: dict[str, str] = {}
+        self.file_source: str | None = None
+        self.inst_refs: dict[str, str] = {}  # local id / name / uid -> uid
+        self.doc_refs: dict[str, str] = {}  # local id / code -> uid
+        self.doc_codes: dict[str, list[tuple[str, str | None, int | None]]] = {}
+
+    def problem(self, rec: dict[str, Any], msg: str) -> None:
+        self.problems.append((str(rec.get(LOC, "")), msg))
+
+    def _unknown_fields(self, rec: dict[str, Any], allowed: set[str], what: str) -> None:
+        extra = sorted(set(rec) - allowed)
+        if extra:
+            self.problem(rec, f"unknown field(s) {extra} for {what}")
+
+    # -- sources -------------------------------------------------------------
+    def sources(self) -> None:
+        for rec in self.ds.sections.get("sources", []):
+            self._unknown_fields(rec, SOURCE_FIELDS, "a source")
+            sid = rec.get("id")
+            if not sid or not rec.get("title"):
+                self.problem(rec, "a source needs 'id' and 'title'")
+                continue
+            uid = "src-" + slug(str(sid))
+            self.source_uids[str(sid)] = uid
+            try:
+                illustrative = _bool(rec.get("illustrative"))
+            except ValueError as exc:
+                self.problem(rec, f"illustrative: {exc}")
+                continue
+            self.writer.node(NodeWrite(Label.SOURCE, uid, source=uid, props={
+                "title": rec["title"], "url": rec.get("url"), "kind": rec.get("kind"),
+                "note": rec.get("note"), "illustrative": illustrative}))
+
+    def source_for(self, rec: dict[str, Any]) -> str:
+        sid = rec.get("source") or self.ds.source
+        if sid is not None:
+            sid = str(sid)
+            if sid in self.source_uids:
+                return self.source_uids[sid]
+            if sid.startswith("src-") and self.store.get_nodes([sid]):
+                return sid
+            self.problem(rec, f"unknown source {sid!r}: declare it under 'sources'")
+            return "src-unknown"
+        if self.file_source is None:
+            digest = hashlib.sha256(self.ds.content).hexdigest()
+            self.file_source = "src-" + digest[:16]
+            name = Path(self.ds.path).name
+            self.writer.node(NodeWrite(Label.SOURCE, self.file_source, source=self.file_source,
+                                       props={"title": name, "path": name, "sha256": digest,
+                                              "kind": "file"}))
+        return self.file_source
+
+    # -- institutions --------------------------------------------------------
+    def institutions(self) -> None:
+        records = self.ds.sections.get("institutions", [])
+        for rec in records:
+            self._unknown_fields(rec, INST_FIELDS, "an institution")
+            name = rec.get("name")
+            if not name:
+                self.problem(rec, "an institution needs a 'name'")
+                continue
+            uid = str(rec.get("uid") or rec.get("id") or slug(str(name)))
+            if rec.get("uid") or rec.get("id"):
+                uid = slug(uid) if not UID_RE.match(uid) else uid
+            for ref in (rec.get("id"), rec.get("uid"), name, uid):
+                if ref:
+                    self.inst_refs[str(ref)] = uid
+            rec["__uid__"] = uid
+        for rec in records:
+            uid = rec.get("__uid__")
+            if uid is None:
+                continue
+            source = self.source_for(rec)
+            try:
+                claims = {
+                    "name": rec["name"], "short_name": rec.get("short_name"),
+                    "kind": rec.get("kind"), "level": rec.get("level"),
+                    "valid_from": _iso(rec.get("valid_from")),
+                    "valid_to": _iso(rec.get("valid_to")),
+                }
+                illustrative = _bool(rec.get("illustrative"))
+            except ValueError as exc:
+                self.problem(rec, str(exc))
+                continue
+            aliases = [str(a) for a in _as_list(rec.get("aliases"))]
+            self.writer.node(NodeWrite(Label.INSTITUTION, uid, source=source, claims=claims,
+                                       props={"aliases": aliases, "illustrative": illustrative}))
+            for ref in _as_list(rec.get("part_of")):
+                target = self.institution(rec, ref)
+                if target:
+                    self.writer.edge(EdgeWrite(Rel.PART_OF, uid, target, source=source))
+            for ref in _as_list(rec.get("supersedes")):
+                target = self.institution(rec, ref)
+                if target:
+                    self.writer.edge(EdgeWrite(Rel.SUPERSEDES, uid, target, source=source))
+            for line in _as_list(rec.get("reports_to")):
+                to, cadence = (line.get("to"), line.get("cadence")) if isinstance(line, dict) \
+                    else (line, None)
+                target = self.institution(rec, to)
+                if target:
+                    self.writer.edge(EdgeWrite(Rel.REPORTS_TO, uid, target, source=source,
+                                               claims={"cadence": cadence}))
+
+    def institution(self, rec: dict[str, Any], ref: Any) -> str | None:
+        if not ref:
+            self.problem(rec, "empty institution reference")
+            return None
+        ref = str(ref)
+        for key in (ref, slug(ref)):
+            if key in self.inst_refs:
+                return self.inst_refs[key]
+        for key in (ref, slug(ref)):
+            found = self.store.get_nodes([key])
+            if key in found and "Institution" in found[key].get("labels", []):
+                self.inst_refs[ref] = key
+                return key
+        self.problem(rec, f"unknown institution {ref!r}: declare it under 'institutions'")
+        return None
+
+    # -- documents -----------------------------------------------------------
+    def _identity(self, code: DocCode, issuer: str | None, year: int | None) -> str:
+        candidates: list[tuple[str, str | None, int | None]] = list(
+            self.doc_codes.get(code.key, [])
+        )
+        for node in self.store.documents_by_code_key([code.key]):
+            candidates.append((node["uid"], node.get("issuer"), node.get("year")))
+        same_issuer = [c for c in candidates if c[1] == issuer]
+        if same_issuer:
+            exact = [c for c in same_issuer if c[2] == year or year is None or c[2] is None]
+            unique = {c[0] for c in (exact or same_issuer)}
+            if len(unique) == 1:
+                return unique.pop()
+        return document_uid(code, issuer, year)
+
+    def documents(self) -> None:
+        records = self.ds.sections.get("documents", [])
+        # Pass 1: identities, so that documents can refer to each other in any order.
+        for rec in records:
+            self._unknown_fields(rec, DOC_FIELDS, "a document")
+            try:
+                self._document_identity(rec)
+            except (ValueError, CodeError) as exc:
+                self.problem(rec, str(exc))
+        # Pass 2: properties and edges.
+        for rec in records:
+            if "__uid__" in rec:
+                self._document_body(rec)
+
+    def _document_identity(self, rec: dict[str, Any]) -> None:
+        code = parse_code(str(rec["code"])) if rec.get("code") else None
+        doc_type = rec.get("type") or (code.type.value if code else None)
+        if doc_type is None:
+            raise ValueError("a document needs a 'code' or a 'type'")
+        try:
+            rec["__type__"] = DocType(str(doc_type).lower())
+        except ValueError:
+            raise ValueError(f"unknown document type {doc_type!r}; expected one of "
+                             f"{[t.value for t in DocType]}") from None
+        status = str(rec.get("status") or "issued")
+        if status not in (DocStatus.ISSUED, DocStatus.EXPECTED):
+            raise ValueError(f"status must be 'issued' or 'expected', not {status!r}")
+        rec["__status__"] = status
+        issuer = self.institution(rec, rec["issuer"]) if rec.get("issuer") else None
+        rec["__issuer__"] = issuer
+        issued_on = _iso(rec.get("issued_on"))
+        year = code.year if code and code.year else (int(issued_on[:4]) if issued_on else None)
+        if rec.get("uid"):
+            uid = str(rec["uid"])
+        elif code is not None:
+            uid = self._identity(code, issuer, year)
+        elif rec.get("id"):
+            uid = slug(str(rec["id"]))
+        else:
+            raise ValueError("a document without a code needs an 'id' (it becomes its uid)")
+        if not UID_RE.match(uid):
+            raise ValueError(f"uid {uid!r} is not URL-safe ([a-z0-9._-])")
+        rec["__uid__"] = uid
+        rec["__code__"] = code
+        rec["__year__"] = year
+        if code is not None:
+            self.doc_codes.setdefault(code.key, []).append((uid, issuer, year))
+            self.doc_refs.setdefault(code.code, uid)
+        for ref in (rec.get("id"), rec.get("uid")):
+            if ref:
+                self.doc_refs[str(ref)] = uid
+
+    def document(self, rec: dict[str, Any], ref: Any) -> str | None:
+        if not ref:
+            self.problem(rec, "empty document reference")
+            return None
+        ref = str(ref)
+        if ref in self.doc_refs:
+            return self.doc_refs[ref]
+        if self.store.get_nodes([ref]).get(ref, {}).get("labels", [None])[0] == "Document":
+            return ref
+        try:
+            code = parse_code(ref)
+        except CodeError:
+            code = None
+        if code is not None:
+            if code.code in self.doc_refs:
+                return self.doc_refs[code.code]
+            found = {n["uid"] for n in self.store.documents_by_code_key([code.key])}
+            if len(found) == 1:
+                return found.pop()
+            if len(found) > 1:
+                self.problem(rec, f"document {ref!r} is ambiguous ({sorted(found)}): use a uid")
+                return None
+        self.problem(rec, f"unknown document {ref!r}: declare it under 'documents'")
+        return None
+
+    def _document_body(self, rec: dict[str, Any]) -> None:
+        uid: str = rec["__uid__"]
+        code: DocCode | None = rec["__code__"]
+        doc_type: DocType = rec["__type__"]
+        source = self.source_for(rec)
+        status = rec["__status__"]
+        owner = self.institution(rec, rec["owner"]) if rec.get("owner") else None
+        deadline = rec.get("deadline")
+        try:
+            due = _iso(rec.get("due"))
+            if due is None and deadline:
+                parsed = _parse_deadline(str(deadline))
+                due = parsed.due.isoformat() if parsed and parsed.due else None
+            illustrative = _bool(rec.get("illustrative"))
+            issued_on = _iso(rec.get("issued_on"))
+        except ValueError as exc:
+            self.problem(rec, str(exc))
+            return
+        if status == DocStatus.EXPECTED and not (owner or rec["__issuer__"]):
+            self.problem(rec, "an expected document needs an 'owner' or an 'issuer'")
+        props: dict[str, Any] = {
+            "code": code.code if code else None, "code_key": code.key if code else None,
+            "number": code.number if code else None, "issuer_code": code.issuer_code if code else None,
+            "type": doc_type.value, "year": rec["__year__"], "status": status,
+            "issuer": rec["__issuer__"], "owner": owner, "due": due,
+            "deadline": str(deadline) if deadline else None, "illustrative": illustrative,
+        }
+        self.writer.node(NodeWrite(Label.DOCUMENT, uid, source=source, props=props,
+                                   claims={"title": rec.get("title"), "issued_on": issued_on},
+                                   extra_labels=(doc_type.label,)))
+        if rec["__issuer__"]:
+            self.writer.edge(EdgeWrite(Rel.ISSUED_BY, uid, rec["__issuer__"], source=source))
+        for fld, rel in DOC_REL_FIELDS.items():
+            for ref in _as_list(rec.get(fld)):
+                target = self.document(rec, ref)
+                if target:
+                    self.writer.edge(EdgeWrite(rel, uid, target, source=source))
+        if rec.get("fulfils"):
+            target = self.document(rec, rec["fulfils"])
+            if target:
+                self.writer.fulfil(uid, target, source)
+        for task in _as_list(rec.get("assigns")):
+            self._assignment(rec, uid, task, source)
+
+    def _assignment(self, rec: dict[str, Any], uid: str, task: Any, source: str) -> None:
+        if not isinstance(task, dict) or not task.get("to"):
+            self.problem(rec, "each 'assigns' entry needs 'to' (an institution)")
+            return
+        task_rec = {**task, LOC: task.get(LOC, rec.get(LOC))}
+        if task.get("source"):
+            source = self.source_for(task_rec)
+        target = self.institution(task_rec, task["to"])
+        deliverable = self.document(task_rec, task["deliverable"]) if task.get("deliverable") \
+            else None
+        deadline = task.get("deadline")
+        try:
+            due = _iso(task.get("due"))
+        except ValueError as exc:
+            self.problem(task_rec, str(exc))
+            return
+        cadence = task.get("cadence")
+        if deadline and due is None and cadence is None:
+            parsed = _parse_deadline(str(deadline))
+            if parsed is not None:
+                due = due or (parsed.due.isoformat() if parsed.due else None)
+                cadence = cadence or parsed.cadence
+        if target is None:
+            return
+        text = str(task.get("task") or "")
+        key = hashlib.sha1(f"{text}|{deliverable or ''}".encode()).hexdigest()[:10]
+        self.writer.edge(EdgeWrite(
+            Rel.ASSIGNS, uid, target, source=source, key=key,
+            props={"task": text or None, "cadence": cadence, "deliverable": deliverable},
+            claims={"deadline": str(deadline) if deadline else None, "due": due}))
+
+    # -- generic relations ---------------------------------------------------
+    def relations(self) -> None:
+        for rec in self.ds.sections.get("relations", []):
+            rel_name = str(rec.get("type", "")).upper()
+            try:
+                rel = Rel(rel_name)
+            except ValueError:
+                self.problem(rec, f"unknown relation type {rec.get('type')!r}; expected one of "
+                                  f"{[r.value for r in Rel]}")
+                continue
+            source = self.source_for(rec)
+            if rel in (Rel.PART_OF, Rel.REPORTS_TO):
+                start = self.institution(rec, rec.get("from"))
+                end = self.institution(rec, rec.get("to"))
+            elif rel in (Rel.ISSUED_BY, Rel.ASSIGNS):
+                start = self.document(rec, rec.get("from"))
+                end = self.institution(rec, rec.get("to"))
+            else:
+                start = self.document(rec, rec.get("from"))
+                end = self.document(rec, rec.get("to"))
+            if start is None or end is None:
+                continue
+            if rel == Rel.ASSIGNS:
+                self._assignment(rec, start, {**rec, "to": end}, source)
+            elif rel == Rel.FULFILS:
+                self.writer.fulfil(start, end, source)
+            else:
+                claims = {"cadence": rec.get("cadence")} if rel == Rel.REPORTS_TO else {}
+                self.writer.edge(EdgeWrite(rel, start, end, source=source, claims=claims))
+
+
+def ingest_dataset(store: GraphStore, ds: RawDataset) -> IngestReport:
+    resolver = _Resolver(store, ds)
+    resolver.sources()
+    resolver.institutions()
+    resolver.documents()
+    resolver.relations()
+    if resolver.problems:
+        raise IngestError(ds.path, resolver.problems)
+    try:
+        batch = resolver.writer.build()
+    except ValueError as exc:
+        raise IngestError(ds.path, [("", str(exc))]) from exc
+    store.apply(batch)
+    sources = sorted({uid for uid, labels in batch.labels.items() if labels[0] == "Source"})
+    return IngestReport(ds.path, nodes=len(batch.nodes), edges=len(batch.edges), sources=sources)
+
+
+def ingest_path(store: GraphStore, path: str | Path, content: bytes | None = None,
+                fmt: str | None = None) -> IngestReport:
+    return ingest_dataset(store, read_dataset(path, content, fmt))

@@ -1,0 +1,182 @@
+"""Fold node and edge writes into one :class:`Batch` against the store's state.
+
+Shared by every loader (structured files, text extraction, generators): it
+merges claims with what the store holds, keeps document status consistent,
+links real documents to the expected ones they fulfil, and derives the
+``search_text`` of documents and institutions.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graph.codes import DocCode, try_parse_code
+from graph.model import Batch, EdgeWrite, NodeWrite, Props, merge_edge, merge_node
+from graph.schema import DocStatus, Label, Rel
+from graph.store import GraphStore
+
+TYPE_NAMES_VI = {
+    "resolution": "Nghị quyết", "conclusion": "Kết luận", "directive": "Chỉ thị",
+    "plan": "Kế hoạch", "programme": "Chương trình hành động", "guidance": "Hướng dẫn",
+    "decision": "Quyết định", "regulation": "Quy định", "notice": "Thông báo",
+    "report": "Báo cáo", "official_letter": "Công văn", "decree": "Nghị định",
+    "circular": "Thông tư", "other": "Văn bản",
+}
+
+
+def document_uid(code: DocCode, issuer: str | None, year: int | None) -> str:
+    """Stable, URL-safe id from (normalised code, issuing institution, year)."""
+    parts = [code.key, issuer or "unknown-issuer"]
+    if year:
+        parts.append(str(year))
+    return ".".join(parts)
+
+
+class Writer:
+    def __init__(self, store: GraphStore) -> None:
+        self.store = store
+        self.nodes: list[NodeWrite] = []
+        self.edges: list[EdgeWrite] = []
+        self.fulfils: list[tuple[str, str, str]] = []  # (real, expected, source)
+
+    def node(self, write: NodeWrite) -> None:
+        self.nodes.append(write)
+
+    def edge(self, write: EdgeWrite) -> None:
+        self.edges.append(write)
+
+    def fulfil(self, real: str, expected: str, source: str) -> None:
+        self.fulfils.append((real, expected, source))
+
+    # -- building ------------------------------------------------------------
+    def build(self) -> Batch:
+        batch = Batch()
+        uids = {w.uid for w in self.nodes} | {w.start for w in self.edges} | \
+            {w.end for w in self.edges} | {u for f in self.fulfils for u in f[:2]}
+        existing = self.store.get_nodes(uids)
+        for write in self.nodes:
+            old = batch.nodes.get(write.uid) or _props(existing.get(write.uid))
+            merged = merge_node(old, write)
+            merged["status"] = _status(old, merged)
+            if write.label == Label.DOCUMENT:
+                merged["year"] = _year(merged)
+            batch.nodes[write.uid] = _strip(merged)
+            batch.labels[write.uid] = (write.label.value, *write.extra_labels)
+        self._auto_fulfil(batch, existing)
+        extra = {u for f in self.fulfils for u in f[:2]} - set(existing) - set(batch.nodes)
+        existing.update(self.store.get_nodes(extra))
+        for real, expected, source in self.fulfils:
+            self.edges.append(EdgeWrite(Rel.FULFILS, real, expected, source=source))
+            node = batch.nodes.get(expected) or _props(existing.get(expected))
+            if node is None:
+                raise ValueError(f"FULFILS: unknown expected document {expected}")
+            if node.get("status") == DocStatus.ISSUED:
+                raise ValueError(f"{real} cannot fulfil {expected}: it is an issued document")
+            batch.nodes[expected] = {**node, "status": DocStatus.FULFILLED.value}
+            batch.labels.setdefault(expected, tuple(existing[expected]["labels"])
+                                    if expected in existing else ("Document",))
+
+        old_edges = self.store.get_edges(w.id for w in self.edges)
+        for write in self.edges:
+            start_label = _label_of(write.start, batch, existing)
+            end_label = _label_of(write.end, batch, existing)
+            old = batch.edges.get(write.id) or old_edges.get(write.id)
+            batch.edges[write.id] = _strip(merge_edge(old, write, Label(start_label),
+                                                      Label(end_label)))
+            batch.edge_labels[write.id] = (start_label, end_label)
+        self._search_text(batch, existing)
+        return batch
+
+    def _auto_fulfil(self, batch: Batch, existing: dict[str, Props]) -> None:
+        """An issued document of the expected type, implementing the same target and
+        issued by the expected issuer or owner, fulfils the expected document."""
+        implements: dict[str, set[str]] = {}
+        for w in self.edges:
+            if w.rel == Rel.IMPLEMENTS:
+                implements.setdefault(w.start, set()).add(w.end)
+        issued = {uid: implements.get(uid, set()) for uid, p in batch.nodes.items()
+                  if p.get("status") == DocStatus.ISSUED and implements.get(uid)}
+        if not issued:
+            return
+        targets = sorted({t for ts in issued.values() for t in ts})
+        candidates: dict[str, set[str]] = {}  # expected uid -> targets
+        for n in self.store.neighbours(targets, Rel.IMPLEMENTS.value, "in"):
+            if n.other_props.get("status") == DocStatus.EXPECTED:
+                candidates.setdefault(n.other, set()).add(n.uid)
+        for uid, props in batch.nodes.items():
+            if props.get("status") == DocStatus.EXPECTED and implements.get(uid):
+                candidates.setdefault(uid, set()).update(implements[uid])
+        already = {(r, e) for r, e, _ in self.fulfils}
+        for real, real_targets in issued.items():
+            doc = batch.nodes[real]
+            for exp_uid, exp_targets in sorted(candidates.items()):
+                exp = batch.nodes.get(exp_uid) or existing.get(exp_uid) or \
+                    self.store.get_nodes([exp_uid]).get(exp_uid, {})
+                if exp.get("status") != DocStatus.EXPECTED or not (real_targets & exp_targets):
+                    continue
+                if exp.get("type") != doc.get("type"):
+                    continue
+                if doc.get("issuer") not in {exp.get("issuer"), exp.get("owner")} - {None}:
+                    continue
+                if (real, exp_uid) not in already:
+                    source = batch.nodes[real]["sources"][-1]
+                    self.fulfils.append((real, exp_uid, source))
+                    already.add((real, exp_uid))
+
+    def _search_text(self, batch: Batch, existing: dict[str, Props]) -> None:
+        names: dict[str, str] = {}
+        issuers = {p["issuer"] for p in batch.nodes.values() if p.get("issuer")}
+        missing = issuers - set(batch.nodes)
+        for uid, props in {**self.store.get_nodes(missing), **batch.nodes}.items():
+            if props.get("name"):
+                names[uid] = props["name"]
+        for uid, props in batch.nodes.items():
+            labels = batch.labels[uid]
+            if labels[0] == "Institution":
+                parts = [props.get("name"), props.get("short_name"), *props.get("aliases", [])]
+            elif labels[0] == "Document":
+                parts = [TYPE_NAMES_VI.get(props.get("type", ""), ""), props.get("code"),
+                         props.get("title"), names.get(props.get("issuer") or "")]
+            else:
+                continue
+            props["search_text"] = " ".join(str(p) for p in parts if p)
+
+
+def _props(node: Props | None) -> Props | None:
+    if node is None:
+        return None
+    return {k: v for k, v in node.items() if k != "labels"}
+
+
+def _strip(props: Props) -> Props:
+    """Drop None values: Neo4j does not store them, so neither does memory."""
+    return {k: v for k, v in props.items() if v is not None}
+
+
+def _status(old: Props | None, merged: Props) -> Any:
+    """A fulfilled expectation stays fulfilled; otherwise issued wins over expected."""
+    previous = (old or {}).get("status")
+    new = merged.get("status")
+    if previous == DocStatus.FULFILLED:
+        return previous
+    if DocStatus.ISSUED in (previous, new):
+        return DocStatus.ISSUED.value
+    return new or previous
+
+
+def _year(props: Props) -> int | None:
+    """The year in a state code wins; otherwise the year of the resolved issue date."""
+    code = try_parse_code(props["code"]) if props.get("code") else None
+    if code is not None and code.year:
+        return code.year
+    if props.get("issued_on"):
+        return int(str(props["issued_on"])[:4])
+    return None
+
+
+def _label_of(uid: str, batch: Batch, existing: dict[str, Props]) -> str:
+    if uid in batch.labels:
+        return batch.labels[uid][0]
+    if uid in existing:
+        return existing[uid]["labels"][0]
+    raise ValueError(f"unknown node {uid}")

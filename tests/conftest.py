@@ -1,0 +1,83 @@
+"""Test fixtures: the two stores behind one parametrised fixture.
+
+Neo4j is real: the session starts the neo4j-harness launcher in tests/neo4j once
+(or uses NEO4J_URI when set, e.g. the docker compose Neo4j). If it cannot start,
+the Neo4j tests fail; they are skipped only with KG_SKIP_NEO4J=1, which CI never sets.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from graph.memory import MemoryStore
+from graph.store import GraphStore
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_DIR = ROOT / "ingest" / "data" / "demo"
+STORES = ("memory", "neo4j")
+
+
+@pytest.fixture(scope="session")
+def neo4j_uri() -> Iterator[str]:
+    if os.environ.get("KG_SKIP_NEO4J") == "1":
+        pytest.skip("KG_SKIP_NEO4J=1: Neo4j tests skipped on request")
+    uri = os.environ.get("NEO4J_URI")
+    if uri:
+        yield uri
+        return
+    from tests.neo4j.harness import Neo4jHarness, build
+
+    build()
+    harness = Neo4jHarness()
+    harness.start(timeout=180)
+    try:
+        yield harness.bolt_uri
+    finally:
+        harness.stop()
+
+
+@pytest.fixture(scope="session")
+def neo4j_driver(neo4j_uri: str) -> Iterator[object]:
+    from neo4j import GraphDatabase
+
+    user, password = os.environ.get("NEO4J_USER"), os.environ.get("NEO4J_PASSWORD")
+    driver = GraphDatabase.driver(neo4j_uri, auth=(user, password) if user and password else None)
+    driver.verify_connectivity()
+    yield driver
+    driver.close()
+
+
+def make_store(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> GraphStore:
+    if kind == "memory":
+        return MemoryStore(tmp_path / f"kg-{len(list(tmp_path.iterdir()))}.json")
+    from graph.neo4j_store import Neo4jStore
+
+    driver = request.getfixturevalue("neo4j_driver")
+    store = Neo4jStore("unused", driver=driver)  # type: ignore[arg-type]
+    store.ensure_schema()
+    store.clear()
+    return store
+
+
+@pytest.fixture(params=STORES)
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> GraphStore:
+    """A fresh, empty store of each kind (the contract suite runs against both)."""
+    return make_store(request.param, request, tmp_path)
+
+
+def load_demo(store: GraphStore) -> None:
+    from ingest.loader import ingest_path
+
+    for path in sorted(DEMO_DIR.glob("*.yaml")):
+        ingest_path(store, path)
+
+
+@pytest.fixture(params=STORES)
+def demo_store(request: pytest.FixtureRequest, tmp_path: Path) -> GraphStore:
+    store = make_store(request.param, request, tmp_path)
+    load_demo(store)
+    return store

@@ -1,0 +1,153 @@
+"""The store contract: the same assertions against memory and Neo4j."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from graph.store import GraphStore
+from ingest.files import IngestError
+from ingest.loader import ingest_path
+from tests.conftest import load_demo, make_store
+
+NQ52 = "52-nq-tw.bo-chinh-tri.2019"
+HD116 = "116-hd-btgtw.ban-tuyen-giao-trung-uong.2020"
+KH15 = "15-kh-bcsd.ban-can-su-dang-bo-cong-thuong.2020"
+PROGRAMME = "hcmc-programme-52"
+
+DEMO_COUNTS = {
+    "nodes": {"Document": 9, "Institution": 27, "Source": 4},
+    "edges": {"ASSIGNS": 14, "CITES": 1, "GUIDES": 1, "IMPLEMENTS": 7, "ISSUED_BY": 9,
+              "PART_OF": 24, "REPORTS_TO": 6, "SUPERSEDES": 1},
+}
+
+
+def _counts(store: GraphStore) -> dict[str, dict[str, int]]:
+    stats = store.stats()
+    return {"nodes": {k: v for k, v in stats.nodes.items()
+                      if k in ("Document", "Institution", "Source")},
+            "edges": stats.edges}
+
+
+def test_demo_counts(demo_store: GraphStore) -> None:
+    assert _counts(demo_store) == DEMO_COUNTS
+
+
+def test_demo_chain_identity(demo_store: GraphStore) -> None:
+    nodes = demo_store.get_nodes([NQ52, HD116, KH15])
+    assert set(nodes) == {NQ52, HD116, KH15}
+    nq = nodes[NQ52]
+    assert nq["labels"] == ["Document", "Resolution"]
+    assert (nq["code"], nq["issuer"], nq["issued_on"], nq["year"]) == \
+        ("52-NQ/TW", "bo-chinh-tri", "2019-09-27", 2019)
+    assert nodes[HD116]["issued_on"] == "2020-01-13"
+    assert nodes[KH15]["issued_on"] == "2020-04-28"
+    guides = demo_store.neighbours([HD116], "GUIDES", "out")
+    assert [n.other for n in guides] == [NQ52]
+    implements = {n.other for n in demo_store.neighbours([NQ52], "IMPLEMENTS", "in")}
+    assert {KH15, "hcmc-btv-letter-52-2020", PROGRAMME} <= implements
+    tasks = demo_store.neighbours([KH15], "ASSIGNS", "out")
+    assert len(tasks) == 6
+
+
+def test_conflicting_dates_are_kept_with_their_sources(demo_store: GraphStore) -> None:
+    nq = demo_store.get_nodes([NQ52])[NQ52]
+    assert nq["issued_on"] == "2019-09-27", "the wrong year must not be adopted"
+    assert nq["conflicts"] == ["issued_on"]
+    assert "issued_on\t2019-09-27\tsrc-primer" in nq["claims"]
+    assert "issued_on\t2014-09-27\tsrc-press-2014" in nq["claims"]
+    assert nq["sources"] == ["src-primer", "src-press-2014"]
+
+
+def test_expected_document(demo_store: GraphStore) -> None:
+    prog = demo_store.get_nodes([PROGRAMME])[PROGRAMME]
+    assert prog["status"] == "expected"
+    assert prog["owner"] == "ban-can-su-dang-uy-ban-nhan-dan-thanh-pho-ho-chi-minh"
+    assert (prog["due"], prog["deadline"]) == ("2020-06-30", "trong quý II năm 2020")
+
+
+def test_ingest_is_idempotent(demo_store: GraphStore) -> None:
+    before = demo_store.dump()
+    load_demo(demo_store)
+    assert demo_store.dump() == before
+
+
+def test_broken_file_changes_nothing(demo_store: GraphStore, tmp_path: Path) -> None:
+    before = demo_store.dump()
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(
+        "institutions:\n"
+        "  - id: quan-uy-quan-5\n"
+        "    name: Quận ủy Quận 5\n"
+        "documents:\n"
+        "  - code: 07-KH/QU\n"
+        "    issuer: quan-uy-quan-5\n"
+        "    issued_on: 2020-05-01\n"
+        "    implements: [52-NQ/TW]\n"
+        "  - code: 08-KH/QU\n"
+        "    issuer: quan-uy-quan-5\n"
+        "    issued_on: 2020-13-45\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(IngestError) as err:
+        ingest_path(demo_store, broken)
+    assert "broken.yaml: line 9:" in str(err.value)
+    assert "2020-13-45" in str(err.value)
+    assert demo_store.dump() == before
+
+
+def test_unknown_reference_is_an_error(store: GraphStore, tmp_path: Path) -> None:
+    path = tmp_path / "refs.csv"
+    path.write_text("code,issuer,issued_on,implements\n"
+                    "01-KH/QU,quan-uy-khong-co,2020-01-01,\n", encoding="utf-8")
+    with pytest.raises(IngestError, match=r"refs.csv: line 2: unknown institution"):
+        ingest_path(store, path)
+    assert store.stats().total_nodes == 0
+
+
+def test_real_programme_fulfils_the_expected_one(demo_store: GraphStore, tmp_path: Path) -> None:
+    path = tmp_path / "programme.json"
+    path.write_text(
+        '{"documents": [{"code": "01-CTr/TU", "issuer": "thanh-uy-thanh-pho-ho-chi-minh",'
+        ' "issued_on": "2020-07-10", "implements": ["52-NQ/TW"],'
+        ' "title": "Chương trình hành động thực hiện Nghị quyết số 52-NQ/TW"}]}',
+        encoding="utf-8",
+    )
+    ingest_path(demo_store, path)
+    uid = "1-ctr-tu.thanh-uy-thanh-pho-ho-chi-minh.2020"
+    assert demo_store.get_nodes([PROGRAMME])[PROGRAMME]["status"] == "fulfilled"
+    fulfils = demo_store.neighbours([PROGRAMME], "FULFILS", "in")
+    assert [n.other for n in fulfils] == [uid]
+    assert demo_store.get_nodes([uid])[uid]["status"] == "issued"
+
+
+def test_same_code_different_issuers_are_different_documents(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    path = tmp_path / "two.yaml"
+    path.write_text(
+        "institutions:\n"
+        "  - name: Ban cán sự đảng Bộ Tài chính\n"
+        "  - name: Ban cán sự đảng Bộ Y tế\n"
+        "documents:\n"
+        "  - {code: 15-KH/BCSĐ, issuer: Ban cán sự đảng Bộ Tài chính, issued_on: 2020-05-01}\n"
+        "  - {code: 15 - KH/BCSĐ, issuer: Ban cán sự đảng Bộ Y tế, issued_on: 2020-06-01}\n",
+        encoding="utf-8",
+    )
+    ingest_path(store, path)
+    docs = store.documents_by_code_key(["15-kh-bcsd"])
+    assert [d["uid"] for d in docs] == [
+        "15-kh-bcsd.ban-can-su-dang-bo-tai-chinh.2020",
+        "15-kh-bcsd.ban-can-su-dang-bo-y-te.2020",
+    ]
+
+
+def test_both_stores_hold_the_same_graph(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    memory = make_store("memory", request, tmp_path)
+    neo = make_store("neo4j", request, tmp_path)
+    load_demo(memory)
+    load_demo(neo)
+    assert memory.dump() == neo.dump()

@@ -1,0 +1,47 @@
+"""The `kg` console script, run as a user would (a subprocess, a real data file)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+KG = [sys.executable, "-m", "cli"]
+
+
+def _kg(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "KG_STORE": "memory", "KG_DATA": str(tmp_path / "kg.json")}
+    return subprocess.run([*KG, *args], capture_output=True, text=True, env=env, timeout=120,
+                          cwd=Path(__file__).resolve().parent.parent)
+
+
+def test_demo_then_stats_shows_the_chain(tmp_path: Path) -> None:
+    assert _kg(tmp_path, "demo", "--quiet").returncode == 0
+    first = json.loads(_kg(tmp_path, "stats", "--json").stdout)
+    assert first["nodes"]["Resolution"] == 1 and first["edges"]["GUIDES"] == 1
+    assert _kg(tmp_path, "demo", "--quiet").returncode == 0
+    assert json.loads(_kg(tmp_path, "stats", "--json").stdout) == first
+
+
+def test_broken_file_names_the_line_and_writes_nothing(tmp_path: Path) -> None:
+    assert _kg(tmp_path, "demo", "--quiet").returncode == 0
+    before = (tmp_path / "kg.json").read_bytes()
+    broken = tmp_path / "broken.csv"
+    broken.write_text("code,issuer,issued_on\n09-KH/QU,quan-uy-quan-1,2020-02-02\n"
+                      "10-KH/QU,quan-uy-quan-1,not-a-date\n", encoding="utf-8")
+    result = _kg(tmp_path, "ingest", str(broken))
+    assert result.returncode == 1
+    assert "broken.csv: line 3:" in result.stderr and "not-a-date" in result.stderr
+    assert (tmp_path / "kg.json").read_bytes() == before
+
+
+def test_export_graphml(tmp_path: Path) -> None:
+    assert _kg(tmp_path, "demo", "--quiet").returncode == 0
+    out = tmp_path / "kg.graphml"
+    assert _kg(tmp_path, "export", "--graphml", str(out)).returncode == 0
+    import networkx as nx
+
+    graph = nx.read_graphml(out)
+    assert graph.nodes["52-nq-tw.bo-chinh-tri.2019"]["code"] == "52-NQ/TW"

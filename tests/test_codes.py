@@ -1,0 +1,39 @@
+import unicodedata
+
+import pytest
+
+from graph.codes import CodeError, DocType, parse_code
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "doc_type", "issuer", "year"),
+    [
+        ("52-NQ/TW", "52-NQ/TW", DocType.RESOLUTION, "TW", None),
+        ("15-KH/BCSĐ", "15-KH/BCSĐ", DocType.PLAN, "BCSĐ", None),
+        ("116-HD/BTGTW", "116-HD/BTGTW", DocType.GUIDANCE, "BTGTW", None),
+        ("749/QĐ-TTg", "749/QĐ-TTg", DocType.DECISION, "TTg", None),
+        ("30/2020/NĐ-CP", "30/2020/NĐ-CP", DocType.DECREE, "CP", 2020),
+        ("1906/VPCP-KGVX", "1906/VPCP-KGVX", DocType.OFFICIAL_LETTER, "VPCP", None),
+        ("52 - NQ/TW", "52-NQ/TW", DocType.RESOLUTION, "TW", None),
+        ("52–NQ/TW", "52-NQ/TW", DocType.RESOLUTION, "TW", None),
+        ("52/NQ-TW", "52-NQ/TW", DocType.RESOLUTION, "TW", None),
+        ("số 01-CTr/TU", "01-CTr/TU", DocType.PROGRAMME, "TU", None),
+        ("71- KH/BTGTU", "71-KH/BTGTU", DocType.PLAN, "BTGTU", None),
+        (unicodedata.normalize("NFD", "15-KH/BCSĐ"), "15-KH/BCSĐ", DocType.PLAN, "BCSĐ", None),
+    ],
+)
+def test_parse(text: str, code: str, doc_type: DocType, issuer: str, year: int | None) -> None:
+    parsed = parse_code(text)
+    assert (parsed.code, parsed.type, parsed.issuer_code, parsed.year) == \
+        (code, doc_type, issuer, year)
+    assert unicodedata.is_normalized("NFC", parsed.code)
+
+
+@pytest.mark.parametrize("text", ["", "hello", "52", "NQ/TW", "52-XYZ/TW", None])
+def test_unknown_shapes_raise_a_clear_error(text: object) -> None:
+    with pytest.raises(CodeError):
+        parse_code(text)  # type: ignore[arg-type]
+
+
+def test_key_ignores_leading_zeros_and_case() -> None:
+    assert parse_code("01-CTr/TU").key == parse_code("1-ctr/tu").key
