@@ -6,6 +6,7 @@ two stores answer identically (the contract suite checks it).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -31,3 +32,283 @@ def run(graph: nx.MultiDiGraph, name: str, params: dict[str, Any]) -> list[Row]:
     except KeyError:
         raise KeyError(f"no named query {name!r}") from None
     return fn(graph, params)
+
+
+# -- helpers ------------------------------------------------------------------
+LINEAGE_RELS = ("IMPLEMENTS", "GUIDES")
+MAX_HOPS = 20
+
+
+def _labels(graph: nx.MultiDiGraph, uid: str) -> list[str]:
+    return graph.nodes[uid].get("labels", []) if uid in graph else []
+
+
+def _is(graph: nx.MultiDiGraph, uid: str, label: str) -> bool:
+    return label in _labels(graph, uid)
+
+
+def _out(graph: nx.MultiDiGraph, uid: str, rels: tuple[str, ...]) -> list[tuple[str, str, dict[str, Any]]]:
+    return [(v, d["type"], d) for _, v, d in graph.out_edges(uid, data=True) if d["type"] in rels]
+
+
+def _in(graph: nx.MultiDiGraph, uid: str, rels: tuple[str, ...]) -> list[tuple[str, str, dict[str, Any]]]:
+    return [(u, d["type"], d) for u, _, d in graph.in_edges(uid, data=True) if d["type"] in rels]
+
+
+def _bfs(graph: nx.MultiDiGraph, start: str, rels: tuple[str, ...], direction: str,
+         limit: int = MAX_HOPS) -> dict[str, int]:
+    """Shortest hop count from ``start`` to every node reachable within ``limit``."""
+    dist = {start: 0}
+    frontier = [start]
+    step = _out if direction == "out" else _in
+    while frontier:
+        nxt = []
+        for uid in frontier:
+            if dist[uid] >= limit:
+                continue
+            for other, _, _ in step(graph, uid, rels):
+                if other not in dist:
+                    dist[other] = dist[uid] + 1
+                    nxt.append(other)
+        frontier = nxt
+    return dist
+
+
+def _nulls_last(value: Any) -> tuple[bool, Any]:
+    return (value is None, value if value is not None else "")
+
+
+def _lineage(graph: nx.MultiDiGraph, params: dict[str, Any], direction: str) -> list[Row]:
+    root, depth = params["document"], int(params["depth"])
+    if not _is(graph, root, "Document"):
+        return []
+    dist = _bfs(graph, root, LINEAGE_RELS, direction, min(depth, MAX_HOPS))
+    rows: dict[tuple[str, str, str], int] = {}
+    for near, d in dist.items():
+        if d + 1 > depth:
+            continue
+        step = _out if direction == "out" else _in
+        for other, rel, _ in step(graph, near, LINEAGE_RELS):
+            key = (near, other, rel) if direction == "out" else (other, near, rel)
+            rows[key] = min(rows.get(key, d + 1), d + 1)
+    out = [{"source": s, "target": t, "type": r, "depth": d} for (s, t, r), d in rows.items()]
+    return sorted(out, key=lambda r: (r["depth"], r["source"], r["target"], r["type"]))
+
+
+@named("lineage_up")
+def lineage_up(graph: nx.MultiDiGraph, params: dict[str, Any]) -> list[Row]:
+    return _lineage(graph, params, "out")
+
+
+@named("lineage_down")
+def lineage_down(graph: nx.MultiDiGraph, params: dict[str, Any]) -> list[Row]:
+    return _lineage(graph, params, "in")
+
+
+def _valid(attrs: dict[str, Any], as_of: str) -> bool:
+    start, end = attrs.get("valid_from"), attrs.get("valid_to")
+    return (start is None or start <= as_of) and (end is None or end >= as_of)
+
+
+def _issued_by_then(attrs: dict[str, Any], as_of: str) -> bool:
+    issued_on = attrs.get("issued_on")
+    return attrs.get("status") == "issued" and (issued_on is None or issued_on <= as_of)
+
+
+def _implementation_tree(graph: nx.MultiDiGraph, target: str) -> tuple[dict[str, int], dict[str, str]]:
+    """Documents with an IMPLEMENTS chain to ``target``: hop count and next hop up."""
+    dist = {target: 0}
+    parent: dict[str, str] = {}
+    frontier = [target]
+    while frontier:
+        nxt = []
+        for uid in sorted(frontier):
+            if dist[uid] >= MAX_HOPS:
+                continue
+            for lower, _, _ in sorted(_in(graph, uid, ("IMPLEMENTS",)), key=lambda e: e[0]):
+                if lower not in dist:
+                    dist[lower] = dist[uid] + 1
+                    parent[lower] = uid
+                    nxt.append(lower)
+        frontier = nxt
+    del dist[target]
+    return dist, parent
+
+
+def _delivered_by(graph: nx.MultiDiGraph, deliverable: str | None, as_of: str) -> list[str]:
+    if not deliverable or deliverable not in graph:
+        return []
+    return sorted({u for u, _, _ in _in(graph, deliverable, ("FULFILS",))
+                   if _issued_by_then(graph.nodes[u], as_of)})
+
+
+@named("coverage")
+def coverage(graph: nx.MultiDiGraph, params: dict[str, Any]) -> list[Row]:
+    target, scope, as_of = params["document"], params["scope"], params["as_of"]
+    if not _is(graph, target, "Document") or not _is(graph, scope, "Institution"):
+        return []
+    levels = _bfs(graph, scope, ("PART_OF",), "in")
+    tree, parent = _implementation_tree(graph, target)
+    rows = []
+    for unit, level in levels.items():
+        attrs = graph.nodes[unit]
+        if not _is(graph, unit, "Institution") or not _valid(attrs, as_of):
+            continue
+        issued = sorted(
+            (d for d, _, _ in _in(graph, unit, ("ISSUED_BY",))
+             if d in tree and _issued_by_then(graph.nodes[d], as_of)),
+            key=lambda d: (tree[d], d),
+        )
+        chain: list[str] = []
+        if issued:
+            node = issued[0]
+            chain = [node]
+            while node != target:
+                node = parent[node]
+                chain.append(node)
+        tasks = [(a, d) for a, _, d in _in(graph, unit, ("ASSIGNS",))
+                 if (a == target or a in tree) and _issued_by_then(graph.nodes[a], as_of)]
+        task_delivered = sorted({r for _, t in tasks for r in _delivered_by(graph, t.get("deliverable"), as_of)})
+        expected = [e for e in tree
+                    if graph.nodes[e].get("status") in ("expected", "fulfilled")
+                    and unit in (graph.nodes[e].get("owner"), graph.nodes[e].get("issuer"))]
+        expected_delivered = sorted({r for e in expected for r in _delivered_by(graph, e, as_of)})
+        delivered: list[str] = []
+        for uid in task_delivered + expected_delivered:
+            if uid not in delivered and uid not in issued:
+                delivered.append(uid)
+        dues = [t.get("due") for _, t in tasks] + [graph.nodes[e].get("due") for e in expected]
+        dues = [d for d in dues if d is not None]
+        due = min(dues) if dues else None
+        obligations = len(tasks) + len(expected)
+        if issued or delivered:
+            status = "covered"
+        elif obligations and due is not None and due < as_of:
+            status = "overdue"
+        elif obligations:
+            status = "expected"
+        else:
+            status = "missing"
+        rows.append({"institution": unit, "name": attrs.get("name"), "level": level,
+                     "status": status, "documents": issued + delivered, "chain": chain,
+                     "due": due})
+    return sorted(rows, key=lambda r: (r["level"], r["name"], r["institution"]))
+
+
+@named("issued_by")
+def issued_by(graph: nx.MultiDiGraph, params: dict[str, Any]) -> list[Row]:
+    inst = params["institution"]
+    if not _is(graph, inst, "Institution"):
+        return []
+    rows = []
+    for d, _, _ in _in(graph, inst, ("ISSUED_BY",)):
+        a = graph.nodes[d]
+        rows.append({"uid": d, "code": a.get("code"), "type": a.get("type"),
+                     "title": a.get("title"), "issued_on": a.get("issued_on"),
+                     "status": a.get("status")})
+    return sorted(rows, key=lambda r: (_nulls_last(r["issued_on"]), r["uid"]))
+
+
+@named("reports_to_chain")
+def reports_to_chain(graph: nx.MultiDiGraph, params: dict[str, Any]) -> list[Row]:
+    start = params["institution"]
+    if not _is(graph, start, "Institution"):
+        return []
+    dist = _bfs(graph, start, ("REPORTS_TO",), "out")
+    rows = []
+    for near, d in dist.items():
+        if d + 1 > MAX_HOPS:
+            continue
+        for other, _, edge in _out(graph, near, ("REPORTS_TO",)):
+            rows.append({"source": near, "source_name": graph.nodes[near].get("name"),
+                         "target": other, "target_name": graph.nodes[other].get("name"),
+                         "cadence": edge.get("cadence"), "depth": d + 1})
+    return sorted(rows, key=lambda r: (r["depth"], r["source"], r["target"]))
+
+
+@named("obligations")
+def obligations(graph: nx.MultiDiGraph, params: dict[str, Any]) -> list[Row]:
+    inst = params["institution"]
+    if not _is(graph, inst, "Institution"):
+        return []
+    issued_here = [x for x, _, _ in _in(graph, inst, ("ISSUED_BY",))
+                   if graph.nodes[x].get("status") == "issued"]
+    reach: set[str] = set()
+    for x in issued_here:
+        reach |= set(_bfs(graph, x, ("IMPLEMENTS",), "out")) - {x}
+    rows: list[Row] = []
+    for a, _, t in _in(graph, inst, ("ASSIGNS",)):
+        bases = {a} | {up for up, _, _ in _out(graph, a, ("IMPLEMENTS",))}
+        deliverable = t.get("deliverable")
+        done = bool(deliverable and deliverable in graph
+                    and graph.nodes[deliverable].get("status") == "fulfilled")
+        rows.append({"kind": "task", "document": a, "code": graph.nodes[a].get("code"),
+                     "task": t.get("task"), "deadline": t.get("deadline"), "due": t.get("due"),
+                     "cadence": t.get("cadence"), "counterpart": deliverable,
+                     "fulfilled": done or bool(bases & reach)})
+    for e, attrs in graph.nodes(data=True):
+        if attrs.get("status") in ("expected", "fulfilled") and \
+                inst in (attrs.get("owner"), attrs.get("issuer")):
+            rows.append({"kind": "expected", "document": e, "code": attrs.get("code"),
+                         "task": attrs.get("title"), "deadline": attrs.get("deadline"),
+                         "due": attrs.get("due"), "cadence": None,
+                         "counterpart": attrs.get("issuer"),
+                         "fulfilled": attrs.get("status") == "fulfilled"})
+    for to, _, r in _out(graph, inst, ("REPORTS_TO",)):
+        rows.append({"kind": "reports_to", "document": None, "code": None, "task": None,
+                     "deadline": None, "due": None, "cadence": r.get("cadence"),
+                     "counterpart": to, "fulfilled": None})
+    return sorted(rows, key=lambda r: (r["kind"], _nulls_last(r["due"]), _nulls_last(r["document"]),
+                                       _nulls_last(r["counterpart"]), _nulls_last(r["task"])))
+
+
+@named("conflicts")
+def conflicts(graph: nx.MultiDiGraph, params: dict[str, Any]) -> list[Row]:
+    subjects: list[tuple[str, str, list[str], list[str]]] = []
+    for uid, attrs in graph.nodes(data=True):
+        if attrs.get("conflicts"):
+            labels = attrs.get("labels", [])
+            kind = next((k for k in ("Document", "Institution") if k in labels), "Source")
+            subjects.append((uid, kind, attrs["conflicts"], attrs.get("claims", [])))
+    for u, v, d in graph.edges(data=True):
+        if d.get("conflicts"):
+            subjects.append((f"{u} -{d['type']}-> {v}", d["type"], d["conflicts"],
+                             d.get("claims", [])))
+    rows = []
+    for subject, kind, fields, claims in subjects:
+        seen: dict[tuple[str, str], Row] = {}
+        for i, claim in enumerate(claims):
+            field, value, source = claim.split("\t", 2)
+            if field not in fields:
+                continue
+            row = seen.setdefault((field, value), {"subject": subject, "kind": kind,
+                                                   "field": field, "value": value,
+                                                   "sources": [], "_first": i})
+            row["sources"].append(source)
+        rows.extend(seen.values())
+    rows.sort(key=lambda r: (r["subject"], r["field"], r["_first"]))
+    for row in rows:
+        del row["_first"]
+    return rows
+
+
+@named("search")
+def search(graph: nx.MultiDiGraph, params: dict[str, Any]) -> list[Row]:
+    from graph.text import fold
+
+    terms = [t for t in re.findall(r"[a-z0-9]+", fold(str(params["terms"])))]
+    if not terms:
+        return []
+    rows = []
+    for uid, attrs in graph.nodes(data=True):
+        text = attrs.get("search_text")
+        if not text:
+            continue
+        tokens = set(re.findall(r"[a-z0-9]+", fold(text)))
+        if all(t in tokens for t in terms):
+            is_doc = "Document" in attrs.get("labels", [])
+            rows.append({"uid": uid, "kind": "document" if is_doc else "institution",
+                         "label": attrs.get("code") or attrs.get("name"),
+                         "title": attrs.get("title"), "name": attrs.get("name")})
+    rows.sort(key=lambda r: (r["kind"], r["uid"]))
+    return rows[: int(params["limit"])]

@@ -214,4 +214,8 @@ class Neo4jStore(GraphStore):
                 [(r["rel"], r["start"], r["end"], r["props"]) for r in edges])
 
     def run(self, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-        return self._read(queries.load(name).text, **params)
+        rows = self._read(queries.load(name).text, **params)
+        # A `path` column is there for Neo4j Browser's graph view only.
+        for row in rows:
+            row.pop("path", None)
+        return rows

@@ -8,6 +8,7 @@ links real documents to the expected ones they fulfil, and derives the
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from graph.codes import DocCode, try_parse_code
@@ -139,7 +140,9 @@ class Writer:
                          props.get("title"), names.get(props.get("issuer") or "")]
             else:
                 continue
-            props["search_text"] = " ".join(str(p) for p in parts if p)
+            # Words only: both the Neo4j full-text analyzer and the memory store's
+            # matcher then see the same tokens ("TP.HCM" -> "TP HCM").
+            props["search_text"] = " ".join(re.findall(r"\w+", " ".join(str(p) for p in parts if p)))
 
 
 def _props(node: Props | None) -> Props | None:

@@ -1,0 +1,34 @@
+// obligations: what an institution owes. Tasks assigned to it (ASSIGNS) with deadline
+// text, due date and whether fulfilled (its deliverable is fulfilled, or the institution
+// issued a document implementing the assigning document or what that document
+// implements); expected documents it owns or will issue; its reporting lines.
+// `kind` is 'task', 'expected' or 'reports_to'.
+// Parameters: institution (uid).
+// :param institution => 'ban-can-su-dang-uy-ban-nhan-dan-thanh-pho-ho-chi-minh'
+MATCH (inst:Institution {uid: $institution})
+CALL (inst) {
+  MATCH (a:Document)-[t:ASSIGNS]->(inst)
+  OPTIONAL MATCH (a)-[:IMPLEMENTS]->(up:Document)
+  WITH inst, a, t, [a] + collect(up) AS bases
+  RETURN 'task' AS kind, a.uid AS document, a.code AS code, t.task AS task,
+         t.deadline AS deadline, t.due AS due, t.cadence AS cadence,
+         t.deliverable AS counterpart,
+         (t.deliverable IS NOT NULL AND EXISTS {
+            MATCH (:Document {uid: t.deliverable, status: 'fulfilled'}) })
+         OR EXISTS {
+            MATCH (x:Document {status: 'issued'})-[:ISSUED_BY]->(inst)
+            MATCH (x)-[:IMPLEMENTS*1..20]->(b:Document) WHERE b IN bases } AS fulfilled
+  UNION ALL
+  MATCH (e:Document)
+  WHERE e.status IN ['expected', 'fulfilled'] AND (e.owner = inst.uid OR e.issuer = inst.uid)
+  RETURN 'expected' AS kind, e.uid AS document, e.code AS code, e.title AS task,
+         e.deadline AS deadline, e.due AS due, null AS cadence, e.issuer AS counterpart,
+         e.status = 'fulfilled' AS fulfilled
+  UNION ALL
+  MATCH (inst)-[r:REPORTS_TO]->(to:Institution)
+  RETURN 'reports_to' AS kind, null AS document, null AS code, null AS task,
+         null AS deadline, null AS due, r.cadence AS cadence, to.uid AS counterpart,
+         null AS fulfilled
+}
+RETURN kind, document, code, task, deadline, due, cadence, counterpart, fulfilled
+ORDER BY kind, due, document, counterpart, task

@@ -1,0 +1,133 @@
+"""Named queries: identical rows from both stores, right answers on the demo data,
+and every .cypher file runs in Neo4j with the example parameters of its header."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from graph import queries
+from graph.store import GraphStore
+from tests.conftest import load_demo, make_store
+
+NQ52 = "52-nq-tw.bo-chinh-tri.2019"
+KH15 = "15-kh-bcsd.ban-can-su-dang-bo-cong-thuong.2020"
+HD116 = "116-hd-btgtw.ban-tuyen-giao-trung-uong.2020"
+TU = "thanh-uy-thanh-pho-ho-chi-minh"
+BCSD_UBND = "ban-can-su-dang-uy-ban-nhan-dan-thanh-pho-ho-chi-minh"
+
+CASES: list[tuple[str, dict[str, Any]]] = [
+    ("lineage_up", {"document": KH15, "depth": 5}),
+    ("lineage_up", {"document": "quan-1-plan-52", "depth": 1}),
+    ("lineage_up", {"document": "quan-1-plan-52", "depth": 5}),
+    ("lineage_down", {"document": NQ52, "depth": 5}),
+    ("lineage_down", {"document": NQ52, "depth": 1}),
+    ("lineage_down", {"document": "no-such-doc", "depth": 5}),
+    ("coverage", {"document": NQ52, "scope": TU, "as_of": "2020-12-31"}),
+    ("coverage", {"document": NQ52, "scope": TU, "as_of": "2020-05-01"}),
+    ("coverage", {"document": NQ52, "scope": TU, "as_of": "2026-01-01"}),
+    ("coverage", {"document": NQ52, "scope": "bo-cong-thuong", "as_of": "2021-01-01"}),
+    ("issued_by", {"institution": "ban-thuong-vu-thanh-uy-thanh-pho-ho-chi-minh"}),
+    ("reports_to_chain", {"institution": "uy-ban-nhan-dan-quan-1"}),
+    ("reports_to_chain", {"institution": BCSD_UBND}),
+    ("obligations", {"institution": BCSD_UBND}),
+    ("obligations", {"institution": "huyen-uy-can-gio"}),
+    ("obligations", {"institution": "quan-uy-quan-3"}),
+    ("conflicts", {}),
+    ("search", {"terms": "+nghi +quyet +52", "limit": 20}),
+    ("search", {"terms": "+thanh +uy", "limit": 5}),
+]
+
+
+@pytest.fixture(scope="module")
+def both(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+         ) -> tuple[GraphStore, GraphStore]:
+    tmp = tmp_path_factory.mktemp("both")
+    memory = make_store("memory", request, tmp)
+    neo = make_store("neo4j", request, tmp)
+    load_demo(memory)
+    load_demo(neo)
+    return memory, neo
+
+
+@pytest.mark.parametrize(("name", "params"), CASES, ids=[f"{n}-{i}" for i, (n, _) in enumerate(CASES)])
+def test_both_stores_answer_identically(both: tuple[GraphStore, GraphStore], name: str,
+                                        params: dict[str, Any]) -> None:
+    memory, neo = both
+    assert memory.run(name, params) == neo.run(name, params)
+
+
+def test_every_query_has_a_memory_twin_and_a_case() -> None:
+    from graph.memory_queries import QUERIES
+
+    assert set(queries.names()) == set(QUERIES)
+    assert {name for name, _ in CASES} == set(queries.names())
+
+
+@pytest.mark.parametrize("name", queries.names())
+def test_cypher_file_runs_with_its_example_params(both: tuple[GraphStore, GraphStore],
+                                                   neo4j_driver: Any, name: str) -> None:
+    query = queries.load(name)
+    assert query.description, f"{name}.cypher needs a header comment"
+    params = {}
+    for param, literal in query.examples.items():
+        records, _, _ = neo4j_driver.execute_query(f"RETURN {literal} AS v")
+        params[param] = records[0]["v"]
+    text = Path(queries.QUERIES_DIR / f"{name}.cypher").read_text(encoding="utf-8")
+    used = {p for p in params if f"${p}" in text}
+    assert used == set(params), f"{name}: example params {sorted(params)} vs used {sorted(used)}"
+    records, _, _ = neo4j_driver.execute_query(text, params)
+    assert records, f"{name} returns nothing for its documented example"
+
+
+def test_demo_lineage(demo_store: GraphStore) -> None:
+    down = demo_store.run("lineage_down", {"document": NQ52, "depth": 5})
+    sources = {r["source"] for r in down}
+    assert {KH15, HD116} <= sources
+    up = demo_store.run("lineage_up", {"document": KH15, "depth": 5})
+    assert up == [{"source": KH15, "target": NQ52, "type": "IMPLEMENTS", "depth": 1}]
+
+
+def test_demo_coverage_after_q2_2020(demo_store: GraphStore) -> None:
+    rows = demo_store.run("coverage", {"document": NQ52, "scope": TU, "as_of": "2020-12-31"})
+    status = {r["institution"]: r["status"] for r in rows}
+    assert status == {
+        TU: "overdue",  # the City programme it is to issue was due in Q2 2020
+        BCSD_UBND: "overdue",  # it had to have the programme drafted by 30/6/2020
+        "ban-thuong-vu-thanh-uy-thanh-pho-ho-chi-minh": "covered",  # its letter
+        "ban-tuyen-giao-thanh-uy-thanh-pho-ho-chi-minh": "missing",
+        "quan-uy-quan-1": "covered",
+        "quan-uy-quan-3": "covered",
+        "quan-uy-binh-thanh": "expected",
+        "huyen-uy-cu-chi": "overdue",
+        "huyen-uy-can-gio": "covered",
+    }
+    q1 = next(r for r in rows if r["institution"] == "quan-uy-quan-1")
+    assert q1["documents"] == ["quan-1-plan-52"]
+    assert q1["chain"] == ["quan-1-plan-52", "hcmc-btv-letter-52-2020", NQ52]
+    bcsd = next(r for r in rows if r["institution"] == BCSD_UBND)
+    assert bcsd["due"] == "2020-06-30"
+
+
+def test_demo_coverage_districts_gone_after_2025(demo_store: GraphStore) -> None:
+    rows = demo_store.run("coverage", {"document": NQ52, "scope": TU, "as_of": "2026-01-01"})
+    assert not any(r["institution"].startswith(("quan-uy", "huyen-uy")) for r in rows)
+
+
+def test_conflicts_show_both_dates(demo_store: GraphStore) -> None:
+    rows = demo_store.run("conflicts", {})
+    assert rows == [
+        {"subject": NQ52, "kind": "Document", "field": "issued_on", "value": "2019-09-27",
+         "sources": ["src-primer"]},
+        {"subject": NQ52, "kind": "Document", "field": "issued_on", "value": "2014-09-27",
+         "sources": ["src-press-2014"]},
+    ]
+
+
+def test_search_ignores_diacritics(demo_store: GraphStore) -> None:
+    folded = demo_store.run("search", {"terms": "+nghi +quyet +52", "limit": 50})
+    accented = demo_store.run("search", {"terms": "+nghị +quyết +52", "limit": 50})
+    assert folded == accented
+    assert NQ52 in {r["uid"] for r in folded}
