@@ -312,3 +312,47 @@ def search(graph: nx.MultiDiGraph, params: dict[str, Any]) -> list[Row]:
                          "title": attrs.get("title"), "name": attrs.get("name")})
     rows.sort(key=lambda r: (r["kind"], r["uid"]))
     return rows[: int(params["limit"])]
+
+
+@named("documents")
+def documents(graph: nx.MultiDiGraph, params: dict[str, Any]) -> list[Row]:
+    filters = {k: params.get(k) for k in ("code_key", "type", "issuer", "status")}
+    uids, after, limit = params.get("uids"), params.get("after"), int(params["limit"])
+    picked = []
+    for uid, a in graph.nodes(data=True):
+        if "Document" not in a.get("labels", []):
+            continue
+        if any(v is not None and a.get(k) != v for k, v in filters.items()):
+            continue
+        if (uids is not None and uid not in uids) or (after is not None and uid <= after):
+            continue
+        picked.append(uid)
+    rows = []
+    for uid in sorted(picked)[:limit]:
+        a = graph.nodes[uid]
+        issuers = [i for i, _, _ in _out(graph, uid, ("ISSUED_BY",)) if _is(graph, i, "Institution")]
+        issuer = issuers[0] if issuers else None
+        rows.append({"uid": uid, "code": a.get("code"), "type": a.get("type"), "title": a.get("title"),
+                     "issued_on": a.get("issued_on"), "status": a.get("status"),
+                     "conflicts": a.get("conflicts"), "owner": a.get("owner"), "due": a.get("due"),
+                     "issuer": issuer, "issuer_name": graph.nodes[issuer].get("name") if issuer else None})
+    return rows
+
+
+@named("institutions")
+def institutions(graph: nx.MultiDiGraph, params: dict[str, Any]) -> list[Row]:
+    uids, after, limit = params.get("uids"), params.get("after"), int(params["limit"])
+    picked = sorted(
+        uid for uid, a in graph.nodes(data=True)
+        if "Institution" in a.get("labels", [])
+        and (uids is None or uid in uids) and (after is None or uid > after)
+    )[:limit]
+    rows = []
+    for uid in picked:
+        a = graph.nodes[uid]
+        rows.append({"uid": uid, "name": a.get("name"), "short_name": a.get("short_name"),
+                     "kind": a.get("kind"), "level": a.get("level"), "valid_from": a.get("valid_from"),
+                     "valid_to": a.get("valid_to"), "aliases": a.get("aliases"),
+                     "part_of": sorted(p for p, _, _ in _out(graph, uid, ("PART_OF",))),
+                     "conflicts": a.get("conflicts")})
+    return rows

@@ -1,0 +1,44 @@
+"""Documents, their lineage."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path, Query
+
+from api import schemas as s
+from api import service
+from api.deps import StoreDep
+
+router = APIRouter(prefix="/documents", tags=["documents"])
+DocUid = Annotated[str, Path(description="document uid", examples=[s.NQ52])]
+
+
+@router.get("", response_model=s.DocumentPage)
+def list_documents(
+    store: StoreDep,
+    code: Annotated[str | None, Query(description="document number and symbol", examples=["52-NQ/TW"])] = None,
+    q: Annotated[str | None, Query(description="words, diacritics optional", examples=["nghi quyet 52"])] = None,
+    type: Annotated[str | None, Query(description="document type", examples=["plan"])] = None,
+    issuer: Annotated[str | None, Query(description="issuer uid", examples=["bo-chinh-tri"])] = None,
+    status: Annotated[Literal["issued", "expected", "fulfilled"] | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
+) -> s.DocumentPage:
+    return service.list_documents(store, code=code, q=q, type_=type, issuer=issuer, status=status,
+                                  limit=limit, cursor=cursor)
+
+
+@router.get("/{uid}", response_model=s.DocumentDetail)
+def get_document(store: StoreDep, uid: DocUid) -> s.DocumentDetail:
+    return service.document_detail(store, uid)
+
+
+@router.get("/{uid}/lineage", response_model=s.Lineage)
+def get_lineage(
+    store: StoreDep,
+    uid: DocUid,
+    direction: Annotated[Literal["up", "down", "both"], Query()] = "both",
+    depth: Annotated[int, Query(ge=1, le=service.MAX_DEPTH)] = 5,
+) -> s.Lineage:
+    return service.lineage(store, uid, direction, depth)

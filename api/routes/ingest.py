@@ -1,0 +1,49 @@
+"""POST /ingest: structured data, behind an API key."""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Header, Query, Request
+
+from api import schemas as s
+from api.deps import SettingsDep, StoreDep
+from api.errors import Problem
+from ingest.files import IngestError
+from ingest.loader import ingest_path
+
+router = APIRouter(tags=["ingest"])
+_write_lock = threading.Lock()
+FORMATS = {"application/json": "json", "text/csv": "csv", "application/yaml": "yaml",
+           "application/x-yaml": "yaml", "text/yaml": "yaml", "text/x-yaml": "yaml"}
+
+
+@router.post("/ingest", response_model=s.IngestResult, status_code=201,
+             openapi_extra={"requestBody": {"content": {t: {} for t in FORMATS}, "required": True}})
+async def post_ingest(
+    request: Request,
+    store: StoreDep,
+    settings: SettingsDep,
+    x_api_key: Annotated[str | None, Header()] = None,
+    format: Annotated[Literal["yaml", "json", "csv"] | None, Query()] = None,
+    name: Annotated[str, Query(description="name for the upload's file source")] = "upload",
+) -> s.IngestResult:
+    if not settings.kg_api_key:
+        raise Problem(403, "Writes disabled", "writes are disabled: the server has no KG_API_KEY")
+    if x_api_key is None or not secrets.compare_digest(x_api_key, settings.kg_api_key):
+        raise Problem(401, "Unauthorized", "a valid X-API-Key header is required for writes")
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    fmt = format or FORMATS.get(content_type)
+    if fmt is None:
+        raise Problem(415, "Unsupported media type",
+                      f"send YAML, JSON or CSV (Content-Type one of {sorted(FORMATS)}) or pass ?format=")
+    body = await request.body()
+    try:
+        with _write_lock:
+            report = ingest_path(store, f"{name}.{fmt}", content=body, fmt=fmt)
+    except IngestError as exc:
+        raise Problem(422, "Ingest rejected", str(exc),
+                      problems=[{"location": loc, "reason": msg} for loc, msg in exc.problems]) from exc
+    return s.IngestResult(path=report.path, nodes=report.nodes, edges=report.edges, sources=report.sources)

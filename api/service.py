@@ -1,0 +1,223 @@
+"""Answers built from the store's named queries; routers stay thin.
+
+Ordering rules (identical on both stores): lists are in uid order unless said
+otherwise; lineage edges by (depth, source, target, type); coverage units by
+(PART_OF level, name, uid); conflicts by (subject, field, first claim).
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections import Counter
+from datetime import date
+from typing import Any
+
+from api import schemas as s
+from api.errors import Problem
+from graph.codes import try_parse_code
+from graph.model import parse_claims
+from graph.schema import Rel
+from graph.store import GraphStore
+from graph.text import fold
+
+MAX_DEPTH = 20
+SEARCH_POOL = 1000
+
+
+# -- helpers ---------------------------------------------------------------------
+def encode_cursor(uid: str) -> str:
+    return base64.urlsafe_b64encode(uid.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> str | None:
+    if not cursor:
+        return None
+    try:
+        uid = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (ValueError, UnicodeDecodeError):
+        uid = None
+    if uid is None or encode_cursor(uid) != cursor:
+        raise Problem(422, "Invalid request", f"cursor {cursor!r} is not a cursor this API returned")
+    return uid
+
+
+def search_terms(q: str) -> str:
+    """A Lucene query requiring every word: 'Nghị quyết 52' -> '+nghi +quyet +52'."""
+    return " ".join(f"+{t}" for t in re.findall(r"[a-z0-9]+", fold(q)))
+
+
+def _node(store: GraphStore, uid: str, label: str) -> dict[str, Any]:
+    node = store.get_nodes([uid]).get(uid)
+    if node is None or label not in node.get("labels", []):
+        raise Problem(404, "Not found", f"no {label.lower()} with uid {uid!r}")
+    return node
+
+
+def _doc_item(row: dict[str, Any]) -> s.DocumentItem:
+    issuer = s.Ref(uid=row["issuer"], name=row.get("issuer_name")) if row.get("issuer") else None
+    return s.DocumentItem(uid=row["uid"], code=row.get("code"), type=row["type"], title=row.get("title"),
+                          issuer=issuer, issued_on=row.get("issued_on"), status=row["status"],
+                          owner=row.get("owner"), due=row.get("due"), conflicts=row.get("conflicts") or [])
+
+
+def _sources(store: GraphStore, uids: list[str]) -> list[s.SourceOut]:
+    found = store.get_nodes(uids)
+    return [s.SourceOut(**{k: found[u].get(k) for k in ("uid", "title", "kind", "url", "path", "illustrative")})
+            for u in uids if u in found]
+
+
+# -- documents ------------------------------------------------------------------
+def list_documents(store: GraphStore, *, code: str | None, q: str | None, type_: str | None,
+                   issuer: str | None, status: str | None, limit: int, cursor: str | None) -> s.DocumentPage:
+    code_key = None
+    if code:
+        parsed = try_parse_code(code)
+        if parsed is None:
+            raise Problem(422, "Invalid request", f"code {code!r} is not a document number and symbol "
+                          "(e.g. 52-NQ/TW or 749/QĐ-TTg)")
+        code_key = parsed.key
+    uids = None
+    if q:
+        hits = store.run("search", {"terms": search_terms(q), "limit": SEARCH_POOL}) if search_terms(q) else []
+        uids = [h["uid"] for h in hits if h["kind"] == "document"]
+    rows = store.run("documents", {"code_key": code_key, "type": type_, "issuer": issuer, "status": status,
+                                   "uids": uids, "after": decode_cursor(cursor), "limit": limit + 1})
+    items = [_doc_item(r) for r in rows[:limit]]
+    next_cursor = encode_cursor(items[-1].uid) if len(rows) > limit else None
+    return s.DocumentPage(items=items, next_cursor=next_cursor)
+
+
+def document_item(store: GraphStore, uid: str) -> s.DocumentItem:
+    rows = store.run("documents", {"code_key": None, "type": None, "issuer": None, "status": None,
+                                   "uids": [uid], "after": None, "limit": 1})
+    if not rows:
+        raise Problem(404, "Not found", f"no document with uid {uid!r}")
+    return _doc_item(rows[0])
+
+
+def _edges(store: GraphStore, uid: str, direction: str) -> list[s.EdgeOut]:
+    out: list[s.EdgeOut] = []
+    for rel in Rel:
+        for n in store.neighbours([uid], rel.value, direction):
+            props = {k: v for k, v in n.edge.items() if k not in ("claims", "evidence", "key") and v not in ([], None)}
+            source, target = (uid, n.other) if direction == "out" else (n.other, uid)
+            out.append(s.EdgeOut(type=rel.value, source=source, target=target, properties=props))
+    return sorted(out, key=lambda e: (e.type, e.source, e.target, str(e.properties.get("task", ""))))
+
+
+def document_detail(store: GraphStore, uid: str) -> s.DocumentDetail:
+    node = _node(store, uid, "Document")
+    item = document_item(store, uid)
+    claims = [s.Claim(field=f, value=v, source=src) for f, v, src in parse_claims(node.get("claims", []))]
+    return s.DocumentDetail(**item.model_dump(), deadline=node.get("deadline"), year=node.get("year"),
+                            claims=claims, sources=_sources(store, node.get("sources", [])),
+                            outgoing=_edges(store, uid, "out"), incoming=_edges(store, uid, "in"))
+
+
+def lineage(store: GraphStore, uid: str, direction: str, depth: int) -> s.Lineage:
+    _node(store, uid, "Document")
+    probe = min(depth + 1, MAX_DEPTH)
+    rows: list[tuple[int, dict[str, Any]]] = []
+    if direction in ("up", "both"):
+        rows += [(-1, r) for r in store.run("lineage_up", {"document": uid, "depth": probe})]
+    if direction in ("down", "both"):
+        rows += [(1, r) for r in store.run("lineage_down", {"document": uid, "depth": probe})]
+    truncated = any(r["depth"] > depth for _, r in rows)
+    rows = [(sign, r) for sign, r in rows if r["depth"] <= depth]
+    depth_of: dict[str, int] = {uid: 0}
+    edges: list[s.LineageEdge] = []
+    seen: set[tuple[str, str, str]] = set()
+    for sign, r in rows:
+        far = r["target"] if sign < 0 else r["source"]
+        depth_of.setdefault(far, sign * r["depth"])
+        key = (r["source"], r["target"], r["type"])
+        if key not in seen:
+            seen.add(key)
+            edges.append(s.LineageEdge(source=r["source"], target=r["target"], type=r["type"]))
+    docs = store.run("documents", {"code_key": None, "type": None, "issuer": None, "status": None,
+                                   "uids": sorted(depth_of), "after": None, "limit": len(depth_of)})
+    nodes = [s.LineageNode(uid=d["uid"], code=d.get("code"), type=d.get("type"), title=d.get("title"),
+                           status=d.get("status"), issued_on=d.get("issued_on"), issuer=d.get("issuer"),
+                           due=d.get("due"), conflicts=d.get("conflicts") or [], depth=depth_of[d["uid"]])
+             for d in docs]
+    nodes.sort(key=lambda n: (n.depth, n.uid))
+    levels = Counter(str(n.depth) for n in nodes)
+    return s.Lineage(root=uid, direction=direction, depth=depth, nodes=nodes, edges=edges,  # type: ignore[arg-type]
+                     levels=dict(sorted(levels.items(), key=lambda kv: int(kv[0]))), truncated=truncated)
+
+
+# -- coverage -------------------------------------------------------------------
+def coverage(store: GraphStore, document: str, scope: str, as_of: date | None) -> s.Coverage:
+    item = document_item(store, document)
+    scope_node = _node(store, scope, "Institution")
+    when = (as_of or date.today()).isoformat()
+    rows = store.run("coverage", {"document": document, "scope": scope, "as_of": when})
+    units = [s.CoverageUnit(institution=s.Ref(uid=r["institution"], name=r.get("name")), level=r["level"],
+                            status=r["status"], documents=r["documents"], chain=r["chain"], due=r.get("due"))
+             for r in rows]
+    counts = Counter(u.status for u in units)
+    summary = s.CoverageSummary(covered=counts["covered"], expected=counts["expected"],
+                                overdue=counts["overdue"], missing=counts["missing"], total=len(units))
+    return s.Coverage(document=item, scope=s.Ref(uid=scope, name=scope_node.get("name")), as_of=when,
+                      summary=summary, units=units)
+
+
+# -- institutions -----------------------------------------------------------------
+def _inst_item(row: dict[str, Any]) -> s.InstitutionItem:
+    return s.InstitutionItem(**{k: v for k, v in row.items() if v is not None})
+
+
+def list_institutions(store: GraphStore, q: str | None, limit: int, cursor: str | None) -> s.InstitutionPage:
+    uids = None
+    if q:
+        hits = store.run("search", {"terms": search_terms(q), "limit": SEARCH_POOL}) if search_terms(q) else []
+        uids = [h["uid"] for h in hits if h["kind"] == "institution"]
+    rows = store.run("institutions", {"uids": uids, "after": decode_cursor(cursor), "limit": limit + 1})
+    items = [_inst_item(r) for r in rows[:limit]]
+    return s.InstitutionPage(items=items, next_cursor=encode_cursor(items[-1].uid) if len(rows) > limit else None)
+
+
+def institution_detail(store: GraphStore, uid: str) -> s.InstitutionDetail:
+    node = _node(store, uid, "Institution")
+    row = store.run("institutions", {"uids": [uid], "after": None, "limit": 1})[0]
+    members = sorted((s.Ref(uid=n.other, name=n.other_props.get("name"))
+                      for n in store.neighbours([uid], Rel.PART_OF.value, "in")), key=lambda r: r.uid)
+    reports = sorted((s.Ref(uid=n.other, name=n.other_props.get("name"))
+                      for n in store.neighbours([uid], Rel.REPORTS_TO.value, "out")), key=lambda r: r.uid)
+    issued_uids = [r["uid"] for r in store.run("issued_by", {"institution": uid})]
+    issued = store.run("documents", {"code_key": None, "type": None, "issuer": None, "status": None,
+                                     "uids": issued_uids, "after": None, "limit": max(len(issued_uids), 1)})
+    return s.InstitutionDetail(**_inst_item(row).model_dump(), members=members, reports_to=reports,
+                               issued=[_doc_item(d) for d in issued] if issued_uids else [],
+                               sources=_sources(store, node.get("sources", [])))
+
+
+def obligations(store: GraphStore, uid: str) -> s.Obligations:
+    node = _node(store, uid, "Institution")
+    rows = store.run("obligations", {"institution": uid})
+    groups: dict[str, list[s.Obligation]] = {"task": [], "expected": [], "reports_to": []}
+    for r in rows:
+        groups[r["kind"]].append(s.Obligation(**{k: v for k, v in r.items() if k != "kind"}))
+    return s.Obligations(institution=s.Ref(uid=uid, name=node.get("name")), tasks=groups["task"],
+                         expected=groups["expected"], reports_to=groups["reports_to"])
+
+
+# -- search and conflicts -----------------------------------------------------------
+def search(store: GraphStore, q: str, limit: int) -> s.SearchResult:
+    terms = search_terms(q)
+    rows = store.run("search", {"terms": terms, "limit": limit}) if terms else []
+    return s.SearchResult(query=q, items=[s.SearchHit(**r) for r in rows])
+
+
+def conflicts(store: GraphStore) -> list[s.Conflict]:
+    rows = store.run("conflicts", {})
+    source_uids = sorted({src for r in rows for src in r["sources"]})
+    sources = {src.uid: src for src in _sources(store, source_uids)}
+    out: list[s.Conflict] = []
+    for r in rows:
+        if not out or (out[-1].subject, out[-1].field) != (r["subject"], r["field"]):
+            out.append(s.Conflict(subject=r["subject"], kind=r["kind"], field=r["field"], values=[]))
+        out[-1].values.append(s.ConflictValue(
+            value=r["value"], sources=[sources.get(u) or s.SourceOut(uid=u) for u in r["sources"]]))
+    return out

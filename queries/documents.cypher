@@ -1,0 +1,24 @@
+// documents: list documents with optional filters, in uid order, one page at a time
+// (keyset pagination: pass the last uid of a page as $after). Null parameters do not
+// filter. $uids restricts to a set (the API passes the hits of a text search).
+// Parameters: code_key, type, issuer, status, uids, after, limit.
+// :param code_key => '52-nq-tw'
+// :param type => null
+// :param issuer => null
+// :param status => null
+// :param uids => null
+// :param after => null
+// :param limit => 50
+MATCH (d:Document)
+WHERE ($code_key IS NULL OR d.code_key = $code_key)
+  AND ($type IS NULL OR d.type = $type)
+  AND ($issuer IS NULL OR d.issuer = $issuer)
+  AND ($status IS NULL OR d.status = $status)
+  AND ($uids IS NULL OR d.uid IN $uids)
+  AND ($after IS NULL OR d.uid > $after)
+WITH d ORDER BY d.uid LIMIT $limit
+OPTIONAL MATCH (d)-[:ISSUED_BY]->(i:Institution)
+RETURN d.uid AS uid, d.code AS code, d.type AS type, d.title AS title,
+       d.issued_on AS issued_on, d.status AS status, d.conflicts AS conflicts,
+       d.owner AS owner, d.due AS due, i.uid AS issuer, i.name AS issuer_name
+ORDER BY uid

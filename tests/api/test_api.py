@@ -1,0 +1,181 @@
+"""The HTTP contract, through the ASGI app, on both stores."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from graph.settings import Settings
+from tests.conftest import load_demo, make_store
+
+NQ52 = "52-nq-tw.bo-chinh-tri.2019"
+KH15 = "15-kh-bcsd.ban-can-su-dang-bo-cong-thuong.2020"
+HD116 = "116-hd-btgtw.ban-tuyen-giao-trung-uong.2020"
+TU = "thanh-uy-thanh-pho-ho-chi-minh"
+BCSD_UBND = "ban-can-su-dang-uy-ban-nhan-dan-thanh-pho-ho-chi-minh"
+PROBLEM = "application/problem+json"
+
+
+def test_documents_list_and_filters(client: TestClient) -> None:
+    body = client.get("/documents", params={"code": "52 - NQ/TW"}).json()
+    assert [d["uid"] for d in body["items"]] == [NQ52]
+    item = body["items"][0]
+    assert item["issuer"] == {"uid": "bo-chinh-tri", "name": "Bộ Chính trị"}
+    assert (item["code"], item["type"], item["issued_on"], item["status"], item["conflicts"]) == \
+        ("52-NQ/TW", "resolution", "2019-09-27", "issued", ["issued_on"])
+    expected = client.get("/documents", params={"status": "expected"}).json()["items"]
+    assert [d["uid"] for d in expected] == ["hcmc-programme-52"]
+    folded = client.get("/documents", params={"q": "nghi quyet 52"}).json()["items"]
+    accented = client.get("/documents", params={"q": "Nghị quyết 52"}).json()["items"]
+    assert folded == accented and NQ52 in {d["uid"] for d in folded}
+
+
+def test_documents_pagination_visits_everything_once(client: TestClient) -> None:
+    seen, cursor = [], None
+    while True:
+        params = {"limit": 2, **({"cursor": cursor} if cursor else {})}
+        page = client.get("/documents", params=params).json()
+        seen += [d["uid"] for d in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == sorted(seen) and len(seen) == len(set(seen)) == 9
+
+
+def test_document_detail_has_sources_and_edges(client: TestClient) -> None:
+    body = client.get(f"/documents/{NQ52}").json()
+    assert {src["uid"] for src in body["sources"]} == {"src-primer", "src-press-2014"}
+    assert {(e["type"], e["source"]) for e in body["incoming"]} >= {("GUIDES", HD116), ("IMPLEMENTS", KH15)}
+    assert {"field": "issued_on", "value": "2014-09-27", "source": "src-press-2014"} in body["claims"]
+
+
+def test_lineage(client: TestClient) -> None:
+    down = client.get(f"/documents/{NQ52}/lineage", params={"direction": "down"}).json()
+    uids = {n["uid"] for n in down["nodes"]}
+    assert {HD116, KH15, NQ52} <= uids
+    assert {"source": HD116, "target": NQ52, "type": "GUIDES"} in down["edges"]
+    assert down["truncated"] is False
+    up = client.get(f"/documents/{KH15}/lineage", params={"direction": "up"}).json()
+    assert {n["uid"] for n in up["nodes"]} == {KH15, NQ52}
+    shallow = client.get(f"/documents/{NQ52}/lineage", params={"direction": "down", "depth": 1}).json()
+    assert shallow["truncated"] is True
+    assert "quan-1-plan-52" not in {n["uid"] for n in shallow["nodes"]}
+
+
+def test_coverage_after_q2_2020(client: TestClient) -> None:
+    body = client.get("/coverage", params={"document": NQ52, "scope": TU, "as_of": "2020-12-31"}).json()
+    status = {u["institution"]["uid"]: u["status"] for u in body["units"]}
+    assert status[BCSD_UBND] == "overdue" and status[TU] == "overdue"
+    assert status["quan-uy-quan-1"] == "covered" and status["quan-uy-binh-thanh"] == "expected"
+    assert status["ban-tuyen-giao-thanh-uy-thanh-pho-ho-chi-minh"] == "missing"
+    assert body["summary"] == {"covered": 4, "expected": 1, "overdue": 3, "missing": 1, "total": 9}
+    before = client.get("/coverage", params={"document": NQ52, "scope": TU, "as_of": "2020-05-01"}).json()
+    assert {u["institution"]["uid"]: u["status"] for u in before["units"]}[BCSD_UBND] == "expected"
+
+
+def test_coverage_csv_has_the_same_rows(client: TestClient) -> None:
+    params = {"document": NQ52, "scope": TU, "as_of": "2020-12-31"}
+    body = client.get("/coverage", params=params).json()
+    response = client.get("/coverage", params={**params, "format": "csv"})
+    assert response.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert [(r["institution_uid"], r["status"]) for r in rows] == \
+        [(u["institution"]["uid"], u["status"]) for u in body["units"]]
+
+
+def test_institutions_and_obligations(client: TestClient) -> None:
+    hits = client.get("/institutions", params={"q": "thanh uy"}).json()["items"]
+    assert TU in {i["uid"] for i in hits}
+    detail = client.get(f"/institutions/{TU}").json()
+    assert "quan-uy-quan-1" in {m["uid"] for m in detail["members"]}
+    ob = client.get(f"/institutions/{BCSD_UBND}/obligations").json()
+    assert [(t["deadline"], t["due"], t["fulfilled"]) for t in ob["tasks"]] == \
+        [("trong quý II năm 2020", "2020-06-30", False)]
+    assert [r["counterpart"] for r in ob["reports_to"]] == ["ban-thuong-vu-thanh-uy-thanh-pho-ho-chi-minh"]
+    assert [r["cadence"] for r in ob["reports_to"]] == ["yearly"]
+
+
+def test_search_and_conflicts(client: TestClient) -> None:
+    hits = client.get("/search", params={"q": "nghi quyet 52"}).json()["items"]
+    assert NQ52 in {h["uid"] for h in hits}
+    conflicts = client.get("/conflicts").json()
+    assert conflicts == [{
+        "subject": NQ52, "kind": "Document", "field": "issued_on",
+        "values": [
+            {"value": "2019-09-27", "sources": [conflicts[0]["values"][0]["sources"][0]]},
+            {"value": "2014-09-27", "sources": [conflicts[0]["values"][1]["sources"][0]]},
+        ]}]
+    assert conflicts[0]["values"][0]["sources"][0]["uid"] == "src-primer"
+    assert conflicts[0]["values"][1]["sources"][0]["uid"] == "src-press-2014"
+
+
+@pytest.mark.parametrize(("url", "status"), [
+    ("/documents/no-such-doc", 404),
+    ("/documents/no-such-doc/lineage", 404),
+    (f"/documents/{NQ52}/lineage?depth=21", 422),
+    (f"/documents/{NQ52}/lineage?direction=sideways", 422),
+    ("/documents?code=not-a-code", 422),
+    ("/documents?cursor=%%%", 422),
+    (f"/coverage?document={NQ52}&scope=nowhere", 404),
+    (f"/coverage?document={NQ52}&scope={TU}&as_of=2020-13-01", 422),
+    ("/institutions/nowhere/obligations", 404),
+])
+def test_errors_are_problem_json(client: TestClient, url: str, status: int) -> None:
+    response = client.get(url)
+    assert response.status_code == status
+    assert response.headers["content-type"] == PROBLEM
+    body = response.json()
+    assert body["status"] == status and body["detail"]
+
+
+def test_ingest_requires_a_configured_key(client: TestClient) -> None:
+    response = client.post("/ingest", content=b"documents: []", headers={"Content-Type": "application/yaml"})
+    assert response.status_code == 403 and response.headers["content-type"] == PROBLEM
+
+
+def test_ingest_with_key(write_client: TestClient) -> None:
+    body = "code,issuer,issued_on,implements\n11-KH/QU,quan-uy-binh-thanh,2020-08-01,52-NQ/TW\n"
+    headers = {"Content-Type": "text/csv"}
+    assert write_client.post("/ingest", content=body, headers=headers).status_code == 401
+    assert write_client.post("/ingest", content=body, headers={**headers, "X-API-Key": "wrong"}).status_code == 401
+    ok = write_client.post("/ingest", content=body, headers={**headers, "X-API-Key": "test-key"})
+    assert ok.status_code == 201, ok.text
+    cov = write_client.get("/coverage", params={"document": NQ52, "scope": TU, "as_of": "2020-12-31"}).json()
+    assert {u["institution"]["uid"]: u["status"] for u in cov["units"]}["quan-uy-binh-thanh"] == "covered"
+    bad = write_client.post("/ingest", content="code,issuer\n12-KH/QU,nobody\n",
+                            headers={**headers, "X-API-Key": "test-key"})
+    assert bad.status_code == 422 and "line 2" in bad.json()["detail"]
+
+
+URLS = [
+    "/documents", "/documents?q=nghi%20quyet%2052", "/documents?status=expected", f"/documents/{NQ52}",
+    f"/documents/{NQ52}/lineage?direction=both&depth=3", f"/documents/{KH15}/lineage?direction=up",
+    f"/coverage?document={NQ52}&scope={TU}&as_of=2020-12-31", "/institutions", "/institutions?q=uy%20ban",
+    f"/institutions/{TU}", f"/institutions/{BCSD_UBND}/obligations", "/search?q=thanh%20uy", "/conflicts",
+]
+
+
+@pytest.fixture(scope="module")
+def two_clients(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+                ) -> Iterator[tuple[TestClient, TestClient]]:
+    tmp = tmp_path_factory.mktemp("api-both")
+    clients = []
+    for kind in ("memory", "neo4j"):
+        store = make_store(kind, request, tmp)
+        load_demo(store)
+        clients.append(TestClient(create_app(store=store, settings=Settings())))
+    with clients[0] as a, clients[1] as b:
+        yield a, b
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_both_stores_give_identical_json(two_clients: tuple[TestClient, TestClient], url: str) -> None:
+    memory, neo = two_clients
+    a, b = memory.get(url), neo.get(url)
+    assert a.status_code == b.status_code == 200
+    assert a.json() == b.json()
