@@ -144,6 +144,27 @@ def serve(
 
 
 @app.command()
+def extract(
+    paths: Annotated[list[Path], typer.Argument(help="Text files or folders (.txt, .md).")],
+    as_json: Annotated[bool, typer.Option("--json", help="JSON Lines, one object per file.")] = False,
+) -> None:
+    """Extract documents, relations and bodies from raw Vietnamese text (no writes)."""
+    from ingest.extract import extract_text
+
+    for path in _expand(paths, (".txt", ".md")):
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            _error(f"{path}: cannot read as UTF-8 text: {exc}")
+            raise typer.Exit(1) from exc
+        result = extract_text(text, str(path)).to_json()
+        if as_json:
+            sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+        else:
+            Console().print_json(data=result, ensure_ascii=False)
+
+
+@app.command()
 def export(
     graphml: Annotated[Path | None, typer.Option("--graphml", help="Write GraphML here.")] = None,
 ) -> None:
@@ -156,6 +177,24 @@ def export(
     with _store() as store:
         n_nodes, n_edges = write_graphml(store, graphml)
     console.print(f"{graphml}: {n_nodes} nodes, {n_edges} edges")
+
+
+@app.command()
+def generate(
+    out: Annotated[Path, typer.Option("--out", help="Output folder (data/ + ground_truth.json).")],
+    provinces: Annotated[int, typer.Option("--provinces", min=1)] = 34,
+    communes_per_province: Annotated[int, typer.Option("--communes-per-province", min=0)] = 10,
+    resolutions: Annotated[int, typer.Option("--resolutions", min=1)] = 5,
+    coverage: Annotated[float, typer.Option("--coverage", min=0.0, max=1.0)] = 0.8,
+    seed: Annotated[int, typer.Option("--seed")] = 0,
+) -> None:
+    """Write a synthetic national data set and its coverage ground truth (deterministic per seed)."""
+    from ingest.generate import generate as generate_dataset
+
+    truth = generate_dataset(out, provinces=provinces, communes_per_province=communes_per_province,
+                             resolutions=resolutions, coverage=coverage, seed=seed)
+    console.print(f"{len(truth.files)} files, {truth.institutions} institutions, {truth.documents} documents "
+                  f"in {out / 'data'}; ground truth in {out / 'ground_truth.json'}", markup=False)
 
 
 def main() -> None:

@@ -1,0 +1,269 @@
+"""Dates and deadlines in Vietnamese administrative text.
+
+* Full dates: "ngày 27/9/2019", "27-9-2019", "27.9.2019", "ngày 28 tháng 4 năm 2020"
+  and ISO "2020-06-30". Partial dates ("tháng 4/2020", "ngày 15/4") are not dates.
+* Deadlines: a due date ("trong quý II năm 2020" -> 2020-06-30, "trước ngày
+  30/6/2020", "trong tháng 5/2020", "trong năm 2020") or a cadence ("định kỳ hằng
+  năm" -> yearly, "6 tháng một lần" -> half-yearly, "hàng quý", "hàng tháng").
+
+All functions accept NFC or NFD input; spans refer to the NFC form of the text
+(Unicode NFC only: no white-space collapsing, so spans stay meaningful).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+__all__ = [
+    "Deadline",
+    "find_dates",
+    "find_deadlines",
+    "parse_date",
+    "parse_deadline",
+]
+
+_SEP = r"[/\-.\u2010-\u2015\u2212]"
+_NUMERIC_DATE = rf"(?<![\d/])(\d{{1,2}})\s*(?P<sep>{_SEP})\s*(\d{{1,2}})\s*(?P=sep)\s*((?:19|20)\d\d)(?![\d/])"
+_WORDY_DATE = r"(\d{1,2})\s+tháng\s+(\d{1,2})\s*,?\s+năm\s+((?:19|20)\d\d)(?!\d)"
+_ISO_DATE = r"(?<![\d/])((?:19|20)\d\d)-(\d\d)-(\d\d)(?![\d/])"
+_DATE_RE = re.compile(
+    rf"(?:{_NUMERIC_DATE})|(?:{_WORDY_DATE})|(?:{_ISO_DATE})", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    """A deadline as written, with its parsed due date and/or cadence.
+
+    ``cadence`` is one of "yearly", "half-yearly", "quarterly", "monthly".
+    """
+
+    text: str
+    due: date | None
+    cadence: str | None = None
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def _make_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _date_from_match(m: re.Match[str]) -> date | None:
+    if m.group(1):
+        return _make_date(int(m.group(4)), int(m.group(3)), int(m.group(1)))
+    if m.group(5):
+        return _make_date(int(m.group(7)), int(m.group(6)), int(m.group(5)))
+    return _make_date(int(m.group(8)), int(m.group(9)), int(m.group(10)))
+
+
+def find_dates(text: str) -> list[tuple[date, str, tuple[int, int]]]:
+    """All full dates in ``text`` as (date, surface, (start, end)) in NFC offsets.
+
+    The surface excludes a leading "ngày"; impossible dates (31/2/2020) are skipped.
+    """
+    text = _nfc(text)
+    found: list[tuple[date, str, tuple[int, int]]] = []
+    for m in _DATE_RE.finditer(text):
+        value = _date_from_match(m)
+        if value is not None:
+            found.append((value, m.group(0), (m.start(), m.end())))
+    return found
+
+
+_FULL_DATE_RE = re.compile(rf"^(?:ngày\s+)?(?:{_DATE_RE.pattern})[\s.,;]*$", re.IGNORECASE)
+
+
+def parse_date(text: str) -> date | None:
+    """Parse a text that is one full date ("ngày 27/9/2019", "2020-06-30"), else None."""
+    if not text:
+        return None
+    m = _FULL_DATE_RE.match(_nfc(text).strip())
+    if not m:
+        return None
+    return find_dates(m.group(0))[0][0] if find_dates(m.group(0)) else None
+
+
+# --- deadlines -----------------------------------------------------------------
+
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+# "trước" means "before the period starts"; the others mean "by the period's end".
+_PREP = (
+    r"(?P<prep>(?:chậm nhất\s+)?"
+    r"(?:trong|trước|đến hết|hết|cuối|vào|đến cuối|trong suốt)\s+)"
+)
+_YEAR = r"((?:19|20)\d\d)"
+_QUARTER_RE = re.compile(
+    rf"(?:{_PREP})?quý\s+(?P<q>IV|I{{1,3}}|[1-4])(?![\w])\s*(?:(?:năm|/|-)\s*)(?P<y>(?:19|20)\d\d)(?!\d)",
+    re.IGNORECASE,
+)
+_MONTH_RE = re.compile(
+    rf"(?:{_PREP})?tháng\s+(?P<m>\d{{1,2}})\s*(?:(?:năm|/|-)\s*)(?P<y>(?:19|20)\d\d)(?!\d)",
+    re.IGNORECASE,
+)
+_YEAR_RE = re.compile(rf"{_PREP}năm\s+(?P<y>(?:19|20)\d\d)(?!\d)", re.IGNORECASE)
+_DAY_RE = re.compile(
+    r"(?P<prep>(?:trước|chậm nhất(?:\s+là)?|hạn chót|đến)\s+"
+    r"(?:ngày\s+)?)"
+    rf"(?P<date>(?:{_NUMERIC_DATE})|(?:{_WORDY_DATE}))",
+    re.IGNORECASE,
+)
+# "trước ngày 15/12 hằng năm": a day in every year (no due date, yearly cadence).
+_YEARLESS_DAY_RE = re.compile(
+    r"(?:trước|chậm nhất|đến)\s+ngày\s+\d{1,2}\s*/\s*\d{1,2}(?![\d/])\s+"
+    r"(?=(?:của\s+)?(?:hằng|hàng)\s+năm)",
+    re.IGNORECASE,
+)
+_CADENCES: list[tuple[re.Pattern[str], str]] = [
+    (
+        re.compile(
+            r"(?:định kỳ\s+)?(?:6|sáu)\s+tháng\s*(?:(?:một|1)\s+lần|/\s*lần)"
+            r"|định kỳ\s+(?:6|sáu)\s+tháng(?:\s+(?:một|1)\s+lần)?"
+            r"|(?:định kỳ\s+)?(?:hằng|hàng)\s+(?:6|sáu)\s+tháng",
+            re.IGNORECASE,
+        ),
+        "half-yearly",
+    ),
+    (re.compile(r"(?:định kỳ\s+)?(?:hằng|hàng)\s+năm|định kỳ\s+năm", re.IGNORECASE), "yearly"),
+    (re.compile(r"(?:định kỳ\s+)?(?:hằng|hàng)\s+quý|định kỳ\s+quý", re.IGNORECASE), "quarterly"),
+    (re.compile(r"(?:định kỳ\s+)?(?:hằng|hàng)\s+tháng", re.IGNORECASE), "monthly"),
+]
+_ISO_ONLY_RE = re.compile(r"^\s*((?:19|20)\d\d)-(\d\d)-(\d\d)\s*$")
+
+
+def _is_before(prep: str | None) -> bool:
+    return bool(prep) and "trước" in prep.lower()
+
+
+def _period_due(start: date, end: date, prep: str | None) -> date:
+    return start - timedelta(days=1) if _is_before(prep) else end
+
+
+def _quarter_due(m: re.Match[str]) -> date | None:
+    raw = m.group("q").lower()
+    quarter = _ROMAN.get(raw) or int(raw)
+    year = int(m.group("y"))
+    first = date(year, 3 * quarter - 2, 1)
+    last_month = 3 * quarter
+    last = date(year, last_month, calendar.monthrange(year, last_month)[1])
+    return _period_due(first, last, m.group("prep"))
+
+
+def _month_due(m: re.Match[str]) -> date | None:
+    month, year = int(m.group("m")), int(m.group("y"))
+    if not 1 <= month <= 12:
+        return None
+    first = date(year, month, 1)
+    last = date(year, month, calendar.monthrange(year, month)[1])
+    return _period_due(first, last, m.group("prep"))
+
+
+def _year_due(m: re.Match[str]) -> date | None:
+    year = int(m.group("y"))
+    return _period_due(date(year, 1, 1), date(year, 12, 31), m.group("prep"))
+
+
+def _day_due(m: re.Match[str]) -> date | None:
+    dates = find_dates(m.group("date"))
+    return dates[0][0] if dates else None
+
+
+def _candidates(text: str, *, bare: bool) -> list[tuple[int, int, Deadline]]:
+    found: list[tuple[int, int, Deadline]] = []
+
+    def add(start: int, end: int, due: date | None, cadence: str | None) -> None:
+        found.append((start, end, Deadline(text[start:end], due, cadence)))
+
+    for m in _DAY_RE.finditer(text):
+        due = _day_due(m)
+        if due is not None:
+            add(m.start(), m.end(), due, None)
+    for regex, func in ((_QUARTER_RE, _quarter_due), (_MONTH_RE, _month_due)):
+        for m in regex.finditer(text):
+            # In running text a bare "tháng 5/2020" is an event date, not a deadline;
+            # a bare quarter ("quý 2/2020") is accepted.
+            if regex is _MONTH_RE and not bare and not m.group("prep"):
+                continue
+            due = func(m)
+            if due is not None:
+                add(m.start(), m.end(), due, None)
+    for m in _YEAR_RE.finditer(text):
+        add(m.start(), m.end(), _year_due(m), None)
+    for m in _YEARLESS_DAY_RE.finditer(text):
+        add(m.start(), m.end(), None, None)
+    for regex, cadence in _CADENCES:
+        for m in regex.finditer(text):
+            add(m.start(), m.end(), None, cadence)
+    return found
+
+
+def _select(found: list[tuple[int, int, Deadline]]) -> list[tuple[int, int, Deadline]]:
+    """Longest first, non-overlapping, then in text order."""
+    chosen: list[tuple[int, int, Deadline]] = []
+    for cand in sorted(found, key=lambda c: (-(c[1] - c[0]), c[0])):
+        if all(cand[1] <= c[0] or cand[0] >= c[1] for c in chosen):
+            chosen.append(cand)
+    chosen.sort(key=lambda c: c[0])
+    return chosen
+
+
+def _merge_day_and_cadence(
+    text: str, items: list[tuple[int, int, Deadline]]
+) -> list[tuple[int, int, Deadline]]:
+    """Join "trước ngày 15/12" + "hằng năm" into one deadline with a cadence."""
+    merged: list[tuple[int, int, Deadline]] = []
+    for item in items:
+        if merged:
+            prev = merged[-1]
+            gap = text[prev[1] : item[0]]
+            if (
+                prev[2].cadence is None
+                and item[2].cadence is not None
+                and item[2].due is None
+                and re.fullmatch(r"\s*(?:của\s+)?", gap)
+                and not prev[2].text.lower().startswith(("trong", "cuối", "hết"))
+            ):
+                start, end = prev[0], item[1]
+                merged[-1] = (start, end, Deadline(text[start:end], prev[2].due, item[2].cadence))
+                continue
+        merged.append(item)
+    # A yearless day that found no cadence is not a deadline.
+    return [m for m in merged if m[2].due is not None or m[2].cadence is not None]
+
+
+def find_deadlines(text: str) -> list[tuple[Deadline, tuple[int, int]]]:
+    """All deadlines in running text, in order, with NFC spans."""
+    text = _nfc(text)
+    items = _merge_day_and_cadence(text, _select(_candidates(text, bare=False)))
+    return [(d, (s, e)) for s, e, d in items]
+
+
+def parse_deadline(text: str) -> Deadline | None:
+    """Parse a deadline phrase ("trong quý II năm 2020", "hằng năm", "2020-06-30").
+
+    Also accepts a sentence: the first deadline in it is returned. A bare month
+    ("tháng 5/2020") counts as a deadline here.
+    """
+    if not text or not text.strip():
+        return None
+    text = _nfc(text).strip()
+    iso = _ISO_ONLY_RE.match(text)
+    if iso:
+        due = _make_date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
+        return Deadline(text, due, None) if due else None
+    items = _merge_day_and_cadence(text, _select(_candidates(text, bare=True)))
+    if items:
+        return items[0][2]
+    bare_date = parse_date(text)
+    if bare_date is not None:
+        return Deadline(text, bare_date, None)
+    return None

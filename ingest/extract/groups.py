@@ -1,0 +1,93 @@
+"""Group mentions: "các quận ủy, huyện ủy", "các đơn vị thuộc Bộ", "UBND các quận, huyện".
+
+A group is not an institution of the gazetteer; it is kept as written
+(normalised: white space, lower-case list, "uỷ" -> "ủy", abbreviations of the
+leading body expanded) and, when the text says so, with the body it belongs to.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.gazetteer import Mention, fold_chars
+
+__all__ = ["GroupMention", "find_groups"]
+
+_NOUNS = (
+    "quan uy|huyen uy|thi uy|thanh uy|tinh uy|dang uy khoi|dang uy|cap uy dang|cap uy|"
+    "to chuc co so dang|to chuc dang|chi bo|dang bo|ban can su dang|dang doan|so|ban|nganh|"
+    "don vi|co quan|doan the chinh tri - xa hoi|doan the|dia phuong|quan|huyen|thi xa|"
+    "thanh pho|phuong|xa|thi tran|bo|ban dang"
+)
+_PRE: dict[str, str] = {
+    "ubnd": "Ủy ban nhân dân",
+    "uy ban nhan dan": "Ủy ban nhân dân",
+    "ban thuong vu": "Ban Thường vụ",
+    "btv": "Ban Thường vụ",
+    "thuong truc": "Thường trực",
+    "ban tuyen giao": "Ban Tuyên giáo",
+    "ban dan van": "Ban Dân vận",
+    "ban to chuc": "Ban Tổ chức",
+    "uy ban kiem tra": "Ủy ban Kiểm tra",
+    "dang uy": "Đảng ủy",
+    "ban can su dang": "Ban cán sự đảng",
+    "bcsd": "Ban cán sự đảng",
+}
+_TAIL_BODIES = (
+    "bo|thanh uy|tinh uy|trung uong|tw|quan uy|huyen uy|"
+    "(?:uy ban nhan dan|ubnd) (?:thanh pho|tinh|quan|huyen)|thanh pho|tinh|quan|huyen"
+)
+_PRE_ALT = "|".join(sorted(_PRE, key=len, reverse=True))
+_GROUP_RE = re.compile(
+    rf"(?<![\w])(?:(?P<pre>{_PRE_ALT})\s+)?(?P<list>cac\s+(?:{_NOUNS})"
+    rf"(?:(?:\s*,\s*(?:va\s+)?|\s+va\s+|\s+)(?:{_NOUNS}))*)(?![\w])"
+    rf"(?P<tail>\s+(?:truc thuoc|thuoc)(?:\s+(?P<tb>{_TAIL_BODIES})(?![\w]))?)?"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class GroupMention:
+    name: str
+    start: int
+    end: int
+    surface: str
+    parent: str | None
+
+
+def _clean(text: str) -> str:
+    text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"\s*,\s*", ", ", text)
+    return text.replace("uỷ", "ủy").replace("Uỷ", "Ủy")
+
+
+def find_groups(text: str, mentions: list[Mention]) -> list[GroupMention]:
+    """Group mentions in NFC ``text``; ``mentions`` resolve the "thuộc <body>" tail."""
+    folded = fold_chars(text)
+    out: list[GroupMention] = []
+    for m in _GROUP_RE.finditer(folded):
+        # The list must not end inside a word of a longer phrase ("các bộ phận").
+        parts: list[str] = []
+        if m["pre"]:
+            parts.append(_PRE[m["pre"]])
+        parts.append(_clean(text[m.start("list") : m.end("list")]).lower())
+        parent: str | None = None
+        end = m.end("list")
+        if m["tail"]:
+            head = "trực thuộc" if m["tail"].strip().startswith("truc") else "thuộc"
+            end = m.end("tail")
+            rest = ""
+            if m["tb"] and not text[m.start("tb")].isupper():
+                end = m.start("tb")  # "trực thuộc quán triệt": not a body
+                while end > 0 and text[end - 1].isspace():
+                    end -= 1
+            elif m["tb"]:
+                inner = next((x for x in mentions if x.start == m.start("tb")), None)
+                if inner is not None:
+                    parent = inner.name
+                    end = max(end, inner.end)
+                rest = _clean(text[m.start("tb") : end])
+            parts.append(f"{head} {rest}".strip())
+        name = " ".join(parts)
+        out.append(GroupMention(name, m.start(), end, text[m.start() : end], parent))
+    return out

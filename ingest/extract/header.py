@@ -1,0 +1,152 @@
+"""The preamble of a document: its own number, issuer, date and title noun.
+
+    BAN CÁN SỰ ĐẢNG                      ĐẢNG CỘNG SẢN VIỆT NAM
+    BỘ CÔNG THƯƠNG                       Hà Nội, ngày 28 tháng 4 năm 2020
+    *
+    Số 15-KH/BCSĐ
+    KẾ HOẠCH
+    thực hiện Nghị quyết số 52-NQ/TW ...
+
+The header zone is the text before the title line (an upper-case line starting
+with a document noun) within the first lines. The own code is on a line starting
+with "Số"; the issuer is read from the body lines above it (stacked lines such as
+"BAN CHẤP HÀNH TRUNG ƯƠNG / BAN TUYÊN GIÁO" are combined); the date comes from
+the "<place>, ngày ..." line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from graph.codes import DocType
+from ingest.dates import find_dates
+from ingest.extract.refs import code_spans, noun_type
+from ingest.gazetteer import Gazetteer, fold_chars
+
+__all__ = ["Header", "parse_header"]
+
+_MAX_LINES = 25
+_TITLE_NOUNS = (
+    "ke hoach hanh dong", "chuong trinh hanh dong", "ke hoach", "chuong trinh", "huong dan",
+    "nghi quyet", "quyet dinh", "chi thi", "ket luan", "thong bao", "bao cao", "cong van",
+    "quy dinh", "thong tu", "nghi dinh", "to trinh",
+)
+_NOUN_BY_FOLD = {
+    "ke hoach hanh dong": "kế hoạch hành động", "chuong trinh hanh dong": "chương trình hành động",
+    "ke hoach": "kế hoạch", "chuong trinh": "chương trình", "huong dan": "hướng dẫn",
+    "nghi quyet": "nghị quyết", "quyet dinh": "quyết định", "chi thi": "chỉ thị",
+    "ket luan": "kết luận", "thong bao": "thông báo", "bao cao": "báo cáo",
+    "cong van": "công văn", "quy dinh": "quy định", "thong tu": "thông tư",
+    "nghi dinh": "nghị định", "to trinh": "tờ trình",
+}
+_SKIP_LINE_RE = re.compile(
+    r"dang cong san viet nam|cong hoa xa hoi|doc lap|^\W*$|^\s*so\b", re.IGNORECASE
+)
+_SO_RE = re.compile(r"^[ \t]*Số\s*[:.]?\s*", re.MULTILINE | re.IGNORECASE)
+_PLACE_DATE_RE = re.compile(r"[^\n,]{2,40},\s*(?:ngày\s+)?$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    code: str | None
+    code_span: tuple[int, int] | None
+    issuer: str | None
+    issuer_span: tuple[int, int] | None
+    date: date | None
+    noun: str | None  # title noun, lower case ("kế hoạch")
+    type: DocType | None
+    title_start: int | None
+    end: int  # end of the header zone
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for line in text.split("\n"):
+        out.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return out
+
+
+def _title_line(text: str, lines: list[tuple[int, int]]) -> tuple[int, str] | None:
+    for s, e in lines[:_MAX_LINES]:
+        line = text[s:e].strip()
+        if not line or line.upper() != line or not any(ch.isalpha() for ch in line):
+            continue
+        folded = fold_chars(line)
+        for noun in _TITLE_NOUNS:
+            if folded == noun or folded.startswith(noun + " "):
+                return s + (len(text[s:e]) - len(text[s:e].lstrip())), noun
+    return None
+
+
+def _issuer(text: str, lines: list[tuple[int, int]], gaz: Gazetteer) -> tuple[str, tuple[int, int]] | None:
+    body = [(s, e) for s, e in lines if text[s:e].strip() and not _SKIP_LINE_RE.search(fold_chars(text[s:e]))]
+    body = [(s, e) for s, e in body if gaz.find_all(text[s:e]) or len(body) <= 3]
+    if not body:
+        return None
+    last = body[-1]
+    prev = body[-2] if len(body) > 1 else None
+    context = text[: last[0]]
+    attempts: list[tuple[str, tuple[int, int]]] = []
+    if prev is not None:
+        attempts.append((text[prev[0] : prev[1]].strip() + " " + text[last[0] : last[1]].strip(),
+                         (prev[0], last[1])))
+        parent = gaz.resolve(text[prev[0] : prev[1]].strip(), context)
+        if parent == "Ban Chấp hành Trung ương":
+            attempts.append((text[last[0] : last[1]].strip() + " Trung ương", (prev[0], last[1])))
+        elif parent is not None:
+            attempts.append((text[last[0] : last[1]].strip() + " " + parent, (prev[0], last[1])))
+    attempts.append((text[last[0] : last[1]].strip(), last))
+    for candidate, span in attempts:
+        name = gaz.resolve(candidate, context)
+        if name is not None:
+            return name, span
+    mentions = gaz.find_all(text[last[0] : last[1]], context)
+    if mentions:
+        m = mentions[-1]
+        return m.name, (last[0] + m.start, last[0] + m.end)
+    return None
+
+
+def parse_header(text: str, gaz: Gazetteer) -> Header | None:
+    """The preamble of ``text`` (NFC), or None when the text has none."""
+    lines = _lines(text)
+    title = _title_line(text, lines)
+    zone_end = title[0] if title else lines[min(len(lines), 12) - 1][1]
+    zone = text[:zone_end]
+    code: str | None = None
+    code_span: tuple[int, int] | None = None
+    so_line_start: int | None = None
+    for m in _SO_RE.finditer(zone):
+        spans = [c for c in code_spans(zone) if c[0] == m.end()]
+        if spans:
+            code, code_span = spans[0][2], (spans[0][0], spans[0][1])
+            so_line_start = m.start()
+            break
+    if code is None and title is None:
+        return None
+    issuer_lines = [(s, e) for s, e in _lines(zone) if so_line_start is None or e <= so_line_start]
+    found = _issuer(text, issuer_lines, gaz)
+    if code is None and found is None:
+        return None
+    when: date | None = None
+    for value, _, (s, _e) in find_dates(zone):
+        if _PLACE_DATE_RE.search(zone[max(0, s - 60) : s].split("\n")[-1]):
+            when = value
+            break
+    noun = _NOUN_BY_FOLD[title[1]] if title else None
+    dtype = noun_type(noun)
+    return Header(
+        code=code,
+        code_span=code_span,
+        issuer=found[0] if found else None,
+        issuer_span=found[1] if found else None,
+        date=when,
+        noun=noun,
+        type=dtype,
+        title_start=title[0] if title else None,
+        end=zone_end,
+    )

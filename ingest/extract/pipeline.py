@@ -1,0 +1,317 @@
+"""Rule-based extraction of documents, bodies and relations from raw text."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from graph.codes import DocType, try_parse_code
+from ingest.dates import find_dates
+from ingest.extract.groups import find_groups
+from ingest.extract.header import Header, parse_header
+from ingest.extract.model import (
+    Body,
+    Claim,
+    Document,
+    Evidence,
+    ExpectedDocument,
+    Extraction,
+    Relation,
+)
+from ingest.extract.refs import Ref, code_spans, find_refs
+from ingest.extract.relations import (
+    _AGENT_GAP_RE,
+    _ISSUE_UNCODED_RE,
+    _ISSUE_VERB_RE,
+    Actor,
+    Facts,
+    SentenceRules,
+    Subject,
+)
+from ingest.extract.sentences import Sentence, clauses, split_sentences
+from ingest.gazetteer import Gazetteer, Mention
+
+__all__ = ["extract_text"]
+
+# Issuer codes whose institution is certain (TW, BCSĐ, TU, UBND... are not).
+IMPLIED_ISSUERS: dict[str, str] = {
+    "TTg": "Thủ tướng Chính phủ",
+    "CP": "Chính phủ",
+    "VPCP": "Văn phòng Chính phủ",
+    "BTGTW": "Ban Tuyên giáo Trung ương",
+    "BDVTW": "Ban Dân vận Trung ương",
+    "BTCTW": "Ban Tổ chức Trung ương",
+    "BKTTW": "Ban Kinh tế Trung ương",
+    "UBKTTW": "Ủy ban Kiểm tra Trung ương",
+    "BCT": "Bộ Công Thương",
+    "BTTTT": "Bộ Thông tin và Truyền thông",
+    "BKHCN": "Bộ Khoa học và Công nghệ",
+    "BKHĐT": "Bộ Kế hoạch và Đầu tư",
+    "BTC": "Bộ Tài chính",
+    "BGDĐT": "Bộ Giáo dục và Đào tạo",
+    "BNV": "Bộ Nội vụ",
+    "BTP": "Bộ Tư pháp",
+    "BQP": "Bộ Quốc phòng",
+    "BCA": "Bộ Công an",
+    "BNG": "Bộ Ngoại giao",
+    "BYT": "Bộ Y tế",
+    "BLĐTBXH": "Bộ Lao động - Thương binh và Xã hội",
+    "BNNPTNT": "Bộ Nông nghiệp và Phát triển nông thôn",
+    "BGTVT": "Bộ Giao thông vận tải",
+    "BXD": "Bộ Xây dựng",
+    "BTNMT": "Bộ Tài nguyên và Môi trường",
+    "BVHTTDL": "Bộ Văn hóa, Thể thao và Du lịch",
+}
+_PARTY_IMPLIED = {"BTGTW", "BDVTW", "BTCTW", "BKTTW", "UBKTTW"}
+_LEAD_DATE_RE = re.compile(r"^\W*(?:vào\s+)?ngày\s+", re.IGNORECASE)
+
+
+def _implied_issuer(code: str) -> str | None:
+    parsed = try_parse_code(code)
+    if parsed is None:
+        return None
+    name = IMPLIED_ISSUERS.get(parsed.issuer_code)
+    if name is None:
+        return None
+    if (parsed.family == "party") != (parsed.issuer_code in _PARTY_IMPLIED):
+        return None
+    return name
+
+
+def _mask(text: str, spans: list[tuple[int, int, str]]) -> str:
+    chars = list(text)
+    for start, end, _ in spans:
+        for i in range(start, end):
+            if chars[i] != "\n":
+                chars[i] = " "
+    return "".join(chars)
+
+
+def _merge_numbered(refs: list[Ref]) -> list[Ref]:
+    """"Nghị quyết 52" is "52-NQ/TW" when that is the only such code in the text."""
+    full = [r for r in refs if not r.numbered_only]
+    out: list[Ref] = []
+    for ref in refs:
+        if ref.numbered_only:
+            matches = {r.code for r in full if r.type == ref.type and int(r.number) == int(ref.number)}
+            if len(matches) == 1:
+                ref = replace(ref, code=matches.pop())
+        out.append(ref)
+    return out
+
+
+@dataclass
+class _DocAcc:
+    code: str
+    type: DocType
+    first: int
+    evidence: Evidence
+    is_subject: bool = False
+    surfaces: list[str] = field(default_factory=list)
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+
+    def claim(self, fld: str, value: str | None, evidence: Evidence) -> None:
+        if value is not None and (fld, value, evidence.start) not in {
+            (c.field, c.value, c.evidence.start) for c in self.claims
+        }:
+            self.claims.append(Claim(fld, value, evidence))
+
+    def build(self) -> Document:
+        dates = [c for c in self.claims if c.field == "date"]
+        issuers = [c for c in self.claims if c.field == "issuer"]
+        issuer = issuers[0].value if issuers else _implied_issuer(self.code)
+        return Document(
+            code=self.code,
+            type=self.type,
+            issuer=issuer,
+            date=date.fromisoformat(dates[0].value) if dates else None,
+            is_subject=self.is_subject,
+            surfaces=tuple(dict.fromkeys(self.surfaces)),
+            spans=tuple(self.spans),
+            claims=tuple(self.claims),
+            evidence=self.evidence,
+        )
+
+
+class _Extractor:
+    def __init__(self, text: str, path: str, gaz: Gazetteer) -> None:
+        self.text = unicodedata.normalize("NFC", text)
+        self.path = path
+        self.gaz = gaz
+        self.sentences = split_sentences(self.text)
+        self.codes = code_spans(self.text)
+        self.header = parse_header(self.text, gaz)
+        self.mentions = self._mentions()
+        self.groups = [
+            g for g in find_groups(self.text, self.mentions)
+            if not any(m.start <= g.start and g.end <= m.end for m in self.mentions)
+        ]
+        self.refs = _merge_numbered(
+            find_refs(self.text, self.mentions, [(s.start, s.end) for s in self.sentences])
+        )
+        self.actors = self._actors()
+
+    def _mentions(self) -> list[Mention]:
+        mentions = self.gaz.find_all(_mask(self.text, self.codes))
+        header = self.header
+        if header is not None and header.issuer and header.issuer_span:
+            s, e = header.issuer_span
+            mentions = [m for m in mentions if not (s <= m.start < e)]
+            mentions.append(Mention(header.issuer, s, e, self.text[s:e]))
+            mentions.sort(key=lambda m: m.start)
+        return mentions
+
+    def _actors(self) -> list[Actor]:
+        actors = [Actor(g.name, g.start, g.end, "group", g.parent, g.surface) for g in self.groups]
+        for m in self.mentions:
+            if not any(g.start <= m.start < g.end for g in self.groups):
+                actors.append(Actor(m.name, m.start, m.end, "institution", None, m.surface))
+        return sorted(actors, key=lambda a: a.start)
+
+    def _sentence_of(self, pos: int) -> Sentence:
+        for s in self.sentences:
+            if s.start <= pos < s.end:
+                return s
+        return Sentence(pos, pos, "")
+
+    def _evidence(self, pos: int) -> Evidence:
+        s = self._sentence_of(pos)
+        return Evidence(s.text, s.start, s.end)
+
+    def _issued(self, sentence: Sentence) -> list[tuple[Ref, Actor | None]]:
+        out: list[tuple[Ref, Actor | None]] = []
+        for ref in self.refs:
+            if not (sentence.start <= ref.start < sentence.end) or ref.numbered_only:
+                continue
+            verb = _ISSUE_VERB_RE.search(self.text, sentence.start, ref.start)
+            if verb is None:
+                continue
+            out.append((ref, self._agent(sentence, verb.start())))
+        return out
+
+    def _agent(self, sentence: Sentence, pos: int) -> Actor | None:
+        before = [a for a in self.actors if sentence.start <= a.start and a.end <= pos]
+        if before and _AGENT_GAP_RE.fullmatch(self.text[before[-1].end : pos]):
+            return before[-1]
+        return None
+
+    def run(self) -> Extraction:
+        header = self.header
+        doc_types: dict[str, DocType] = {}
+        for ref in self.refs:
+            doc_types.setdefault(ref.code, ref.type)
+        own: Subject | None = None
+        if header is not None:
+            own_type = header.type
+            if header.code:
+                parsed = try_parse_code(header.code)
+                own_type = parsed.type if parsed and parsed.type is not DocType.OTHER else own_type
+                doc_types[header.code] = own_type or DocType.OTHER
+            own = Subject(header.code, own_type, header.issuer)
+        facts = Facts(self.text, self.refs, self.actors, own, header.noun if header else None, doc_types)
+        docs = self._documents(header)
+        relations: list[Relation] = []
+        expected: list[ExpectedDocument] = []
+        rolling: Subject | None = None
+        uncoded_agent: Actor | None = None
+        for sentence in self.sentences:
+            if header is not None and sentence.end <= header.end:
+                continue
+            issued = self._issued(sentence)
+            for ref, agent in issued:
+                acc = docs[ref.code]
+                if agent is not None:
+                    acc.claim("issuer", agent.name, self._evidence(ref.start))
+                lead = _LEAD_DATE_RE.match(sentence.text)
+                found = find_dates(sentence.text[lead.end() :]) if lead else []
+                if lead and found and found[0][2][0] == 0:
+                    acc.claim("date", found[0][0].isoformat(), self._evidence(ref.start))
+            if own is None:
+                m = _ISSUE_UNCODED_RE.search(sentence.text)
+                if m and not issued and uncoded_agent is None:
+                    uncoded_agent = self._agent(sentence, sentence.start + m.start())
+            rules = SentenceRules(facts, sentence, issued, uncoded_agent, rolling)
+            for clause in clauses(sentence):
+                rules.implements(clause)
+                rules.cites(clause)
+                rules.assigns(clause)
+                rules.reports(clause)
+            relations.extend(rules.relations)
+            expected.extend(rules.expected)
+            if issued:
+                ref = issued[-1][0]
+                rolling = Subject(ref.code, doc_types.get(ref.code), None)
+        documents = tuple(acc.build() for acc in sorted(docs.values(), key=lambda a: a.first))
+        relations = _dedupe(relations)
+        bodies = self._bodies(relations)
+        return Extraction(
+            path=self.path,
+            text=self.text,
+            subject=own.code if own else (rolling.code if rolling else None),
+            documents=documents,
+            relations=tuple(relations),
+            bodies=bodies,
+            expected=tuple(expected),
+        )
+
+    def _documents(self, header: Header | None) -> dict[str, _DocAcc]:
+        docs: dict[str, _DocAcc] = {}
+        for ref in self.refs:
+            acc = docs.get(ref.code)
+            if acc is None:
+                acc = docs[ref.code] = _DocAcc(ref.code, ref.type, ref.start, self._evidence(ref.start))
+            acc.surfaces.append(self.text[ref.start : ref.end])
+            acc.spans.append((ref.start, ref.end))
+            ev = self._evidence(ref.start)
+            if header is not None and header.code == ref.code and header.code_span and (
+                header.code_span[0] == ref.code_start
+            ):
+                acc.is_subject = True
+                ev_h = Evidence(self.text[: header.end].strip(), 0, len(self.text[: header.end].rstrip()))
+                acc.claim("issuer", header.issuer, ev_h)
+                if header.date:
+                    acc.claim("date", header.date.isoformat(), ev_h)
+            acc.claim("date", ref.date.isoformat() if ref.date else None, ev)
+            acc.claim("issuer", ref.issuer, ev)
+        return docs
+
+    def _bodies(self, relations: list[Relation]) -> tuple[Body, ...]:
+        endpoints = {r.source for r in relations} | {r.target for r in relations}
+        first: dict[str, tuple[int, Actor | Mention, str, str | None]] = {}
+        surfaces: dict[str, list[str]] = {}
+        for m in self.mentions:
+            first.setdefault(m.name, (m.start, m, "institution", None))
+            surfaces.setdefault(m.name, []).append(m.surface)
+        for g in self.groups:
+            if g.name in endpoints:
+                first.setdefault(g.name, (g.start, Actor(g.name, g.start, g.end, "group", g.parent,
+                                                         g.surface), "group", g.parent))
+                surfaces.setdefault(g.name, []).append(g.surface)
+        bodies = []
+        for name, (start, _obj, kind, parent) in sorted(first.items(), key=lambda kv: kv[1][0]):
+            bodies.append(Body(name, kind, tuple(dict.fromkeys(surfaces[name])), parent, self._evidence(start)))
+        return tuple(bodies)
+
+
+def _dedupe(relations: list[Relation]) -> list[Relation]:
+    out: dict[tuple[str, str, str], Relation] = {}
+    for rel in relations:
+        key = (rel.type.value, rel.source, rel.target)
+        kept = out.get(key)
+        if kept is None:
+            out[key] = rel
+        elif kept.deadline is None and rel.deadline is not None:
+            out[key] = replace(kept, deadline=rel.deadline)
+    return list(out.values())
+
+
+def extract_text(text: str, path: str = "", gazetteer: Gazetteer | None = None) -> Extraction:
+    """Extract documents, relations and bodies from raw Vietnamese text.
+
+    ``text`` may be NFC or NFD; every span in the result refers to its NFC form
+    (``Extraction.text``).
+    """
+    return _Extractor(text, path, gazetteer or Gazetteer.default()).run()

@@ -1,0 +1,455 @@
+"""Cue rules for relations between documents and bodies.
+
+* implements: "thực hiện", "triển khai (thực hiện)", "cụ thể hóa" + a reference;
+  a guidance source makes it ``guides``.
+* cites: a clause opening with "Căn cứ" + references (legal basis, weaker).
+* assigns: "giao", "phân công", "yêu cầu", "chỉ đạo" + the assignee bodies.
+* reports_to: "<body> ... báo cáo (kết quả) (về) <body>", with the cadence.
+
+The source of an implements/cites edge is (a) the reference the cue directly
+follows ("Kế hoạch số 15-KH/BCSĐ ngày ... thực hiện Nghị quyết ..."), else (b) the
+document issued in the same sentence ("... đã ban hành Kế hoạch số 15 ..."), else
+(c) the text's own document when the cue opens the clause or follows its title.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from graph.codes import DocType
+from ingest.dates import Deadline, find_deadlines
+from ingest.extract.model import Evidence, ExpectedDocument, Relation, RelationType
+from ingest.extract.refs import NOUN_TYPES, Ref, noun_type
+from ingest.extract.sentences import Sentence
+
+__all__ = ["Actor", "Facts", "SentenceRules", "Subject"]
+
+_I = re.IGNORECASE
+_NOUN_ALT = "|".join(sorted(NOUN_TYPES, key=len, reverse=True))
+_IMPL_CUE_RE = re.compile(r"(?<!\w)(?:(?:triển khai\s+)?thực hiện|triển khai|cụ thể hóa|cụ thể hoá)(?!\w)", _I)
+_CITE_CUE_RE = re.compile(r"^\W*(?:\d+(?:\.\d+)*\.\s*)?căn cứ(?!\w)", _I)
+_ASSIGN_CUE_RE = re.compile(r"(?<!\w)(?:giao|phân công|yêu cầu|chỉ đạo)(?!\w)", _I)
+_REPORT_CUE_RE = re.compile(r"(?<!\w)báo cáo(?!\w)", _I)
+_ISSUE_VERB_RE = re.compile(r"(?:ban hành|vừa có|đã có|mới có)\s+$", _I)
+_ISSUE_UNCODED_RE = re.compile(
+    rf"(?:ban hành|vừa có|đã có|mới có)\s+(?P<noun>{_NOUN_ALT})(?!\s+(?:số|\d))", _I
+)
+_AGENT_GAP_RE = re.compile(r"\s*(?:(?:đã|vừa|mới|chính thức|cũng|ký|đã ký|vừa ký)\s+)*", _I)
+_CLAUSE_OPEN_RE = re.compile(
+    r"^\W*(?:(?:\d+(?:\.\d+)*|[IVXLC]+|[a-zđ])[.)]\s*)?(?:(?:để|nhằm|tiếp tục|tổ chức|theo đó,?)\s+)?"
+    r"(?:(?:học tập|quán triệt|tuyên truyền|phổ biến|lãnh đạo|chỉ đạo)(?:\s*,\s*|\s+và\s+|\s+))*$",
+    _I,
+)
+_FILLERS = r"(?:(?:học tập|quán triệt|tuyên truyền|phổ biến|lãnh đạo|chỉ đạo)(?:\s*,\s*|\s+và\s+|\s+))*"
+_ADJACENT_GAP_RE = re.compile(
+    rf"\s*,?\s*(?:(?:về|để|nhằm)(?:\s+[^.;:]*)?\s+)?(?:(?:việc|tiếp tục|đẩy mạnh)\s+)?{_FILLERS}", _I
+)
+_STOP_WORDS_RE = re.compile(
+    rf"(?<!\w)(?:theo|căn cứ|ban hành|giao|yêu cầu|chỉ đạo|phân công|{_NOUN_ALT})(?!\w)", _I
+)
+_ASSIGN_GAP_RE = re.compile(r"\s*(?:(?:cho|nhiệm vụ cho|trách nhiệm cho)\s+)?", _I)
+_LIST_SEP_RE = re.compile(r"\s*(?:,\s*(?:và\s+)?|và\s+|;\s*)\s*", _I)
+_REPORT_GAP_MAX = 45
+_RELAY_RE = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:để\s+)?(?:tổng hợp|theo dõi)[^.;:]{0,40}?,?\s*", _I)
+_SOURCE_BLOCK_RE = re.compile(r"(?:trình|gửi|với|cho|về|của|tại)\s*$", _I)
+_EXPECTED_RE = re.compile(
+    r"^[^;.]{0,80}?(?<!\w)(?:xây dựng|ban hành|soạn thảo|dự thảo)\s+"
+    rf"(?P<title>(?P<noun>{_NOUN_ALT})(?!\s+(?:số\s*)?\d).*)$",
+    _I,
+)
+_TITLE_END_RE = re.compile(
+    r",\s*(?:trình|báo cáo|gửi|hoàn thành|xong)|[;.]|\s+(?:để|nhằm)\s", _I
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """A body mention usable as a relation endpoint (institution or group)."""
+
+    name: str
+    start: int
+    end: int
+    kind: str  # "institution" | "group"
+    parent: str | None
+    surface: str
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """The document a sentence speaks for (code may be None: an uncoded letter)."""
+
+    code: str | None
+    type: DocType | None
+    issuer: str | None
+
+
+@dataclass
+class Facts:
+    """Text-wide facts shared by the rules."""
+
+    text: str
+    refs: list[Ref]
+    actors: list[Actor]
+    own: Subject | None
+    own_title_noun: str | None
+    doc_types: dict[str, DocType]
+    topics: list[str] = field(default_factory=list)  # codes the text's subject implements
+
+    def refs_in(self, start: int, end: int) -> list[Ref]:
+        return [r for r in self.refs if start <= r.start and r.end <= end]
+
+    def actors_in(self, start: int, end: int) -> list[Actor]:
+        return [a for a in self.actors if start <= a.start and a.end <= end]
+
+
+@dataclass
+class SentenceRules:
+    """Apply every rule to one sentence."""
+
+    facts: Facts
+    sentence: Sentence
+    issued: list[tuple[Ref, Actor | None]]
+    uncoded_agent: Actor | None
+    rolling: Subject | None
+    relations: list[Relation] = field(default_factory=list)
+    expected: list[ExpectedDocument] = field(default_factory=list)
+
+    @property
+    def evidence(self) -> Evidence:
+        return Evidence(self.sentence.text, self.sentence.start, self.sentence.end)
+
+    def _add(self, rtype: RelationType, source: str, target: str, deadline: Deadline | None = None,
+             task: str | None = None) -> None:
+        if source and target and source != target:
+            self.relations.append(Relation(rtype, source, target, deadline, self.evidence, task))
+
+    # -- helpers --
+
+    def _ref_type(self, code: str) -> DocType | None:
+        return self.facts.doc_types.get(code)
+
+    def _anaphoric_rolling(self, clause: Sentence) -> Subject | None:
+        if self.rolling is None or self.rolling.code is None:
+            return None
+        m = re.match(rf"^\W*(?:theo đó,?\s+)?(?P<noun>{_NOUN_ALT})(?!\s+(?:số|\d))", clause.text, _I)
+        if not m:
+            return None
+        dtype = noun_type(m["noun"])
+        if dtype is None or dtype == self.rolling.type:
+            return self.rolling
+        return None
+
+    def _implicit_subject(self, clause: Sentence, cue_start: int, *, positional: bool) -> Subject | None:
+        for ref, _agent in self.issued:
+            return Subject(ref.code, self._ref_type(ref.code), None)
+        if self.uncoded_agent is not None and not positional:
+            return Subject(None, None, self.uncoded_agent.name)
+        before = self.facts.text[clause.start : cue_start]
+        own = self.facts.own
+        if own is not None:
+            if not positional:
+                return own
+            if _CLAUSE_OPEN_RE.match(before):
+                return own
+            noun = self.facts.own_title_noun
+            if noun and re.match(rf"^\W*{re.escape(noun)}\s+{_FILLERS}$", before, _I):
+                return own
+            m = re.search(rf"ban hành\s+(?P<noun>{_NOUN_ALT})\s+$", before, _I)
+            if m and noun_type(m["noun"]) in (own.type, None):
+                return own
+            return None
+        anaphoric = self._anaphoric_rolling(clause)
+        if anaphoric is not None and (not positional or re.match(
+            rf"^\W*(?:theo đó,?\s+)?(?:{_NOUN_ALT})\s+(?:(?:này|cũng|còn|nhằm|để)\s+)*$", before, _I
+        )):
+            return anaphoric
+        return None
+
+    def _targets_after(self, clause: Sentence, pos: int, *, max_gap: int = 40) -> list[Ref]:
+        """The reference right after ``pos`` and the ones coordinated with it."""
+        refs = [r for r in self.facts.refs_in(clause.start, clause.end) if r.start >= pos]
+        if not refs:
+            return []
+        gap = self.facts.text[pos : refs[0].start]
+        if len(gap) > max_gap or re.search(r"[.;:]", gap) or _STOP_WORDS_RE.search(gap):
+            return []
+        if self.facts.actors_in(pos, refs[0].start):
+            return []
+        out = [refs[0]]
+        prev_end = refs[0].extent_end
+        codes = {refs[0].code}
+        for ref in refs[1:]:
+            if ref.code in codes:
+                prev_end = max(prev_end, ref.extent_end)
+                continue
+            gap = self.facts.text[prev_end : ref.start]
+            if len(gap) > 250 or ";" in gap or not re.search(r"(?:,|\bvà|\bcùng)\s*$", gap, _I):
+                break
+            inner = [r for r in self.facts.refs_in(prev_end, ref.start) if r.code not in codes]
+            if inner or _IMPL_CUE_RE.search(gap) or re.search(
+                r"(?<!\w)(?:theo|căn cứ|ban hành|giao|yêu cầu)(?!\w)", gap, _I
+            ):
+                break
+            if [a for a in self.facts.actors_in(prev_end, ref.start)
+                    if not any(r.start <= a.start < r.extent_end for r in self.facts.refs)]:
+                break
+            out.append(ref)
+            codes.add(ref.code)
+            prev_end = ref.extent_end
+        return out
+
+    def _adjacent_source(self, clause: Sentence, cue_start: int) -> Ref | None:
+        before = [r for r in self.facts.refs_in(clause.start, cue_start) if r.extent_end <= cue_start]
+        if not before:
+            return None
+        ref = before[-1]
+        gap = self.facts.text[ref.extent_end : cue_start]
+        if not _ADJACENT_GAP_RE.fullmatch(gap):
+            return None
+        if len(gap) > 150 or _STOP_WORDS_RE.search(gap) or self.facts.actors_in(ref.extent_end, cue_start):
+            return None
+        return ref
+
+    # -- rules --
+
+    def implements(self, clause: Sentence) -> None:
+        text = self.facts.text
+        for cue in _IMPL_CUE_RE.finditer(text, clause.start, clause.end):
+            if any(r.start <= cue.start() < r.end for r in self.facts.refs):
+                continue
+            targets = self._targets_after(clause, cue.end())
+            if not targets:
+                continue
+            adjacent = self._adjacent_source(clause, cue.start())
+            source: str | None
+            if adjacent is not None:
+                source, stype = adjacent.code, self._ref_type(adjacent.code)
+            else:
+                subject = self._implicit_subject(clause, cue.start(), positional=True)
+                if subject is None or subject.code is None:
+                    # No coded source: the text is about implementing these targets.
+                    if subject is None and self.uncoded_agent is not None:
+                        self.facts.topics.extend(t.code for t in targets)
+                    continue
+                source, stype = subject.code, subject.type
+                self.facts.topics.extend(t.code for t in targets)
+            rtype = RelationType.GUIDES if stype is DocType.GUIDANCE else RelationType.IMPLEMENTS
+            for target in targets:
+                self._add(rtype, source, target.code)
+
+    def cites(self, clause: Sentence) -> None:
+        m = _CITE_CUE_RE.match(clause.text)
+        if not m:
+            return
+        subject = self._implicit_subject(clause, clause.start, positional=False)
+        if subject is None or subject.code is None:
+            return
+        for target in self._targets_after(clause, clause.start + m.end(), max_gap=60):
+            self._add(RelationType.CITES, subject.code, target.code)
+
+    def _actor_list(self, pos: int, end: int) -> list[Actor]:
+        """Actors starting at ``pos`` (after optional white space), coordinated."""
+        out: list[Actor] = []
+        actors = [a for a in self.facts.actors if pos <= a.start < end]
+        for actor in actors:
+            gap = self.facts.text[pos : actor.start]
+            if out and not _LIST_SEP_RE.fullmatch(gap):
+                break
+            if not out and gap.strip():
+                break
+            out.append(actor)
+            pos = actor.end
+        return out
+
+    def _deadline_in(self, start: int, end: int) -> Deadline | None:
+        found = find_deadlines(self.facts.text[start:end])
+        return found[0][0] if found else None
+
+    def assigns(self, clause: Sentence) -> None:
+        text = self.facts.text
+        cues = [c for c in _ASSIGN_CUE_RE.finditer(text, clause.start, clause.end)
+                if not any(a.start <= c.start() < a.end for a in self.facts.actors)]
+        consumed_until = -1
+        for cue in cues:
+            if cue.start() < consumed_until:
+                continue
+            word = cue.group(0).lower()
+            gap = _ASSIGN_GAP_RE.match(text, cue.end())
+            assert gap is not None
+            targets = self._actor_list(gap.end(), clause.end)
+            if not targets:
+                continue
+            agent = self._agent_before(clause, cue.start())
+            if word == "chỉ đạo" and agent is not None and self.facts.own is not None and (
+                agent.name != self.facts.own.issuer
+            ) and not self.issued:
+                # "<A> chỉ đạo <B> ..." in a plan: the plan gives A the task.
+                source = self.facts.own.code or self.facts.own.issuer
+                targets = [agent]
+            else:
+                source = self._assign_source(clause, cue.start(), agent)
+            if source is None:
+                continue
+            task_start = targets[-1].end if targets[0] is not agent else cue.end()
+            task = text[task_start : clause.end].strip(" ,.;")
+            deadline = self._deadline_in(task_start, clause.end)
+            for target in targets:
+                self._add(RelationType.ASSIGNS, source, target.name, deadline, task or None)
+            self._expected(clause, task_start, targets, source, deadline)
+            consumed_until = clause.end  # nested "chỉ đạo" belongs to this task
+
+    def _agent_before(self, clause: Sentence, pos: int) -> Actor | None:
+        before = [a for a in self.facts.actors_in(clause.start, pos)]
+        if not before:
+            return None
+        actor = before[-1]
+        gap = self.facts.text[actor.end : pos]
+        if re.fullmatch(r"\s*(?:(?:đã|vừa|mới|cũng|sẽ|tiếp tục|trực tiếp|đồng thời)\s+)*", gap, _I):
+            return actor
+        return None
+
+    def _assign_source(self, clause: Sentence, cue_start: int, agent: Actor | None) -> str | None:
+        for ref, _ in self.issued:
+            return ref.code
+        own = self.facts.own
+        if own is not None:
+            return own.code or own.issuer
+        anaphoric = self._anaphoric_rolling(clause)
+        if anaphoric is not None and anaphoric.code:
+            return anaphoric.code
+        if agent is not None:
+            return agent.name
+        if self.uncoded_agent is not None:
+            return self.uncoded_agent.name
+        return None
+
+    def _expected(self, clause: Sentence, task_start: int, owners: list[Actor], source: str,
+                  deadline: Deadline | None) -> None:
+        text = self.facts.text
+        task = text[task_start : clause.end]
+        drafter: str | None = None
+        m = re.match(r"\s*chỉ đạo\s+", task, _I)
+        if m:
+            drafters = self._actor_list(task_start + m.end(), clause.end)
+            if not drafters:
+                return
+            drafter = drafters[0].name
+            task_start = drafters[-1].end
+            task = text[task_start : clause.end]
+        em = _EXPECTED_RE.match(task)
+        if not em:
+            return
+        title_start = task_start + em.start("title")
+        raw_title = em["title"]
+        stop = _TITLE_END_RE.search(raw_title)
+        cut = stop.start() if stop else len(raw_title)
+        for _, (ds, _de) in find_deadlines(raw_title):
+            cut = min(cut, ds)
+        title = raw_title[:cut].strip(" ,")
+        title_end = title_start + len(title)
+        dtype = noun_type(em["noun"]) or DocType.OTHER
+        issuer_actor = next(
+            (a for a in self.facts.actors_in(title_start, title_end)
+             if re.search(r"của\s+$", text[title_start : a.start], _I)), None
+        )
+        implements, inferred = self._expected_target(title_start, title_end)
+        for owner in owners:
+            self.expected.append(ExpectedDocument(
+                type=dtype,
+                title=title,
+                issuer=issuer_actor.name if issuer_actor else owner.name,
+                owner=owner.name,
+                drafter=drafter,
+                implements=implements,
+                implements_inferred=inferred,
+                deadline=deadline,
+                assigned_by=source,
+                evidence=self.evidence,
+            ))
+
+    def _expected_target(self, start: int, end: int) -> tuple[str | None, bool]:
+        text = self.facts.text
+        for cue in _IMPL_CUE_RE.finditer(text, start, end):
+            refs = [r for r in self.facts.refs_in(cue.end(), end + 200) if r.start >= cue.end()]
+            if refs and not _STOP_WORDS_RE.search(text[cue.end() : refs[0].start]) and refs[0].start <= end + 1:
+                return refs[0].code, False
+            rest = text[cue.end() : end]
+            own = self.facts.own
+            if own is not None and own.code and (
+                not rest.strip() or re.fullmatch(rf"\s*(?:{_NOUN_ALT})\s+này\s*", rest, _I)
+            ):
+                return own.code, True  # "kế hoạch thực hiện (Kế hoạch này)"
+            m = re.match(rf"\s*(?:(?:việc|các nội dung của)\s+)?(?P<noun>{_NOUN_ALT})(?!\s*(?:số|\d))",
+                         text[cue.end() : end + 1], _I)
+            if m:
+                dtype = noun_type(m["noun"])
+                candidates = [c for c in dict.fromkeys(self.facts.topics) if self.facts.doc_types.get(c) == dtype]
+                if not candidates:
+                    candidates = list(dict.fromkeys(
+                        r.code for r in self.facts.refs if r.type == dtype and not r.numbered_only))
+                if len(set(candidates)) == 1:
+                    return candidates[0], True
+        return None, False
+
+    def reports(self, clause: Sentence) -> None:
+        text = self.facts.text
+        cues = [c for c in _REPORT_CUE_RE.finditer(text, clause.start, clause.end)
+                if not any(r.start <= c.start() < r.end for r in self.facts.refs)]
+        previous: Actor | None = None
+        for i, cue in enumerate(cues):
+            targets = [a for a in self.facts.actors if cue.end() <= a.start < clause.end]
+            if not targets:
+                continue
+            target = targets[0]
+            gap = text[cue.end() : target.start]
+            if len(gap) > _REPORT_GAP_MAX or re.search(r"[.;:()]|(?<!\w)để(?!\w)", gap, _I):
+                continue
+            if previous is not None and _RELAY_RE.fullmatch(text[previous.end : cue.start()]):
+                # "báo cáo về A để tổng hợp, báo cáo B": A reports to B.
+                sources = [previous]
+            else:
+                sources = self._report_sources(clause, cue.start())
+            previous = target
+            if not sources:
+                continue
+            window_end = cues[i + 1].start() if i + 1 < len(cues) else clause.end
+            deadline = self._deadline_in(sources[0].start, window_end)
+            for source in sources:
+                self._add(RelationType.REPORTS_TO, source.name, target.name, deadline)
+
+    def _sentence_subjects(self, cue_start: int) -> list[Actor]:
+        """The actors opening the sentence ("Các tỉnh ủy, ... xây dựng ...; ... báo cáo")."""
+        text = self.facts.text
+        actors = self.facts.actors_in(self.sentence.start, cue_start)
+        if not actors or not re.fullmatch(r"\W*(?:(?:\d+|[IVXLC]+|[a-zđ])[.)]\s*)?",
+                                          text[self.sentence.start : actors[0].start], _I):
+            return []
+        group = [actors[0]]
+        for actor in actors[1:]:
+            if _LIST_SEP_RE.fullmatch(text[group[-1].end : actor.start]):
+                group.append(actor)
+            else:
+                break
+        return group
+
+    def _report_sources(self, clause: Sentence, cue_start: int) -> list[Actor]:
+        text = self.facts.text
+        candidates = [
+            a for a in self.facts.actors_in(clause.start, cue_start)
+            if not any(r.end <= a.start < r.extent_end for r in self.facts.refs)
+            and not _SOURCE_BLOCK_RE.search(text[clause.start : a.start])
+        ]
+        if not candidates:
+            return self._sentence_subjects(cue_start)
+        last = candidates[-1]
+        between = text[last.end : cue_start]
+        if _REPORT_CUE_RE.search(between) or re.search(r"[.;:]", between):
+            return []
+        group = [last]
+        for actor in reversed(candidates[:-1]):
+            if _LIST_SEP_RE.fullmatch(text[actor.end : group[0].start]):
+                group.insert(0, actor)
+            else:
+                break
+        return group

@@ -1,0 +1,101 @@
+"""Sentence and clause splitting with character spans.
+
+A sentence ends at ". ", "! ", "? " (unless the period closes an abbreviation
+such as "TP.", "Q.", "TS." or a line-initial number "1."/"II."/"a."), at a blank
+line, and at a line break unless the next line continues in lower case (a
+wrapped line). Bullet lines ("- ...", "+ ...", "1. ...") are their own
+sentences. Clauses are the ";"-separated parts of a sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["Sentence", "clauses", "split_sentences"]
+
+_ABBREVIATIONS = frozenset(
+    {"tp", "q", "p", "ts", "ths", "gs", "pgs", "bs", "ks", "tx", "tt", "h", "x", "v.v", "đ/c", "no", "st"}
+)
+_NUMBERING_RE = re.compile(r"^(?:\d+(?:\.\d+)*|[IVXLC]+|[a-zđ])$", re.IGNORECASE)
+_END_RE = re.compile(r"[.!?](?=[\s\"”’)]*(?:\s|$))")
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+
+
+def _line_breaks(text: str) -> list[int]:
+    """Offsets of newlines that end a sentence."""
+    breaks: list[int] = []
+    for m in re.finditer(r"\n", text):
+        pos = m.start()
+        before = text[:pos].rstrip(" \t")
+        after = text[pos + 1 :]
+        nxt = after.lstrip(" \t")
+        if not nxt or nxt.startswith("\n") or not before or before.endswith("\n"):
+            breaks.append(pos)
+            continue
+        last_char = before[-1]
+        first_char = nxt[0]
+        if last_char in ".;:!?" or not first_char.islower():
+            breaks.append(pos)
+    return breaks
+
+
+def _period_breaks(text: str) -> list[int]:
+    breaks: list[int] = []
+    for m in _END_RE.finditer(text):
+        pos = m.start()
+        if text[pos] == ".":
+            line_start = text.rfind("\n", 0, pos) + 1
+            token_start = max(text.rfind(" ", 0, pos), text.rfind("\t", 0, pos), line_start - 1) + 1
+            token = text[token_start:pos].lstrip("(")
+            if token.lower() in _ABBREVIATIONS:
+                continue
+            if text[line_start:token_start].strip() == "" and _NUMBERING_RE.match(token):
+                continue
+            # Ellipsis or a decimal like "4.0" are not ends either.
+            if pos + 1 < len(text) and text[pos + 1].isdigit():
+                continue
+        breaks.append(pos + 1)
+    return breaks
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentences of ``text`` (trimmed) with their spans."""
+    cuts = sorted(set(_line_breaks(text)) | set(_period_breaks(text)) | {len(text)})
+    out: list[Sentence] = []
+    start = 0
+    for cut in cuts:
+        chunk = text[start:cut]
+        lead = len(chunk) - len(chunk.lstrip())
+        s, e = start + lead, start + len(chunk.rstrip())
+        if e > s:
+            out.append(Sentence(s, e, text[s:e]))
+        start = cut
+    return out
+
+
+def clauses(sentence: Sentence) -> list[Sentence]:
+    """The ";"-separated clauses of a sentence."""
+    out: list[Sentence] = []
+    start = sentence.start
+    text = sentence.text
+    for m in re.finditer(r";", text):
+        chunk_end = sentence.start + m.start()
+        piece = text[start - sentence.start : m.start()]
+        lead = len(piece) - len(piece.lstrip())
+        s, e = start + lead, start + len(piece.rstrip())
+        if e > s:
+            out.append(Sentence(s, e, text[s - sentence.start : e - sentence.start]))
+        start = chunk_end + 1
+    piece = text[start - sentence.start :]
+    lead = len(piece) - len(piece.lstrip())
+    s, e = start + lead, start + len(piece.rstrip())
+    if e > s:
+        out.append(Sentence(s, e, text[s - sentence.start : e - sentence.start]))
+    return out

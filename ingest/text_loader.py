@@ -1,0 +1,177 @@
+"""Write what the extractor read from a raw Vietnamese text into the store.
+
+One ``Source`` node per text (path, title, sha256). Every node and edge written
+carries that source and the sentence (with its character span) that supports it.
+A document reference resolves to an existing node with the same code and a
+compatible issuer (same issuer, or the text names none and exactly one exists);
+otherwise a new node is made. A date that differs from a known one becomes a
+conflicting claim, never an overwrite. A bare number ("Nghị quyết số 52") makes
+no node: it cannot be told apart from other "52"s.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from graph.codes import DocType, parse_code, try_parse_code
+from graph.model import EdgeWrite, NodeWrite
+from graph.schema import DocStatus, Label, Rel
+from graph.store import GraphStore
+from graph.text import slug
+from ingest.extract import extract_text
+from ingest.extract.model import Evidence, Extraction, RelationType
+from ingest.files import IngestError
+from ingest.loader import IngestReport
+from ingest.writer import Writer, document_uid
+
+_DOC_RELS = {RelationType.IMPLEMENTS: Rel.IMPLEMENTS, RelationType.GUIDES: Rel.GUIDES,
+             RelationType.CITES: Rel.CITES}
+
+
+def _evidence(source: str, ev: Evidence) -> tuple[str, ...]:
+    return (f"{source}\t{ev.start}:{ev.end}\t{ev.text}",)
+
+
+class _TextWriter:
+    def __init__(self, store: GraphStore, ex: Extraction, source: str) -> None:
+        self.store, self.ex, self.source = store, ex, source
+        self.writer = Writer(store)
+        self.docs: dict[str, str] = {}  # extracted code -> uid
+        self.bodies: dict[str, str] = {}  # canonical name -> uid
+
+    def body(self, name: str | None) -> str | None:
+        if not name:
+            return None
+        if name in self.bodies:
+            return self.bodies[name]
+        known = next((b for b in self.ex.bodies if b.name == name), None)
+        if known is None or known.kind != "institution":
+            return None  # a group ("các quận ủy, huyện ủy") is not one institution
+        uid = slug(name)
+        self.bodies[name] = uid
+        self.writer.node(NodeWrite(Label.INSTITUTION, uid, source=self.source, claims={"name": name},
+                                   evidence=_evidence(self.source, known.evidence)))
+        return uid
+
+    def _resolve(self, code: str, issuer: str | None, year: int | None) -> str:
+        parsed = parse_code(code)
+        candidates = self.store.documents_by_code_key([parsed.key])
+        same = [c for c in candidates if c.get("issuer") == issuer] if issuer is not None else candidates
+        if len(same) == 1:
+            return same[0]["uid"]
+        exact = [c for c in same if c.get("year") == year]
+        if len(exact) == 1:
+            return exact[0]["uid"]
+        return document_uid(parsed, issuer, year)
+
+    def documents(self) -> None:
+        for doc in self.ex.documents:
+            parsed = try_parse_code(doc.code)
+            if parsed is None:
+                continue
+            issuer = self.body(doc.issuer)
+            year = parsed.year or (doc.date.year if doc.date else None)
+            uid = self._resolve(doc.code, issuer, year)
+            self.docs[doc.code] = uid
+            props = {"code": parsed.code, "code_key": parsed.key, "number": parsed.number,
+                     "issuer_code": parsed.issuer_code, "type": doc.type.value, "status": DocStatus.ISSUED.value,
+                     "issuer": issuer}
+            dates = [c for c in doc.claims if c.field == "date"] or [None]
+            for claim in dates:
+                ev = claim.evidence if claim else doc.evidence
+                self.writer.node(NodeWrite(Label.DOCUMENT, uid, source=self.source, props=props,
+                                           claims={"issued_on": claim.value if claim else None},
+                                           extra_labels=(doc.type.label,), evidence=_evidence(self.source, ev)))
+            if issuer:
+                self.writer.edge(EdgeWrite(Rel.ISSUED_BY, uid, issuer, source=self.source,
+                                           evidence=_evidence(self.source, doc.evidence)))
+
+    def relations(self) -> None:
+        for rel in self.ex.relations:
+            ev = _evidence(self.source, rel.evidence)
+            if rel.type in _DOC_RELS:
+                start, end = self.docs.get(rel.source), self.docs.get(rel.target)
+                if start and end:
+                    self.writer.edge(EdgeWrite(_DOC_RELS[rel.type], start, end, source=self.source, evidence=ev))
+            elif rel.type == RelationType.ASSIGNS:
+                start, end = self.docs.get(rel.source), self.body(rel.target)
+                if start and end:
+                    key = hashlib.sha1((rel.task or "").encode()).hexdigest()[:10]
+                    due = rel.deadline.due.isoformat() if rel.deadline and rel.deadline.due else None
+                    self.writer.edge(EdgeWrite(
+                        Rel.ASSIGNS, start, end, source=self.source, key=key, evidence=ev,
+                        props={"task": rel.task, "cadence": rel.deadline.cadence if rel.deadline else None},
+                        claims={"deadline": rel.deadline.text if rel.deadline else None, "due": due}))
+            elif rel.type == RelationType.REPORTS_TO:
+                start, end = self.body(rel.source), self.body(rel.target)
+                if start and end:
+                    cadence = rel.deadline.cadence if rel.deadline else None
+                    self.writer.edge(EdgeWrite(Rel.REPORTS_TO, start, end, source=self.source, evidence=ev,
+                                               claims={"cadence": cadence}))
+
+    def expected(self) -> None:
+        for exp in self.ex.expected:
+            owner = self.body(exp.owner)
+            issuer = self.body(exp.issuer)
+            target = self.docs.get(exp.implements or "")
+            if owner is None or target is None:
+                continue  # an expectation must say who owes what, for which document
+            uid = self._existing_expectation(exp.type, target, {owner, issuer} - {None})
+            if uid is None:
+                uid = ".".join(["exp", exp.type.value, issuer or owner, self.store.get_nodes([target]).get(
+                    target, {}).get("code_key") or target.split(".")[0]])
+            due = exp.deadline.due.isoformat() if exp.deadline and exp.deadline.due else None
+            ev = _evidence(self.source, exp.evidence)
+            self.writer.node(NodeWrite(
+                Label.DOCUMENT, uid, source=self.source, extra_labels=(exp.type.label,), evidence=ev,
+                props={"type": exp.type.value, "status": DocStatus.EXPECTED.value, "issuer": issuer,
+                       "owner": owner, "due": due, "deadline": exp.deadline.text if exp.deadline else None},
+                claims={"title": exp.title}))
+            self.writer.edge(EdgeWrite(Rel.IMPLEMENTS, uid, target, source=self.source, evidence=ev))
+            assigner = self.docs.get(exp.assigned_by)
+            if assigner:
+                key = hashlib.sha1(f"{exp.title}|{uid}".encode()).hexdigest()[:10]
+                self.writer.edge(EdgeWrite(
+                    Rel.ASSIGNS, assigner, owner, source=self.source, key=key, evidence=ev,
+                    props={"task": exp.title, "deliverable": uid},
+                    claims={"deadline": exp.deadline.text if exp.deadline else None, "due": due}))
+
+    def _existing_expectation(self, doc_type: DocType, target: str, bodies: set[str]) -> str | None:
+        for n in self.store.neighbours([target], Rel.IMPLEMENTS.value, "in"):
+            p = n.other_props
+            if p.get("status") in (DocStatus.EXPECTED, DocStatus.FULFILLED) and p.get("type") == doc_type.value \
+                    and bodies & {p.get("owner"), p.get("issuer")}:
+                return n.other
+        return None
+
+
+def ingest_text(store: GraphStore, text: str, path: str, title: str | None = None) -> IngestReport:
+    ex = extract_text(text, path)
+    digest = hashlib.sha256(ex.text.encode("utf-8")).hexdigest()
+    source = "src-" + digest[:16]
+    first_line = next((line.strip() for line in ex.text.splitlines() if line.strip()), Path(path).name)
+    tw = _TextWriter(store, ex, source)
+    tw.writer.node(NodeWrite(Label.SOURCE, source, source=source, props={
+        "title": title or first_line[:200], "path": path, "sha256": digest, "kind": "text"}))
+    tw.documents()
+    tw.relations()
+    tw.expected()
+    try:
+        batch = tw.writer.build()
+    except ValueError as exc:
+        raise IngestError(path, [("", str(exc))]) from exc
+    store.apply(batch)
+    return IngestReport(path, nodes=len(batch.nodes), edges=len(batch.edges), sources=[source])
+
+
+def ingest_text_path(store: GraphStore, path: str | Path) -> IngestReport:
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise IngestError(str(path), [("", f"cannot read: {exc.strerror}")]) from exc
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise IngestError(str(path), [("", f"not UTF-8 text: {exc}")]) from exc
+    return ingest_text(store, text, str(path))

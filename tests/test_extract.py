@@ -1,0 +1,207 @@
+"""Exact-output tests of the rule-based extractor over the text fixtures."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from graph.codes import DocType
+from ingest.extract import RelationType, extract_text
+
+FIXTURES = Path(__file__).parent / "fixtures" / "texts"
+TEXTS = sorted(FIXTURES.glob("*.txt"))
+
+
+def _run(name: str):
+    path = FIXTURES / name
+    return extract_text(path.read_text(encoding="utf-8"), path.name)
+
+
+def test_there_are_enough_fixtures() -> None:
+    assert len(TEXTS) >= 8
+    for text in TEXTS:
+        assert text.with_name(text.stem + ".expected.json").exists(), text.name
+
+
+@pytest.mark.parametrize("path", TEXTS, ids=lambda p: p.stem)
+def test_fixture_output_is_exact(path: Path) -> None:
+    expected = json.loads(path.with_name(path.stem + ".expected.json").read_text(encoding="utf-8"))
+    got = extract_text(path.read_text(encoding="utf-8"), path.name).to_json()
+    assert got == expected
+
+
+@pytest.mark.parametrize("path", TEXTS, ids=lambda p: p.stem)
+def test_evidence_spans_point_into_the_nfc_text(path: Path) -> None:
+    result = extract_text(path.read_text(encoding="utf-8"), path.name)
+    assert result.text == unicodedata.normalize("NFC", result.text)
+    evidences = [d.evidence for d in result.documents] + [r.evidence for r in result.relations]
+    evidences += [b.evidence for b in result.bodies] + [e.evidence for e in result.expected]
+    for ev in evidences:
+        assert result.text[ev.start : ev.end] == ev.text
+    for doc in result.documents:
+        for start, end in doc.spans:
+            assert result.text[start:end] in doc.surfaces
+
+
+@pytest.mark.parametrize("path", TEXTS, ids=lambda p: p.stem)
+def test_output_is_deterministic_and_has_no_duplicates(path: Path) -> None:
+    first = extract_text(path.read_text(encoding="utf-8"), path.name).to_json()
+    second = extract_text(path.read_text(encoding="utf-8"), path.name).to_json()
+    assert first == second
+    rels = [(r["type"], r["source"], r["target"]) for r in first["relations"]]
+    assert len(rels) == len(set(rels))
+    assert len(first["bodies"]) == len(set(first["bodies"]))
+    codes = [d["code"] for d in first["documents"]]
+    assert len(codes) == len(set(codes))
+
+
+def test_every_body_endpoint_is_listed_in_bodies() -> None:
+    for path in TEXTS:
+        out = extract_text(path.read_text(encoding="utf-8"), path.name).to_json()
+        codes = {d["code"] for d in out["documents"]}
+        for rel in out["relations"]:
+            for end in (rel["source"], rel["target"]):
+                assert end in codes or end in out["bodies"], (path.name, end)
+
+
+def test_expected_programme_from_the_hcmc_letter() -> None:
+    result = _run("01_hcmc_news_letter.txt")
+    programme = next(e for e in result.expected if e.type is DocType.PROGRAMME)
+    assert programme.title == "Chương trình hành động của Thành ủy thực hiện Nghị quyết 52-NQ/TW"
+    assert programme.issuer == "Thành ủy Thành phố Hồ Chí Minh"
+    assert programme.owner == "Ban cán sự đảng Ủy ban nhân dân Thành phố Hồ Chí Minh"
+    assert programme.drafter == "Ủy ban nhân dân Thành phố Hồ Chí Minh"
+    assert programme.implements == "52-NQ/TW"
+    assert not programme.implements_inferred
+    assert programme.deadline is not None
+    assert programme.deadline.text == "trong quý II năm 2020"
+    assert programme.deadline.due == date(2020, 6, 30)
+    assert programme.assigned_by == "Ban Thường vụ Thành ủy Thành phố Hồ Chí Minh"
+    # The expected document has no code: it is not a document of the JSON.
+    assert all(d["type"] != "programme" for d in result.to_json()["documents"])
+
+
+def test_group_plans_are_expected_documents_too() -> None:
+    result = _run("01_hcmc_news_letter.txt")
+    plan = next(e for e in result.expected if e.type is DocType.PLAN)
+    assert plan.owner == "các quận ủy, huyện ủy, đảng ủy trực thuộc Thành ủy"
+    assert plan.implements == "52-NQ/TW" and plan.implements_inferred
+
+
+def test_preamble_own_document() -> None:
+    result = _run("03_bcsd_bct_15kh_preamble.txt")
+    assert result.subject == "15-KH/BCSĐ"
+    own = result.document("15-KH/BCSĐ")
+    assert own is not None and own.is_subject
+    assert own.issuer == "Ban cán sự đảng Bộ Công Thương"
+    assert own.date == date(2020, 4, 28)
+    group = next(b for b in result.bodies if b.kind == "group")
+    assert group.name == "các cơ quan, đơn vị thuộc Bộ"
+    assert group.parent == "Bộ Công Thương"
+
+
+def test_wrong_year_is_kept_as_claimed() -> None:
+    result = _run("02_hcmc_news_wrong_year.txt")
+    doc = result.document("52-NQ/TW")
+    assert doc is not None and doc.date == date(2014, 9, 27)
+
+
+def test_conflicting_dates_in_one_text_keep_the_first_and_record_the_other() -> None:
+    text = (
+        "Nghị quyết số 52-NQ/TW ngày 27/9/2019 của Bộ Chính trị rất quan trọng. "
+        "Một số bài viết ghi Nghị quyết số 52-NQ/TW ngày 27/9/2014."
+    )
+    result = extract_text(text)
+    doc = result.document("52-NQ/TW")
+    assert doc is not None and doc.date == date(2019, 9, 27)
+    assert [(c.field, c.value) for c in doc.conflicts] == [("date", "2014-09-27")]
+    assert result.conflicts[0][0] == "52-NQ/TW"
+
+
+def test_nfd_input_gives_the_same_result_as_nfc() -> None:
+    raw = (FIXTURES / "06_nfd_news_bct_plan.txt").read_text(encoding="utf-8")
+    assert raw != unicodedata.normalize("NFC", raw)
+    nfd = extract_text(raw, "x").to_json()
+    nfc = extract_text(unicodedata.normalize("NFC", raw), "x").to_json()
+    assert nfd == nfc
+
+
+@pytest.mark.parametrize(
+    ("mention", "code"),
+    [
+        ("Nghị quyết số 52-NQ/TW", "52-NQ/TW"),
+        ("Nghị quyết số 52 - NQ/TW", "52-NQ/TW"),
+        ("Nghị quyết 52–NQ/TW", "52-NQ/TW"),
+        ("NQ 52/NQ-TW", "52-NQ/TW"),
+        ("Kế hoạch số 71- KH/BTGTU", "71-KH/BTGTU"),
+        ("Quyết định số 749/QĐ-TTg", "749/QĐ-TTg"),
+        ("Nghị định số 30/2020/NĐ-CP", "30/2020/NĐ-CP"),
+        ("Công văn số 1906/VPCP-KGVX", "1906/VPCP-KGVX"),
+        ("Nghị quyết số 52", "52"),
+    ],
+)
+def test_codes_in_text(mention: str, code: str) -> None:
+    out = extract_text(f"Các đơn vị nghiên cứu {mention}.").to_json()
+    assert [d["code"] for d in out["documents"]] == [code]
+
+
+def test_number_only_reference_merges_with_the_full_code() -> None:
+    out = extract_text("Thực hiện Nghị quyết số 52-NQ/TW. Nghị quyết 52 rất quan trọng.").to_json()
+    assert [d["code"] for d in out["documents"]] == ["52-NQ/TW"]
+
+
+def test_type_from_noun_when_the_code_has_none() -> None:
+    out = extract_text("Tờ trình số 12-TTr/BTGTW về việc này.").to_json()
+    assert out["documents"][0]["type"] == "other"
+
+
+def test_state_issuer_implied_by_code_but_not_for_ambiguous_party_codes() -> None:
+    out = extract_text("Theo Quyết định số 749/QĐ-TTg và Nghị quyết số 52-NQ/TW.").to_json()
+    issuers = {d["code"]: d["issuer"] for d in out["documents"]}
+    assert issuers == {"749/QĐ-TTg": "Thủ tướng Chính phủ", "52-NQ/TW": None}
+
+
+def test_can_cu_is_cites_not_implements() -> None:
+    result = _run("05_district_q3_plan.txt")
+    pairs = {(r.type, r.target) for r in result.relations if r.source == "45-KH/QU"}
+    assert (RelationType.CITES, "116-HD/BTGTW") in pairs
+    assert (RelationType.IMPLEMENTS, "116-HD/BTGTW") not in pairs
+
+
+def test_unresolvable_body_is_not_invented() -> None:
+    out = extract_text(
+        "UBND các quận, huyện định kỳ hằng năm đánh giá kết quả, báo cáo UBND Thành phố."
+    ).to_json()
+    assert out["relations"] == []
+    assert out["bodies"] == []
+
+
+def test_news_issued_document_is_the_source() -> None:
+    out = extract_text(
+        "Ban cán sự đảng Bộ Công Thương đã ban hành Kế hoạch số 15-KH/BCSĐ ngày 28/4/2020 "
+        "thực hiện Nghị quyết 52-NQ/TW."
+    ).to_json()
+    assert out["documents"][0] == {
+        "code": "15-KH/BCSĐ",
+        "type": "plan",
+        "issuer": "Ban cán sự đảng Bộ Công Thương",
+        "date": "2020-04-28",
+    }
+    assert out["relations"] == [
+        {"type": "implements", "source": "15-KH/BCSĐ", "target": "52-NQ/TW", "deadline": None}
+    ]
+
+
+def test_sentence_splitting_respects_abbreviations() -> None:
+    from ingest.extract.sentences import split_sentences
+
+    text = "1. Thành ủy TP. HCM và UBND Q.1 thực hiện số 52-NQ/TW. Tiếp theo\n- Gạch đầu dòng"
+    assert [s.text for s in split_sentences(text)] == [
+        "1. Thành ủy TP. HCM và UBND Q.1 thực hiện số 52-NQ/TW.",
+        "Tiếp theo",
+        "- Gạch đầu dòng",
+    ]

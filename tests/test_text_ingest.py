@@ -1,0 +1,61 @@
+"""`kg ingest --text`: extracted facts land in both stores with provenance."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from graph.store import GraphStore
+from ingest.text_loader import ingest_text_path
+
+TEXTS = Path(__file__).resolve().parent / "fixtures" / "texts"
+NEWS_2019 = TEXTS / "01_hcmc_news_letter.txt"
+NEWS_2014 = TEXTS / "02_hcmc_news_wrong_year.txt"
+PLAN_15 = TEXTS / "03_bcsd_bct_15kh_preamble.txt"
+
+
+def _source_uid(path: Path) -> str:
+    text = path.read_text(encoding="utf-8-sig")
+    import unicodedata
+
+    return "src-" + hashlib.sha256(unicodedata.normalize("NFC", text).encode()).hexdigest()[:16]
+
+
+def test_two_texts_disagreeing_on_the_year_make_a_conflict(store: GraphStore) -> None:
+    ingest_text_path(store, NEWS_2019)
+    ingest_text_path(store, NEWS_2014)
+    rows = store.run("conflicts", {})
+    dates = {(r["subject"], r["value"]): r["sources"] for r in rows if r["field"] == "issued_on"}
+    uid = "52-nq-tw.bo-chinh-tri.2019"
+    assert dates == {(uid, "2019-09-27"): [_source_uid(NEWS_2019)], (uid, "2014-09-27"): [_source_uid(NEWS_2014)]}
+    node = store.get_nodes([uid])[uid]
+    assert node["issued_on"] == "2019-09-27"
+    assert any(e.startswith(_source_uid(NEWS_2014) + "\t") and "2014" in e for e in node["evidence"])
+
+
+def test_text_creates_the_expected_programme_with_owner_and_deadline(store: GraphStore) -> None:
+    ingest_text_path(store, NEWS_2019)
+    docs = store.run("documents", {"code_key": None, "type": None, "issuer": None, "status": "expected",
+                                   "uids": None, "after": None, "limit": 10})
+    assert len(docs) == 1
+    exp = docs[0]
+    assert (exp["type"], exp["owner"], exp["due"]) == \
+        ("programme", "ban-can-su-dang-uy-ban-nhan-dan-thanh-pho-ho-chi-minh", "2020-06-30")
+    source = store.get_nodes([_source_uid(NEWS_2019)])[_source_uid(NEWS_2019)]
+    assert source["sha256"] and source["kind"] == "text"
+
+
+def test_text_resolves_to_existing_documents_and_is_idempotent(demo_store: GraphStore) -> None:
+    ingest_text_path(demo_store, PLAN_15)
+    assert [d["uid"] for d in demo_store.documents_by_code_key(["15-kh-bcsd"])] == \
+        ["15-kh-bcsd.ban-can-su-dang-bo-cong-thuong.2020"]
+    before = demo_store.dump()
+    ingest_text_path(demo_store, PLAN_15)
+    assert demo_store.dump() == before
+
+
+def test_news_text_on_top_of_demo_reuses_the_expected_programme(demo_store: GraphStore) -> None:
+    ingest_text_path(demo_store, NEWS_2019)
+    expected = demo_store.run("documents", {"code_key": None, "type": None, "issuer": None,
+                                            "status": "expected", "uids": None, "after": None, "limit": 10})
+    assert [d["uid"] for d in expected] == ["hcmc-programme-52"]
