@@ -5,9 +5,15 @@ PY ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup run test lint clean
+.PHONY: setup graphviz run test lint clean bench
 
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed graphviz
+
+# Lineage diagrams are laid out by Graphviz `dot` (Debian package graphviz).
+graphviz:
+	@command -v dot >/dev/null || { echo "installing graphviz (dot)"; \
+	  (apt-get update -qq && apt-get install -y -qq graphviz) >/dev/null || \
+	  (sudo apt-get update -qq && sudo apt-get install -y -qq graphviz) >/dev/null; }
 
 $(VENV)/.installed: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -25,6 +31,12 @@ lint: setup
 test: setup lint
 	$(BIN)/python -m tests.neo4j.harness --build-only
 	$(BIN)/pytest
+
+# Ingest and query benchmarks at a modest size (see bench/README.md); BENCH_ARGS to override.
+BENCH_ARGS ?= --provinces 34 --communes-per-province 5 --resolutions 3
+bench: setup
+	$(BIN)/python -m bench.ingest_bench $(BENCH_ARGS)
+	$(BIN)/python -m bench.query_bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) tests/neo4j/target data .pytest_cache

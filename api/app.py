@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.errors import install_problem_handlers
-from api.routes import coverage, documents, explore, health, ingest, institutions
+from api.routes import coverage, documents, explore, health, ingest, institutions, reports
 from graph.factory import open_store
 from graph.settings import Settings, get_settings
 from graph.store import GraphStore
@@ -36,6 +36,6 @@ def create_app(store: GraphStore | None = None, settings: Settings | None = None
         lifespan=lifespan,
     )
     install_problem_handlers(app)
-    for module in (health, documents, coverage, institutions, explore, ingest):
+    for module in (health, reports, documents, coverage, institutions, explore, ingest):
         app.include_router(module.router)
     return app

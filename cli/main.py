@@ -197,5 +197,58 @@ def generate(
                   f"in {out / 'data'}; ground truth in {out / 'ground_truth.json'}", markup=False)
 
 
+audit = typer.Typer(help="Audits.", no_args_is_help=True)
+app.add_typer(audit, name="audit")
+
+
+@audit.command("coverage")
+def audit_coverage(
+    document: Annotated[str, typer.Option(help="Target document uid.")],
+    scope: Annotated[str, typer.Option(help="Scope institution uid.")],
+    out: Annotated[Path, typer.Option(help="Output folder.")],
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Audit date YYYY-MM-DD (default today).")] = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Coverage audit report as HTML, CSV (UTF-8 with BOM) and XLSX."""
+    from datetime import date
+
+    from graph.reports import ReportError, coverage_report, to_csv, to_html, to_xlsx
+
+    when = as_of or date.today().isoformat()
+    with _store() as store, _progress(quiet) as progress:
+        task = progress.add_task("audit", total=4, current="coverage")
+        try:
+            report = coverage_report(store, document, scope, when)
+        except ReportError as exc:
+            _error(exc)
+            raise typer.Exit(1) from exc
+        progress.advance(task)
+        out.mkdir(parents=True, exist_ok=True)
+        base = out / f"coverage-{document}-{scope}-{when}"
+        for suffix, render in ((".html", lambda r: to_html(r).encode("utf-8")), (".csv", to_csv), (".xlsx", to_xlsx)):
+            progress.update(task, current=suffix)
+            base.with_suffix(suffix).write_bytes(render(report))
+            progress.advance(task)
+    console.print(f"{base}.html/.csv/.xlsx: {report.summary}")
+
+
+@app.command()
+def lineage(
+    uid: Annotated[str, typer.Argument(help="Document uid.")],
+    svg: Annotated[Path, typer.Option("--svg", help="Write the diagram here.")],
+    depth: Annotated[int, typer.Option(min=1, max=20)] = 5,
+) -> None:
+    """Draw the implementation tree under a document (Graphviz SVG)."""
+    from graph.reports import ReportError, lineage_svg
+
+    with _store() as store:
+        try:
+            svg.write_text(lineage_svg(store, uid, depth), encoding="utf-8")
+        except ReportError as exc:
+            _error(exc)
+            raise typer.Exit(1) from exc
+    console.print(f"{svg} written")
+
+
 def main() -> None:
     app()

@@ -45,3 +45,15 @@ def test_export_graphml(tmp_path: Path) -> None:
 
     graph = nx.read_graphml(out)
     assert graph.nodes["52-nq-tw.bo-chinh-tri.2019"]["code"] == "52-NQ/TW"
+
+
+def test_audit_and_lineage_commands(tmp_path: Path) -> None:
+    assert _kg(tmp_path, "demo", "--quiet").returncode == 0
+    out = tmp_path / "audit"
+    result = _kg(tmp_path, "audit", "coverage", "--document", "52-nq-tw.bo-chinh-tri.2019",
+                 "--scope", "thanh-uy-thanh-pho-ho-chi-minh", "--as-of", "2020-12-31", "--out", str(out), "-q")
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.suffix for p in out.iterdir()) == [".csv", ".html", ".xlsx"]
+    svg = tmp_path / "l.svg"
+    assert _kg(tmp_path, "lineage", "52-nq-tw.bo-chinh-tri.2019", "--svg", str(svg)).returncode == 0
+    assert "52-nq-tw.bo-chinh-tri.2019" in svg.read_text(encoding="utf-8").replace("&#45;", "-")

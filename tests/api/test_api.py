@@ -179,3 +179,18 @@ def test_both_stores_give_identical_json(two_clients: tuple[TestClient, TestClie
     a, b = memory.get(url), neo.get(url)
     assert a.status_code == b.status_code == 200
     assert a.json() == b.json()
+
+
+def test_coverage_report_html_and_lineage_svg(client: TestClient) -> None:
+    params = {"document": NQ52, "scope": TU, "as_of": "2020-12-31"}
+    html = client.get("/reports/coverage", params=params)
+    assert html.status_code == 200 and html.headers["content-type"].startswith("text/html")
+    assert "quan-uy-quan-1" in html.text and "http://" not in html.text
+    csv_bytes = client.get("/reports/coverage", params={**params, "format": "csv"}).content
+    assert csv_bytes.startswith("\ufeff".encode())
+    svg = client.get(f"/documents/{NQ52}/lineage.svg")
+    assert svg.status_code == 200 and svg.headers["content-type"].startswith("image/svg+xml")
+    import xml.etree.ElementTree as ET
+
+    ET.fromstring(svg.content)
+    assert client.get("/documents/nope/lineage.svg").status_code == 404

@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
+import org.neo4j.configuration.GraphDatabaseInternalSettings;
 import org.neo4j.configuration.GraphDatabaseSettings;
 import org.neo4j.configuration.connectors.BoltConnector;
 import org.neo4j.configuration.connectors.HttpConnector;
@@ -95,7 +96,9 @@ public final class Harness {
                 .withConfig(HttpConnector.enabled, true)
                 .withConfig(HttpConnector.listen_address, new SocketAddress(HOST, httpPort))
                 .withConfig(HttpConnector.advertised_address, new SocketAddress(HOST, httpPort))
-                .withConfig(HttpsConnector.enabled, false);
+                .withConfig(HttpsConnector.enabled, false)
+                // Netty's default 2s quiet period per event loop makes shutdown take ~10s.
+                .withConfig(GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, 0);
         if (postConnectCmd != null && !postConnectCmd.isEmpty()) {
             builder = builder.withConfig(ServerSettings.browser_post_connect_cmd, postConnectCmd);
         }

@@ -1,0 +1,187 @@
+"""Analyst reports (graph/reports) against the demo data in both stores."""
+
+from __future__ import annotations
+
+import csv
+import io
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+
+import pytest
+
+from graph.reports import (
+    STATUSES,
+    GraphvizUnavailable,
+    ReportError,
+    coverage_report,
+    lineage_svg,
+    to_csv,
+    to_html,
+    to_xlsx,
+)
+from graph.reports.lineage_svg import render_svg
+from graph.store import GraphStore
+
+NQ52 = "52-nq-tw.bo-chinh-tri.2019"
+TU = "thanh-uy-thanh-pho-ho-chi-minh"
+BCSD_UBND = "ban-can-su-dang-uy-ban-nhan-dan-thanh-pho-ho-chi-minh"
+AS_OF = "2020-12-31"
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+class _Page(HTMLParser):
+    """Collects ids, href/src attributes and the coverage table's rows."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: set[str] = set()
+        self.refs: list[tuple[str, str]] = []  # (attribute, value)
+        self.rows: list[dict[str, str | None]] = []  # attributes of <tr> in the table body
+        self.status_of: dict[str, str] = {}
+        self._in_body = False
+        self._unit: str | None = None
+        self._in_status = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if a.get("id"):
+            self.ids.add(a["id"] or "")
+        for name in ("href", "src", "xlink:href", "action"):
+            if a.get(name) is not None:
+                self.refs.append((name, a[name] or ""))
+        if tag == "tbody":
+            self._in_body = True
+        elif tag == "tr" and self._in_body:
+            self.rows.append(a)
+            self._unit = a.get("data-institution")
+        elif tag == "span" and self._unit and "status" in (a.get("class") or "").split():
+            self._in_status = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "tbody":
+            self._in_body = False
+        elif tag == "span":
+            self._in_status = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_status and self._unit and data.strip():
+            self.status_of[self._unit] = data.strip()
+
+
+def _report(store: GraphStore):
+    return coverage_report(store, NQ52, TU, AS_OF)
+
+
+def test_html_report(demo_store: GraphStore) -> None:
+    report = _report(demo_store)
+    rows = demo_store.run("coverage", {"document": NQ52, "scope": TU, "as_of": AS_OF})
+    assert report.rows == rows
+    assert report.document["uid"] == NQ52 and report.scope["uid"] == TU
+    summary = report.summary
+    assert summary["total"] == len(rows) == sum(summary[s] for s in STATUSES)
+    assert summary["overdue"] == sum(r["status"] == "overdue" for r in rows)
+    quan1 = next(u for u in report.units if u.institution == "quan-uy-quan-1")
+    assert quan1.sources == ["src-illustrative-hcmc"]
+
+    page = to_html(report)
+    parser = _Page()
+    parser.feed(page)
+    parser.close()
+    assert len(parser.rows) == len(rows)
+    assert [r["data-institution"] for r in parser.rows] == [r["institution"] for r in rows]
+    assert "quan-uy-quan-1" in page
+    assert parser.status_of[BCSD_UBND] == "overdue"
+    assert parser.status_of == {r["institution"]: r["status"] for r in rows}
+    internal = [v for _, v in parser.refs if v.startswith("#")]
+    assert internal, "the page has internal links"
+    for href in internal:
+        assert href[1:] in parser.ids, f"dangling anchor {href}"
+    for name, value in parser.refs:
+        assert not value.lower().startswith(("http://", "https://", "//")), (name, value)
+        assert value.startswith("#"), f"non-internal {name}={value}"
+    assert "<script src" not in page and "<link" not in page
+
+
+def test_csv_report(demo_store: GraphStore) -> None:
+    report = _report(demo_store)
+    data = to_csv(report)
+    assert data.startswith("\ufeff".encode())
+    table = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    header, body = table[0], table[1:]
+    assert header[:4] == ["institution", "name", "level", "status"]
+    assert len(body) == len(report.rows)
+    assert [(r[0], r[3]) for r in body] == [(r["institution"], r["status"]) for r in report.rows]
+    bcsd = next(r for r in body if r[0] == BCSD_UBND)
+    assert bcsd[3] == "overdue" and bcsd[header.index("due")] == "2020-06-30"
+    assert "Quận ủy Quận 1" in [r[1] for r in body]
+
+
+def test_xlsx_report(demo_store: GraphStore) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    report = _report(demo_store)
+    wb = openpyxl.load_workbook(io.BytesIO(to_xlsx(report)))
+    ws = wb["Coverage"]
+    values = [list(r) for r in ws.iter_rows(values_only=True)]
+    header, body = values[0], values[1:]
+    assert header[:4] == ["institution", "name", "level", "status"]
+    assert len(body) == len(report.rows)
+    assert [(r[0], r[3]) for r in body] == [(r["institution"], r["status"]) for r in report.rows]
+    assert [r[:8] for r in body] == [[c if c != "" else None for c in u.cells()] for u in report.units]
+
+
+def test_report_unknown_ids(demo_store: GraphStore) -> None:
+    with pytest.raises(ReportError):
+        coverage_report(demo_store, "no-such-doc", TU, AS_OF)
+    with pytest.raises(ReportError):
+        coverage_report(demo_store, NQ52, NQ52, AS_OF)  # a document is not a scope
+
+
+# `make test` installs Graphviz; without it these tests fail rather than skip.
+needs_dot = pytest.mark.usefixtures()
+
+
+@needs_dot
+def test_lineage_svg(demo_store: GraphStore) -> None:
+    svg = lineage_svg(demo_store, NQ52, depth=5, today=AS_OF)
+    root = ET.fromstring(svg.encode("utf-8"))
+    assert root.tag == f"{SVG}svg"
+    texts = [t.text or "" for t in root.iter(f"{SVG}text")]
+    groups = {g.get("id"): g for g in root.iter(f"{SVG}g") if g.get("class") and "node" in g.get("class", "")}
+    rows = demo_store.run("lineage_down", {"document": NQ52, "depth": 5})
+    uids = {NQ52} | {r["source"] for r in rows} | {r["target"] for r in rows}
+    nodes = demo_store.get_nodes(uids)
+    assert len(uids) == 9
+    for uid in uids:
+        props = nodes[uid]
+        group = groups[f"doc-{uid}"]
+        assert group.findtext(f"{SVG}title") == uid
+        label = props.get("code") or uid  # code-less documents show a title excerpt and their uid
+        assert any(label in t for t in texts), f"{label} not drawn"
+    # one edge per lineage row
+    edges = [g for g in root.iter(f"{SVG}g") if g.get("class") == "edge"]
+    assert len(edges) == len({(r["source"], r["target"], r["type"]) for r in rows})
+    # the resolution's misdated claim is flagged, with a tooltip naming both years
+    assert any(t.startswith("⚠") and "52-NQ/TW" in t for t in texts)
+    tips = [a.get("{http://www.w3.org/1999/xlink}title") or "" for a in groups[f"doc-{NQ52}"].iter(f"{SVG}a")]
+    assert any("2014-09-27" in tip and "2019-09-27" in tip for tip in tips)
+    # the expected programme is overdue at the end of 2020, and its owner is named
+    programme = groups["doc-hcmc-programme-52"]
+    assert "status-overdue" in (programme.get("class") or "")
+    assert any("overdue" in (t.text or "") for t in programme.iter(f"{SVG}text"))
+
+
+@needs_dot
+def test_lineage_svg_depth_and_status_by_date(demo_store: GraphStore) -> None:
+    svg = lineage_svg(demo_store, NQ52, depth=1, today="2020-01-01")
+    root = ET.fromstring(svg.encode("utf-8"))
+    ids = {g.get("id") for g in root.iter(f"{SVG}g")}
+    assert "doc-quan-1-plan-52" not in ids and "doc-quan-3-plan-52" in ids
+    programme = next(g for g in root.iter(f"{SVG}g") if g.get("id") == "doc-hcmc-programme-52")
+    assert "status-expected" in (programme.get("class") or "")
+    with pytest.raises(ReportError):
+        lineage_svg(demo_store, "no-such-doc")
+
+
+def test_graphviz_missing_is_a_clear_error(tmp_path) -> None:
+    with pytest.raises(GraphvizUnavailable, match="Graphviz"):
+        render_svg("digraph { a }", dot_binary=str(tmp_path / "no-dot"))
