@@ -1,0 +1,175 @@
+"""Ingest benchmark: the project's structured ingest into memory and Neo4j, and a naive
+per-row baseline (one MERGE per transaction) on a small sample, side by side.
+
+    python -m bench.ingest_bench --communes-per-province 10 --resolutions 5
+
+Neo4j: NEO4J_URI (+ NEO4J_USER/NEO4J_PASSWORD) when set -- its database is CLEARED --
+otherwise a throw-away server from tests/neo4j (tests.neo4j.harness.Neo4jHarness).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from graph.memory import MemoryStore  # noqa: E402
+from graph.store import GraphStore  # noqa: E402
+from ingest.generate import GroundTruth, generate  # noqa: E402
+from ingest.loader import ingest_path  # noqa: E402
+
+logging.getLogger("neo4j").setLevel(logging.ERROR)  # no "property key does not exist" notifications
+
+
+def arguments(description: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--provinces", type=int, default=34)
+    parser.add_argument("--communes-per-province", type=int, default=10)
+    parser.add_argument("--resolutions", type=int, default=5)
+    parser.add_argument("--coverage", type=float, default=0.8)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--stores", default="memory,neo4j", help="comma-separated: memory, neo4j")
+    return parser
+
+
+@contextlib.contextmanager
+def neo4j_store() -> Iterator[GraphStore]:
+    from graph.neo4j_store import Neo4jStore
+
+    uri = os.environ.get("NEO4J_URI")
+    harness = None
+    if not uri:
+        from tests.neo4j.harness import Neo4jHarness, build
+
+        build()
+        harness = Neo4jHarness()
+        harness.start(timeout=180)
+        uri = harness.bolt_uri
+    store = Neo4jStore(uri, os.environ.get("NEO4J_USER"), os.environ.get("NEO4J_PASSWORD"),
+                       os.environ.get("NEO4J_DATABASE"))
+    try:
+        store.ensure_schema()
+        store.clear()
+        yield store
+    finally:
+        store.close()
+        if harness is not None:
+            harness.stop()
+
+
+@contextlib.contextmanager
+def stores(names: str, workdir: Path) -> Iterator[dict[str, GraphStore]]:
+    with contextlib.ExitStack() as stack:
+        opened: dict[str, GraphStore] = {}
+        for name in names.split(","):
+            if name == "memory":
+                opened[name] = MemoryStore(workdir / "kg.json")
+            elif name == "neo4j":
+                opened[name] = stack.enter_context(neo4j_store())
+            else:
+                raise SystemExit(f"unknown store {name!r}")
+        yield opened
+
+
+def dataset(args: argparse.Namespace, workdir: Path) -> tuple[Path, GroundTruth]:
+    out = workdir / "dataset"
+    truth = generate(out, provinces=args.provinces, communes_per_province=args.communes_per_province,
+                     resolutions=args.resolutions, coverage=args.coverage, seed=args.seed)
+    return out, truth
+
+
+def ingest_all(store: GraphStore, out: Path, truth: GroundTruth) -> tuple[int, float]:
+    """The project's ingest, file by file; returns (rows = nodes + edges written, seconds)."""
+    rows = 0
+    start = time.perf_counter()
+    for name in truth.files:
+        report = ingest_path(store, out / name)
+        rows += report.nodes + report.edges
+    return rows, time.perf_counter() - start
+
+
+def naive_rows(sample: int, out: Path, truth: GroundTruth, workdir: Path) -> list[tuple[str, Any]]:
+    """The first `sample` nodes then edges of the data set, as the project stores them."""
+    mem = MemoryStore(workdir / "naive-source.json")
+    ingest_all(mem, out, truth)
+    nodes, edges = mem.dump()
+    labels = {n["uid"]: n["labels"] for n in nodes}
+    picked_nodes = nodes[: sample // 2]
+    keep = {n["uid"] for n in picked_nodes}
+    picked_edges = [e for e in edges if e[1] in keep and e[2] in keep][: sample - len(picked_nodes)]
+    rows: list[tuple[str, Any]] = [("node", n) for n in picked_nodes]
+    rows += [("edge", (rel, start, end, labels[start][0], labels[end][0], props))
+             for rel, start, end, props in picked_edges]
+    return rows
+
+
+def naive_ingest(store: GraphStore, rows: list[tuple[str, Any]]) -> float:
+    """One MERGE per row, one transaction per MERGE."""
+    driver = store.driver  # type: ignore[attr-defined]
+    database = store.database  # type: ignore[attr-defined]
+    start = time.perf_counter()
+    with driver.session(database=database) as session:
+        for kind, row in rows:
+            if kind == "node":
+                props = {k: v for k, v in row.items() if k not in ("labels", "uid")}
+                query = f"MERGE (n:{':'.join(f'`{x}`' for x in row['labels'])} {{uid: $uid}}) SET n += $props"
+                session.execute_write(lambda tx, q=query, u=row["uid"], p=props: tx.run(q, uid=u, props=p).consume())
+            else:
+                rel, a, b, la, lb, props = row
+                query = (f"MATCH (a:`{la}` {{uid: $a}}) MATCH (b:`{lb}` {{uid: $b}}) "
+                         f"MERGE (a)-[r:`{rel}` {{key: $key}}]->(b) SET r += $props")
+                session.execute_write(lambda tx, q=query, a=a, b=b, p=props:
+                                      tx.run(q, a=a, b=b, key=p.get("key", ""), props=p).consume())
+    return time.perf_counter() - start
+
+
+def table(header: list[str], rows: list[list[Any]]) -> str:
+    cells = [header, *[[str(c) for c in r] for r in rows]]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
+    line = lambda r: "  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True)))  # noqa: E731
+    return "\n".join([line(cells[0]), "  ".join("-" * w for w in widths), *map(line, cells[1:])])
+
+
+def main() -> None:
+    parser = arguments(__doc__.splitlines()[0])
+    parser.add_argument("--naive-sample", type=int, default=500, help="rows for the per-row baseline")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="kg-bench-") as tmp:
+        workdir = Path(tmp)
+        out, truth = dataset(args, workdir)
+        print(f"data set: {args.provinces} provinces x {args.communes_per_province} communes, "
+              f"{args.resolutions} resolutions: {truth.institutions} institutions, {truth.documents} documents, "
+              f"{len(truth.files)} files")
+        results: list[list[Any]] = []
+        project_neo4j = naive_rate = None
+        with stores(args.stores, workdir) as opened:
+            for name, store in opened.items():
+                rows, secs = ingest_all(store, out, truth)
+                results.append([f"{name} (project ingest)", rows, f"{secs:.2f}", f"{rows / secs:,.0f}"])
+                if name == "neo4j":
+                    project_neo4j = rows / secs
+                    sample = naive_rows(args.naive_sample, out, truth, workdir)
+                    store.clear()
+                    secs = naive_ingest(store, sample)
+                    naive_rate = len(sample) / secs
+                    results.append(["neo4j (naive MERGE per tx)", len(sample), f"{secs:.2f}", f"{naive_rate:,.0f}"])
+                    store.clear()
+        print(table(["ingest", "rows", "seconds", "rows/s"], results))
+        if project_neo4j and naive_rate:
+            print(f"neo4j project ingest vs naive per-row baseline: {project_neo4j:,.0f} vs {naive_rate:,.0f} rows/s "
+                  f"= {project_neo4j / naive_rate:.1f}x")
+
+
+if __name__ == "__main__":
+    main()
