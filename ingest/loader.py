@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from graph.codes import CodeError, DocCode, DocType, parse_code
+from graph.codes import CodeError, DocCode, DocType, parse_code, try_parse_code
 from graph.model import EdgeWrite, NodeWrite
 from graph.schema import DocStatus, Label, Rel
 from graph.store import GraphStore
@@ -87,6 +87,50 @@ class _Resolver:
         self.inst_refs: dict[str, str] = {}  # local id / name / uid -> uid
         self.doc_refs: dict[str, str] = {}  # local id / code -> uid
         self.doc_codes: dict[str, list[tuple[str, str | None, int | None]]] = {}
+        self._nodes: dict[str, Any] = {}
+        self._by_code = {}
+
+    def prefetch(self) -> None:
+        """Read once, up front, every store node the file may refer to (no per-record round trips)."""
+        refs: set[str] = set()
+        keys: set[str] = set()
+
+        def collect(value: Any) -> None:
+            for item in _as_list(value):
+                if isinstance(item, dict):
+                    collect(item.get("to"))
+                    collect(item.get("deliverable"))
+                elif item:
+                    text = str(item)
+                    refs.update((text, slug(text)))
+                    code = try_parse_code(text)
+                    if code is not None:
+                        keys.add(code.key)
+
+        for section in ("institutions", "documents", "relations"):
+            for rec in self.ds.sections.get(section, []):
+                for fld in ("issuer", "owner", "part_of", "supersedes", "reports_to", "implements", "guides",
+                            "cites", "fulfils", "assigns", "from", "to", "uid"):
+                    collect(rec.get(fld))
+                if section == "documents" and rec.get("code"):
+                    code = try_parse_code(str(rec["code"]))
+                    if code is not None:
+                        keys.add(code.key)
+        found = self.store.get_nodes(refs)
+        self._nodes = {ref: found.get(ref) for ref in refs}  # misses cached as None
+        self._by_code: dict[str, list[dict[str, Any]]] = {key: [] for key in keys}
+        for node in self.store.documents_by_code_key(keys):
+            self._by_code.setdefault(node["code_key"], []).append(node)
+
+    def _store_node(self, uid: str) -> dict[str, Any] | None:
+        if uid not in self._nodes:
+            self._nodes.update(self.store.get_nodes([uid]) or {uid: None})  # type: ignore[dict-item]
+        return self._nodes.get(uid)
+
+    def _store_docs(self, key: str) -> list[dict[str, Any]]:
+        if key not in self._by_code:
+            self._by_code[key] = self.store.documents_by_code_key([key])
+        return self._by_code[key]
 
     def problem(self, rec: dict[str, Any], msg: str) -> None:
         self.problems.append((str(rec.get(LOC, "")), msg))
@@ -121,7 +165,7 @@ class _Resolver:
             sid = str(sid)
             if sid in self.source_uids:
                 return self.source_uids[sid]
-            if sid.startswith("src-") and self.store.get_nodes([sid]):
+            if sid.startswith("src-") and self._store_node(sid):
                 return sid
             self.problem(rec, f"unknown source {sid!r}: declare it under 'sources'")
             return "src-unknown"
@@ -194,8 +238,8 @@ class _Resolver:
             if key in self.inst_refs:
                 return self.inst_refs[key]
         for key in (ref, slug(ref)):
-            found = self.store.get_nodes([key])
-            if key in found and "Institution" in found[key].get("labels", []):
+            found = self._store_node(key)
+            if found and "Institution" in found.get("labels", []):
                 self.inst_refs[ref] = key
                 return key
         self.problem(rec, f"unknown institution {ref!r}: declare it under 'institutions'")
@@ -206,7 +250,7 @@ class _Resolver:
         candidates: list[tuple[str, str | None, int | None]] = list(
             self.doc_codes.get(code.key, [])
         )
-        for node in self.store.documents_by_code_key([code.key]):
+        for node in self._store_docs(code.key):
             candidates.append((node["uid"], node.get("issuer"), node.get("year")))
         same_issuer = [c for c in candidates if c[1] == issuer]
         if same_issuer:
@@ -275,7 +319,8 @@ class _Resolver:
         ref = str(ref)
         if ref in self.doc_refs:
             return self.doc_refs[ref]
-        if self.store.get_nodes([ref]).get(ref, {}).get("labels", [None])[0] == "Document":
+        found_node = self._store_node(ref)
+        if found_node and found_node.get("labels", [None])[0] == "Document":
             return ref
         try:
             code = parse_code(ref)
@@ -284,7 +329,7 @@ class _Resolver:
         if code is not None:
             if code.code in self.doc_refs:
                 return self.doc_refs[code.code]
-            found = {n["uid"] for n in self.store.documents_by_code_key([code.key])}
+            found = {n["uid"] for n in self._store_docs(code.key)}
             if len(found) == 1:
                 return found.pop()
             if len(found) > 1:
@@ -401,6 +446,7 @@ class _Resolver:
 
 def ingest_dataset(store: GraphStore, ds: RawDataset) -> IngestReport:
     resolver = _Resolver(store, ds)
+    resolver.prefetch()
     resolver.sources()
     resolver.institutions()
     resolver.documents()
