@@ -1,6 +1,6 @@
 # The two set-up commands of the README:
 #   make run   - demo data into the embedded store, then the API on http://127.0.0.1:8000
-#   make test  - the whole test suite, real Neo4j included (started from tests/neo4j)
+#   make test  - the whole test suite, real Neo4j included (started from tests/neo4j_harness)
 PY ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
@@ -29,7 +29,7 @@ lint: setup
 	$(BIN)/ruff check .
 
 test: setup lint
-	$(BIN)/python -m tests.neo4j.harness --build-only
+	$(BIN)/python -m tests.neo4j_harness.harness --build-only
 	$(BIN)/pytest
 
 # Ingest and query benchmarks at a modest size (see bench/README.md); BENCH_ARGS to override.
@@ -39,4 +39,4 @@ bench: setup
 	$(BIN)/python -m bench.query_bench $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) tests/neo4j/target data .pytest_cache
+	rm -rf $(VENV) tests/neo4j_harness/target data .pytest_cache

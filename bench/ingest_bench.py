@@ -4,7 +4,7 @@ per-row baseline (one MERGE per transaction) on a small sample, side by side.
     python -m bench.ingest_bench --communes-per-province 10 --resolutions 5
 
 Neo4j: NEO4J_URI (+ NEO4J_USER/NEO4J_PASSWORD) when set -- its database is CLEARED --
-otherwise a throw-away server from tests/neo4j (tests.neo4j.harness.Neo4jHarness).
+otherwise a throw-away server from tests/neo4j_harness (tests.neo4j_harness.harness.Neo4jHarness).
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ def neo4j_store() -> Iterator[GraphStore]:
     uri = os.environ.get("NEO4J_URI")
     harness = None
     if not uri:
-        from tests.neo4j.harness import Neo4jHarness, build
+        from tests.neo4j_harness.harness import Neo4jHarness, build
 
         build()
         harness = Neo4jHarness()

@@ -1,6 +1,6 @@
 """Test fixtures: the two stores behind one parametrised fixture.
 
-Neo4j is real: the session starts the neo4j-harness launcher in tests/neo4j once
+Neo4j is real: the session starts the neo4j-harness launcher in tests/neo4j_harness once
 (or uses NEO4J_URI when set, e.g. the docker compose Neo4j). If it cannot start,
 the Neo4j tests fail; they are skipped only with KG_SKIP_NEO4J=1, which CI never sets.
 """
@@ -29,7 +29,7 @@ def neo4j_uri() -> Iterator[str]:
     if uri:
         yield uri
         return
-    from tests.neo4j.harness import Neo4jHarness, build
+    from tests.neo4j_harness.harness import Neo4jHarness, build
 
     build()
     harness = Neo4jHarness()

@@ -42,7 +42,17 @@ public final class Harness {
 
     private Harness() {}
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            run(args);
+        } catch (Throwable t) {
+            // Exit at once: a failed start can leave non-daemon threads that keep the JVM alive.
+            t.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    private static void run(String[] args) throws Exception {
         // Keep stdout clean for the ready line: anything else printed via System.out goes to stderr.
         PrintStream stdout = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         System.setOut(System.err);

@@ -1,20 +1,20 @@
 """Start a real Neo4j 5.26 Community server for tests, without Docker.
 
 The server is the official ``org.neo4j.test:neo4j-harness`` running in a small Java
-launcher (``tests/neo4j/pom.xml`` + ``src/main/java/kg/harness/Harness.java``), built
-once with Maven into ``tests/neo4j/target`` and then started with plain ``java -jar``
+launcher (``tests/neo4j_harness/pom.xml`` + ``src/main/java/kg/harness/Harness.java``), built
+once with Maven into ``tests/neo4j_harness/target`` and then started with plain ``java -jar``
 (no Maven and no network at start-up).
 
 Usage::
 
-    from tests.neo4j.harness import Neo4jHarness
+    from tests.neo4j_harness.harness import Neo4jHarness
 
     with Neo4jHarness() as neo:
         driver = neo4j.GraphDatabase.driver(neo.bolt_uri)  # auth is disabled
         ...
 
-Developers can run ``python tests/neo4j/harness.py`` (or, from the repository root,
-``python -m tests.neo4j.harness``) to build, start a server and keep it up until Ctrl-C.
+Developers can run ``python tests/neo4j_harness/harness.py`` (or, from the repository root,
+``python -m tests.neo4j_harness.harness``) to build, start a server and keep it up until Ctrl-C.
 
 Environment knobs:
     NEO4J_HARNESS_JAVA       java executable (default: $JAVA_HOME/bin/java, else PATH)
@@ -36,6 +36,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -111,10 +112,8 @@ def build(quiet: bool = True) -> None:
             return
         mvn = shutil.which("mvn")
         if mvn is None:
-            raise RuntimeError(
-                "Maven ('mvn') is required to build the Neo4j test harness"
-            )
-        cmd = [mvn, "-B", "package"]
+            raise RuntimeError("Maven ('mvn') is required to build the Neo4j test harness")
+        cmd = [mvn, "-B", "-Dstyle.color=never", "package"]
         if quiet:
             cmd.append("-q")
         cmd += shlex.split(os.environ.get("NEO4J_HARNESS_MVN_ARGS", ""))
@@ -131,8 +130,7 @@ def build(quiet: bool = True) -> None:
         if proc.returncode != 0 or not JAR.is_file():
             tail = "\n".join((proc.stdout or "").splitlines()[-_TAIL_LINES:])
             raise RuntimeError(
-                f"Maven build of the Neo4j harness failed ({proc.returncode}): "
-                f"{shlex.join(cmd)}\n{tail}"
+                f"Maven build of the Neo4j harness failed ({proc.returncode}): {shlex.join(cmd)}\n{tail}"
             )
         STAMP.write_text(digest + "\n")
 
@@ -155,9 +153,7 @@ def _java() -> str:
         return str(Path(java_home) / "bin" / "java")
     found = shutil.which("java")
     if found is None:
-        raise RuntimeError(
-            "Java 17+ ('java') is required to run the Neo4j test harness"
-        )
+        raise RuntimeError("Java 17+ ('java') is required to run the Neo4j test harness")
     return found
 
 
@@ -195,6 +191,7 @@ class Neo4jHarness:
         self._lines: collections.deque[str] = collections.deque(maxlen=2000)
         self._bolt_uri: str | None = None
         self._http_uri: str | None = None
+        self._workdir: Path | None = None
 
     # -- public API ---------------------------------------------------------
 
@@ -237,22 +234,17 @@ class Neo4jHarness:
         if self.build_if_needed:
             build()
         elif not JAR.is_file():
-            raise RuntimeError(
-                f"{JAR} is missing: run tests/neo4j/harness.py build() first"
-            )
+            raise RuntimeError(f"{JAR} is missing: run tests/neo4j_harness/harness.py build() first")
         deadline = time.monotonic() + timeout
-        attempts = 3 if (self._req_bolt_port == 0 or self._req_http_port == 0) else 1
+        # Ports we pick may be taken before the JVM binds them: retry on that race.
+        attempts = 3 if self._req_bolt_port == 0 and self._req_http_port == 0 else 1
         for attempt in range(attempts):
             try:
                 self._start_once(deadline)
                 return
             except RuntimeError:
                 lost_port_race = any(e in self.output(200) for e in _BIND_ERRORS)
-                if (
-                    not lost_port_race
-                    or attempt == attempts - 1
-                    or time.monotonic() >= deadline
-                ):
+                if not lost_port_race or attempt == attempts - 1 or time.monotonic() >= deadline:
                     raise
 
     def stop(self, timeout: float = 30) -> None:
@@ -278,6 +270,9 @@ class Neo4jHarness:
             if stream is not None:
                 with contextlib.suppress(OSError):
                     stream.close()
+        if self._workdir is not None:
+            shutil.rmtree(self._workdir, ignore_errors=True)
+            self._workdir = None
 
     def __enter__(self) -> Self:
         self.start()
@@ -297,9 +292,11 @@ class Neo4jHarness:
 
     # -- internals ----------------------------------------------------------
 
-    def _command(self, bolt_port: int, http_port: int) -> list[str]:
+    def _command(self, bolt_port: int, http_port: int, workdir: Path) -> list[str]:
         cmd = [_java(), *self.java_opts, "-jar", str(JAR)]
         cmd += ["--bolt-port", str(bolt_port), "--http-port", str(http_port)]
+        # The store lives under a temp dir we own, so it is removed even if the JVM is killed.
+        cmd += ["--working-dir", str(workdir)]
         # The JVM exits when our end of its stdin closes, i.e. when this process dies.
         cmd.append("--exit-on-stdin-eof")
         if self.browser_post_connect_cmd:
@@ -316,8 +313,9 @@ class Neo4jHarness:
             http_port = _free_port()
         self._ready.clear()
         self._lines.clear()
+        self._workdir = Path(tempfile.mkdtemp(prefix="neo4j-harness-"))
         proc = subprocess.Popen(
-            self._command(bolt_port, http_port),
+            self._command(bolt_port, http_port, self._workdir),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -347,15 +345,10 @@ class Neo4jHarness:
                 )
             if time.monotonic() >= deadline:
                 self.stop()
-                raise RuntimeError(
-                    "Neo4j harness not ready in time.\n"
-                    f"--- last output ---\n{self.output()}"
-                )
+                raise RuntimeError(f"Neo4j harness not ready in time.\n--- last output ---\n{self.output()}")
         if proc.poll() is not None:
             self.stop()
-            raise RuntimeError(
-                f"Neo4j harness exited right after start.\n{self.output()}"
-            )
+            raise RuntimeError(f"Neo4j harness exited right after start.\n{self.output()}")
 
     def _read_output(self, proc: subprocess.Popen[str]) -> None:
         assert proc.stdout is not None
@@ -378,24 +371,14 @@ class Neo4jHarness:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description="Build and run a Neo4j test server until Ctrl-C."
-    )
-    parser.add_argument(
-        "--bolt-port", type=int, default=0, help="0 = a free port (default)"
-    )
-    parser.add_argument(
-        "--http-port", type=int, default=0, help="0 = a free port (default)"
-    )
+    parser = argparse.ArgumentParser(description="Build and run a Neo4j test server until Ctrl-C.")
+    parser.add_argument("--bolt-port", type=int, default=0, help="0 = a free port (default)")
+    parser.add_argument("--http-port", type=int, default=0, help="0 = a free port (default)")
     parser.add_argument("--browser-post-connect-cmd", default=None)
     parser.add_argument("--browser-whitelist", default=None)
     parser.add_argument("--timeout", type=float, default=120)
-    parser.add_argument(
-        "--build-only", action="store_true", help="only build, then exit"
-    )
-    parser.add_argument(
-        "-v", "--verbose", action="store_true", help="show Maven output"
-    )
+    parser.add_argument("--build-only", action="store_true", help="only build, then exit")
+    parser.add_argument("-v", "--verbose", action="store_true", help="show Maven output")
     args = parser.parse_args(argv)
 
     t0 = time.monotonic()
@@ -423,9 +406,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sys.stdout.flush()
     try:
         code = harness.wait()
-        print(
-            f"Neo4j exited unexpectedly ({code}):\n{harness.output()}", file=sys.stderr
-        )
+        print(f"Neo4j exited unexpectedly ({code}):\n{harness.output()}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 0
