@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from graph.text import nfc, slug
 
@@ -128,6 +129,13 @@ def _squeeze(text: str) -> str:
 
 def parse_code(text: str) -> DocCode:
     """Parse a document number and symbol; raise :class:`CodeError` if unknown."""
+    if isinstance(text, str):
+        return _parse_cached(text)
+    raise CodeError("empty document code")
+
+
+@lru_cache(maxsize=1 << 16)
+def _parse_cached(text: str) -> DocCode:
     if not isinstance(text, str) or not text.strip():
         raise CodeError("empty document code")
     raw = _squeeze(text)

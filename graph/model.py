@@ -58,6 +58,9 @@ class Batch:
     labels: dict[str, tuple[str, ...]] = field(default_factory=dict)  # uid -> labels
     edges: dict[tuple[str, str, str, str], Props] = field(default_factory=dict)
     edge_labels: dict[tuple[str, str, str, str], tuple[str, str]] = field(default_factory=dict)
+    # What the store did not hold when the batch was built: written with CREATE, not MERGE.
+    new_nodes: set[str] = field(default_factory=set)
+    new_edges: set[tuple[str, str, str, str]] = field(default_factory=set)
 
     def __len__(self) -> int:
         return len(self.nodes) + len(self.edges)

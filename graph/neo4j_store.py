@@ -58,7 +58,7 @@ class Neo4jStore(GraphStore):
                  driver: Driver | None = None) -> None:
         auth = (user, password) if user and password else None
         self._owns_driver = driver is None
-        self.driver = driver or GraphDatabase.driver(uri, auth=auth)
+        self.driver = driver or GraphDatabase.driver(uri, auth=auth, notifications_min_severity="OFF")
         self.database = database or None
         self.batch_size = batch_size
 
@@ -159,32 +159,37 @@ class Neo4jStore(GraphStore):
         return out
 
     def apply(self, batch: Batch) -> None:
-        node_groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+        # Nodes and edges the store did not hold when the batch was built are CREATEd
+        # (cheaper than MERGE: no lookup); the uid constraint still guards against a
+        # concurrent writer. Known ones are MATCHed/MERGEd and their properties replaced.
+        node_groups: dict[tuple[bool, tuple[str, ...]], list[dict[str, Any]]] = defaultdict(list)
         for uid, props in batch.nodes.items():
             labels = tuple(_label(name) for name in batch.labels[uid])
-            node_groups[labels].append({"uid": uid, "props": props})
-        edge_groups: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
-        for (rel, start, end, key), props in batch.edges.items():
-            start_label, end_label = batch.edge_labels[(rel, start, end, key)]
-            edge_groups[(Rel(rel).value, _label(start_label), _label(end_label))].append(
+            node_groups[(uid in batch.new_nodes, labels)].append({"uid": uid, "props": props})
+        edge_groups: dict[tuple[bool, str, str, str], list[dict[str, Any]]] = defaultdict(list)
+        for eid, props in batch.edges.items():
+            rel, start, end, key = eid
+            start_label, end_label = batch.edge_labels[eid]
+            edge_groups[(eid in batch.new_edges, Rel(rel).value, _label(start_label), _label(end_label))].append(
                 {"start": start, "end": end, "key": key, "props": props}
             )
+        statements: list[tuple[str, list[dict[str, Any]]]] = []
+        for (new, labels), rows in node_groups.items():
+            primary, extra = labels[0], labels[1:]
+            if new:
+                query = f"UNWIND $rows AS row CREATE (n:{':'.join(labels)}) SET n = row.props"
+            else:
+                set_labels = "".join(f", n:{name}" for name in extra)
+                query = f"UNWIND $rows AS row MERGE (n:{primary} {{uid: row.uid}}) SET n = row.props{set_labels}"
+            statements.append((query, rows))
+        for (new, rel, start_label, end_label), rows in edge_groups.items():
+            write = f"CREATE (a)-[r:{rel}]->(b)" if new else f"MERGE (a)-[r:{rel} {{key: row.key}}]->(b)"
+            query = (f"UNWIND $rows AS row MATCH (a:{start_label} {{uid: row.start}}) "
+                     f"MATCH (b:{end_label} {{uid: row.end}}) {write} SET r = row.props")
+            statements.append((query, rows))
 
         def work(tx: ManagedTransaction) -> None:
-            for labels, rows in node_groups.items():
-                primary, extra = labels[0], labels[1:]
-                set_labels = "".join(f", n:{name}" for name in extra)
-                query = (f"UNWIND $rows AS row MERGE (n:{primary} {{uid: row.uid}}) "
-                         f"SET n = row.props{set_labels}")
-                for chunk in _chunks(rows, self.batch_size):
-                    tx.run(query, rows=chunk).consume()
-            for (rel, start_label, end_label), rows in edge_groups.items():
-                query = (
-                    f"UNWIND $rows AS row "
-                    f"MATCH (a:{start_label} {{uid: row.start}}) "
-                    f"MATCH (b:{end_label} {{uid: row.end}}) "
-                    f"MERGE (a)-[r:{rel} {{key: row.key}}]->(b) SET r = row.props"
-                )
+            for query, rows in statements:
                 for chunk in _chunks(rows, self.batch_size):
                     tx.run(query, rows=chunk).consume()
 

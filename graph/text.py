@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 _DASH_RE = re.compile(f"[{DASHES}]")
@@ -23,6 +24,7 @@ def nfc(text: str) -> str:
     return _SPACE_RE.sub(" ", text).strip()
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Lower-case, diacritic-free form: "Nghị quyết Đảng" -> "nghi quyet dang"."""
     text = unicodedata.normalize("NFD", nfc(text)).replace("đ", "d").replace("Đ", "D")
@@ -30,6 +32,7 @@ def fold(text: str) -> str:
     return text.lower()
 
 
+@lru_cache(maxsize=1 << 16)
 def slug(text: str) -> str:
     """URL-safe ASCII slug: "Bộ Chính trị" -> "bo-chinh-tri"."""
     return _SLUG_RE.sub("-", fold(text)).strip("-")

@@ -77,7 +77,11 @@ class Writer:
             batch.labels.setdefault(expected, tuple(existing[expected]["labels"])
                                     if expected in existing else ("Document",))
 
-        old_edges = self.store.get_edges(w.id for w in self.edges)
+        # A node this batch creates has no edges yet: only ask about edges between known nodes.
+        batch.new_nodes = set(batch.nodes) - set(existing)
+        old_edges = self.store.get_edges(
+            w.id for w in self.edges if w.start not in batch.new_nodes and w.end not in batch.new_nodes
+        )
         for write in self.edges:
             start_label = _label_of(write.start, batch, existing)
             end_label = _label_of(write.end, batch, existing)
@@ -85,6 +89,8 @@ class Writer:
             batch.edges[write.id] = _strip(merge_edge(old, write, Label(start_label),
                                                       Label(end_label)))
             batch.edge_labels[write.id] = (start_label, end_label)
+            if write.id not in old_edges:
+                batch.new_edges.add(write.id)
         self._search_text(batch, existing)
         return batch
 
