@@ -1,4 +1,4 @@
-"""Embedded store: a networkx MultiDiGraph persisted to one JSON file.
+"""Embedded store: a networkx MultiDiGraph persisted to one JSON Lines file.
 
 The file is replaced atomically (write a temporary file in the same folder,
 fsync, rename), so a crash never leaves a half-written graph. A process that
@@ -8,6 +8,7 @@ holds the store open reloads the file when another process replaced it.
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 import threading
 from collections import Counter
@@ -22,11 +23,41 @@ from graph import memory_queries
 from graph.model import Batch, Props
 from graph.store import EdgeId, GraphStore, Neighbour, Stats, StoreError
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # JSON Lines: a header, then one line per node or edge
 
 
 def _edge_key(rel: str, key: str) -> str:
     return f"{rel}|{key}"
+
+
+class _Compactor:
+    """Share what repeats across a national graph: short strings (labels, statuses,
+    source and issuer uids) are interned, and equal short lists of them (labels,
+    sources, the empty lists of conflicts/evidence) become one shared object.
+
+    Shared lists are never mutated in place: every write replaces a node's or an
+    edge's attribute dict with freshly built lists (see ingest.writer).
+    """
+
+    MAX_SHARED = 64  # strings longer than this (titles, claims) are left alone
+
+    def __init__(self) -> None:
+        self._lists: dict[tuple[str, ...], list[str]] = {}
+
+    def _str(self, value: str) -> str:
+        return sys.intern(value) if len(value) <= self.MAX_SHARED else value
+
+    def attrs(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in attrs.items():
+            key = sys.intern(key)
+            if isinstance(value, str):
+                value = self._str(value)
+            elif isinstance(value, list) and all(isinstance(v, str) and len(v) <= self.MAX_SHARED for v in value):
+                shared = tuple(self._str(v) for v in value)
+                value = self._lists.setdefault(shared, list(shared))
+            out[key] = value
+        return out
 
 
 class MemoryStore(GraphStore):
@@ -38,6 +69,7 @@ class MemoryStore(GraphStore):
         self._lock = threading.RLock()
         self._stamp: tuple[int, int] | None = None
         self._by_code: dict[str, set[str]] = {}
+        self._compact = _Compactor()
         self._load()
 
     # -- persistence -------------------------------------------------------
@@ -48,17 +80,24 @@ class MemoryStore(GraphStore):
         return (st.st_mtime_ns, st.st_size)
 
     def _load(self) -> None:
+        """Read the file line by line (JSON Lines): peak memory stays near the graph's own."""
         graph = nx.MultiDiGraph()
         stamp = self._file_stamp()
         if stamp is not None and self.path is not None:
-            try:
-                data = orjson.loads(self.path.read_bytes())
-            except orjson.JSONDecodeError as exc:
-                raise StoreError(f"{self.path}: not a policy-kg memory file ({exc})") from exc
-            if data.get("version") != FORMAT_VERSION:
-                raise StoreError(f"{self.path}: unsupported format version {data.get('version')}")
-            graph.add_nodes_from((uid, attrs) for uid, attrs in data["nodes"])
-            graph.add_edges_from((u, v, k, attrs) for u, v, k, attrs in data["edges"])
+            compact = self._compact.attrs
+            with self.path.open("rb") as fh:
+                for number, line in enumerate(fh, start=1):
+                    try:
+                        item = orjson.loads(line)
+                    except orjson.JSONDecodeError as exc:
+                        raise StoreError(f"{self.path}: line {number}: not a policy-kg memory file ({exc})") from exc
+                    if number == 1:
+                        if not isinstance(item, dict) or item.get("version") != FORMAT_VERSION:
+                            raise StoreError(f"{self.path}: not a policy-kg memory file of format {FORMAT_VERSION}")
+                    elif item[0] == "n":
+                        graph.add_node(item[1], **compact(item[2]))
+                    else:
+                        graph.add_edges_from(((item[1], item[2], item[3], compact(item[4])),))
         self.graph = graph
         self._stamp = stamp
         self._reindex()
@@ -82,15 +121,15 @@ class MemoryStore(GraphStore):
         if self.path is None:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        payload = {
-            "version": FORMAT_VERSION,
-            "nodes": [[uid, attrs] for uid, attrs in self.graph.nodes(data=True)],
-            "edges": [[u, v, k, attrs] for u, v, k, attrs in self.graph.edges(keys=True, data=True)],
-        }
         fd, tmp = tempfile.mkstemp(prefix=".kg-", suffix=".tmp", dir=self.path.parent)
+        dumps = orjson.dumps
         try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(orjson.dumps(payload))
+            with os.fdopen(fd, "wb", buffering=1 << 20) as fh:
+                fh.write(dumps({"version": FORMAT_VERSION}) + b"\n")
+                for uid, attrs in self.graph.nodes(data=True):
+                    fh.write(dumps(("n", uid, attrs)) + b"\n")
+                for u, v, k, attrs in self.graph.edges(keys=True, data=True):
+                    fh.write(dumps(("e", u, v, k, attrs)) + b"\n")
                 fh.flush()
                 os.fsync(fh.fileno())
             os.replace(tmp, self.path)
@@ -163,7 +202,7 @@ class MemoryStore(GraphStore):
                 undo_edges[eid] = dict(old) if old is not None else None
             try:
                 for uid, props in batch.nodes.items():
-                    attrs = {"labels": list(batch.labels[uid]), **props}
+                    attrs = self._compact.attrs({"labels": list(batch.labels[uid]), **props})
                     if uid in graph:
                         graph.nodes[uid].clear()
                         graph.nodes[uid].update(attrs)
@@ -178,10 +217,10 @@ class MemoryStore(GraphStore):
                     ek = _edge_key(rel, key)
                     if graph.has_edge(start, end, ek):
                         graph.edges[start, end, ek].clear()
-                        graph.edges[start, end, ek].update(type=rel, **props)
+                        graph.edges[start, end, ek].update(self._compact.attrs({"type": rel, **props}))
                     else:
                         graph.add_edge(start, end, ek)
-                        graph.edges[start, end, ek].update(type=rel, **props)
+                        graph.edges[start, end, ek].update(self._compact.attrs({"type": rel, **props}))
                 self._save()
             except BaseException:
                 self._rollback(undo_nodes, undo_edges)
