@@ -14,7 +14,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
     kg_store: Literal["memory", "neo4j"] = "memory"
-    kg_data: Path = Path("data/kg.json")
+    kg_data: Path = Path("data/kg.jsonl")
     kg_batch_size: int = Field(1000, ge=1, le=100_000)
     kg_api_key: str | None = None
     neo4j_uri: str = "bolt://localhost:7687"
