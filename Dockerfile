@@ -1,5 +1,7 @@
 FROM python:3.11-slim
 WORKDIR /app
+# Graphviz lays out the lineage diagrams.
+RUN apt-get update && apt-get install -y --no-install-recommends graphviz && rm -rf /var/lib/apt/lists/*
 COPY pyproject.toml README.md ./
 COPY graph graph
 COPY ingest ingest

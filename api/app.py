@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.errors import install_problem_handlers
-from api.routes import coverage, documents, explore, health, ingest, institutions, reports
+from api.routes import browser_kit, coverage, documents, explore, health, ingest, institutions, reports, web
 from graph.factory import open_store
 from graph.settings import Settings, get_settings
 from graph.store import GraphStore
@@ -36,6 +36,7 @@ def create_app(store: GraphStore | None = None, settings: Settings | None = None
         lifespan=lifespan,
     )
     install_problem_handlers(app)
-    for module in (health, reports, documents, coverage, institutions, explore, ingest):
+    for module in (health, reports, documents, coverage, institutions, explore, ingest, web, browser_kit):
         app.include_router(module.router)
+    app.add_middleware(browser_kit.KitCORSMiddleware)  # CORS for the read-only /browser/* kit only
     return app
