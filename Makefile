@@ -48,7 +48,7 @@ bench: setup bench-deps
 	$(BIN)/python -m bench.ingest_bench $(BENCH_ARGS)
 	$(BIN)/python -m bench.query_bench $(BENCH_ARGS)
 	$(BIN)/python -m bench.query_bench --size 10k --neo4j-load bulk --json $(BENCH_OUT)/query.json
-	$(BIN)/python -m bench.query_bench --size 100k --neo4j-load bulk --national-runs 50 --json $(BENCH_OUT)/query.json
+	$(BIN)/python -m bench.query_bench --size 100k --neo4j-load bulk --national-runs 5 --json $(BENCH_OUT)/query.json
 	$(BIN)/python -m bench.bulk_bench --size 10k --json $(BENCH_OUT)/bulk.json
 	$(BIN)/python -m bench.bulk_bench --size 100k --json $(BENCH_OUT)/bulk.json
 	$(BIN)/python -m bench.memory_bench --json $(BENCH_OUT)/memory.json
@@ -57,7 +57,7 @@ bench: setup bench-deps
 
 bench-big: setup bench-deps
 	$(BIN)/python -m bench.bulk_bench --size 1m --json $(BENCH_OUT)/bulk.json
-	$(BIN)/python -m bench.query_bench --size 1m --neo4j-load bulk --national-runs 20 --json $(BENCH_OUT)/query.json
+	$(BIN)/python -m bench.query_bench --size 1m --neo4j-load bulk --national-runs 3 --json $(BENCH_OUT)/query.json
 	$(BIN)/python -m bench.memory_bench --size 1m --json $(BENCH_OUT)/memory.json
 	$(BIN)/python -m bench.api_bench --size 1m --skip-demo --json $(BENCH_OUT)/api.json
 	$(BIN)/python -m bench.plot --results $(BENCH_OUT)

@@ -1,11 +1,16 @@
 """Query benchmark: p50/p95/p99 latency of lineage_up / lineage_down (depth 3, 6, 12) and
-coverage of a province, per store, over a generated national data set.
+coverage of a province and of the whole country, per store, over a generated national data set.
 
     python -m bench.query_bench --communes-per-province 10 --resolutions 5 --runs 200
+    python -m bench.query_bench --size 100k --neo4j-load bulk --json docs/bench/query.json
+
+--neo4j-load bulk fills Neo4j through `kg export --neo4j-import` + neo4j-admin (bench/common.py)
+instead of the project's online ingest (the default), which is what makes 100k/1M sizes quick.
 """
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import tempfile
 import time
@@ -16,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.common import apply_size, bulk_neo4j, memory_store, save, size_args  # noqa: E402
 from bench.ingest_bench import arguments, dataset, ingest_all, stores, table  # noqa: E402
 from graph.store import GraphStore  # noqa: E402
 from ingest.generate import GroundTruth  # noqa: E402
@@ -39,6 +45,8 @@ def cases(truth: GroundTruth) -> list[tuple[str, str, list[dict[str, Any]]]]:
                     [{"document": r.uid, "depth": depth} for r in res]))
     out.append((f"coverage {province}", "coverage",
                 [{"document": r.uid, "scope": province, "as_of": r.as_of} for r in res]))
+    out.append(("coverage national", "coverage",
+                [{"document": r.uid, "scope": truth.root, "as_of": r.as_of} for r in res]))
     return out
 
 
@@ -58,22 +66,58 @@ def measure(store: GraphStore, query: str, params: list[dict[str, Any]], runs: i
 def main() -> None:
     parser = arguments(__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=200, help="runs per query and store (>= 200)")
+    parser.add_argument("--national-runs", type=int, default=None, help="runs of national coverage (default --runs)")
+    parser.add_argument("--neo4j-load", choices=("online", "bulk"), default="online")
+    size_args(parser)
     args = parser.parse_args()
+    apply_size(args)
     with tempfile.TemporaryDirectory(prefix="kg-bench-") as tmp:
         workdir = Path(tmp)
         out, truth = dataset(args, workdir)
         print(f"data set: {args.provinces} provinces x {args.communes_per_province} communes, "
               f"{args.resolutions} resolutions: {truth.institutions} institutions, {truth.documents} documents; "
-              f"{args.runs} runs per query")
+              f"{args.runs} runs per query", flush=True)
         results: list[list[Any]] = []
-        with stores(args.stores, workdir) as opened:
+        records: list[dict[str, Any]] = []
+        with contextlib.ExitStack() as stack:
+            if args.neo4j_load == "bulk":
+                from graph.neo4j_store import Neo4jStore
+
+                mem, _, _ = memory_store(out, truth, None)
+                opened: dict[str, GraphStore] = {}
+                for name in args.stores.split(","):
+                    if name == "memory":
+                        opened[name] = mem
+                    elif name == "neo4j":
+                        uri = stack.enter_context(bulk_neo4j(mem, workdir))
+                        opened[name] = stack.enter_context(Neo4jStore(uri))  # type: ignore[arg-type]
+            else:
+                opened = stack.enter_context(stores(args.stores, workdir))
+                for store in opened.values():
+                    ingest_all(store, out, truth)
             for name, store in opened.items():
-                ingest_all(store, out, truth)
                 for label, query, params in cases(truth):
-                    ms, rows = measure(store, query, params, args.runs)
-                    results.append([name, label, rows, f"{percentile(ms, 50):.2f}", f"{percentile(ms, 95):.2f}",
-                                    f"{percentile(ms, 99):.2f}"])
+                    runs = (args.national_runs or args.runs) if label == "coverage national" else args.runs
+                    ms, rows = measure(store, query, params, runs)
+                    p50, p95, p99 = (percentile(ms, p) for p in (50, 95, 99))
+                    results.append([name, label, rows, f"{p50:.2f}", f"{p95:.2f}", f"{p99:.2f}"])
+                    records.append({"documents": truth.documents, "store": name, "query": label, "rows": rows,
+                                    "runs": runs, "p50": p50, "p95": p95, "p99": p99})
+                    print(f"  {name:6} {label:40} p95 {p95:8.2f} ms", flush=True)
         print(table(["store", "query", "rows", "p50 ms", "p95 ms", "p99 ms"], results))
+        for r in records:
+            if r["query"].startswith("coverage") and r["query"] != "coverage national":
+                r["query"] = "coverage province"
+        save(args.json, "query", records)
+        by = {(r["store"], r["query"]): r for r in records}
+        parts = []
+        for store_name in opened:
+            lin = by.get((store_name, "lineage_up depth 6"))
+            cov = by.get((store_name, "coverage province"))
+            if lin and cov:
+                parts.append(f"{store_name}: lineage_up d6 p95 {lin['p95']:.2f} ms, province coverage p95 "
+                             f"{cov['p95']:.2f} ms")
+        print(f"at {truth.documents:,} documents: " + "; ".join(parts))
 
 
 if __name__ == "__main__":

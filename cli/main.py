@@ -167,16 +167,47 @@ def extract(
 @app.command()
 def export(
     graphml: Annotated[Path | None, typer.Option("--graphml", help="Write GraphML here.")] = None,
+    neo4j_import: Annotated[Path | None, typer.Option(
+        "--neo4j-import", help="Write neo4j-admin import CSVs (+ import.sh, post-import.cypher) into this folder."
+    )] = None,
 ) -> None:
-    """Export the graph (GraphML via networkx)."""
-    if graphml is None:
-        console.print("[red]error:[/] choose a format, e.g. --graphml FILE")
+    """Export the graph (GraphML via networkx, or CSVs for `neo4j-admin database import full`)."""
+    if graphml is None and neo4j_import is None:
+        console.print("[red]error:[/] choose a format, e.g. --graphml FILE or --neo4j-import DIR")
         raise typer.Exit(2)
-    from graph.export import write_graphml
+    from graph.export import write_graphml, write_neo4j_import
 
     with _store() as store:
-        n_nodes, n_edges = write_graphml(store, graphml)
-    console.print(f"{graphml}: {n_nodes} nodes, {n_edges} edges")
+        if graphml is not None:
+            n_nodes, n_edges = write_graphml(store, graphml)
+            console.print(f"{graphml}: {n_nodes} nodes, {n_edges} edges")
+        if neo4j_import is not None:
+            try:
+                result = write_neo4j_import(store, neo4j_import)
+            except ValueError as exc:
+                _error(exc)
+                raise typer.Exit(1) from exc
+            console.print(f"{neo4j_import}: {result.nodes} nodes in {len(result.node_files)} files, "
+                          f"{result.relationships} relationships in {len(result.relationship_files)} files; "
+                          f"with Neo4j stopped run {neo4j_import / 'import.sh'}, then start it and run "
+                          f"`kg post-import {neo4j_import}`", markup=False)
+
+
+@app.command("post-import")
+def post_import(
+    directory: Annotated[Path, typer.Argument(help="The folder written by `kg export --neo4j-import`.")],
+) -> None:
+    """After a bulk import: create the schema and set the empty lists (post-import.cypher) in Neo4j."""
+    from graph.export import read_post_import, run_post_import
+
+    settings = get_settings()
+    if settings.kg_store != "neo4j":
+        _error("post-import needs KG_STORE=neo4j (and NEO4J_URI)")
+        raise typer.Exit(2)
+    statements = read_post_import(directory)
+    with _store() as store:
+        run_post_import(store.driver, statements, settings.neo4j_database)  # type: ignore[attr-defined]
+    console.print(f"{len(statements)} post-import statements run", markup=False)
 
 
 @app.command()

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import re
+import shlex
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,3 +32,295 @@ def write_graphml(store: GraphStore, path: Path) -> tuple[int, int]:
     path.parent.mkdir(parents=True, exist_ok=True)
     nx.write_graphml(graph, path)
     return graph.number_of_nodes(), graph.number_of_edges()
+
+
+# --------------------------------------------------------------------------- neo4j-admin import CSVs
+
+#: Array delimiter of the import CSVs. Claims and evidence hold TAB characters and titles may hold
+#: ``;`` or ``,``, so neither can separate list elements: U+001F (ASCII "unit separator") never
+#: occurs in the data (checked while writing). neo4j-admin takes it as ``--array-delimiter=U+001F``.
+ARRAY_DELIMITER = "\x1f"
+ARRAY_DELIMITER_ARG = "U+001F"
+#: The id space of the ``uid`` ids, shared by every node file (uids are unique across labels).
+ID_SPACE = "Node"
+POST_IMPORT = "post-import.cypher"
+IMPORT_SCRIPT = "import.sh"
+_SCALAR_TYPES: dict[type, str] = {bool: "boolean", int: "long", float: "double", str: "string"}
+_SAFE_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+@dataclass(slots=True)
+class Neo4jImport:
+    """What :func:`write_neo4j_import` wrote, and how to import it."""
+
+    directory: Path
+    node_files: list[Path] = field(default_factory=list)
+    relationship_files: list[Path] = field(default_factory=list)
+    nodes: int = 0
+    relationships: int = 0
+    multiline: bool = False  # some value holds a line break: --multiline-fields=true is needed
+    #: Cypher run after the import on the started database (schema, then the values a CSV
+    #: field cannot hold: empty lists and a list of one empty string), also in post-import.cypher.
+    post_import: list[str] = field(default_factory=list)
+
+    def admin_args(self, database: str = "neo4j", base: str | Path | None = None) -> list[str]:
+        """Arguments after ``neo4j-admin``; file paths under ``base`` (default: the export folder)."""
+        root = Path(base) if base is not None else self.directory
+
+        def where(path: Path) -> str:
+            return str(root / path.relative_to(self.directory))
+
+        args = ["database", "import", "full"]
+        args += [f"--nodes={where(p)}" for p in self.node_files]
+        args += [f"--relationships={where(p)}" for p in self.relationship_files]
+        args += [f"--array-delimiter={ARRAY_DELIMITER_ARG}", "--id-type=string",
+                 f"--multiline-fields={'true' if self.multiline else 'false'}", "--overwrite-destination", database]
+        return args
+
+
+def _column_type(key: str, value: Any) -> str | None:
+    """neo4j-admin type of a value; None for the values a CSV field cannot carry (``[]``, ``[""]``:
+    both read back as "no property"), which the post-import statements set instead."""
+    kind = type(value)
+    if kind is str:
+        return "string"
+    if kind is list:
+        if not value or value == [""]:
+            return None
+        first = type(value[0])
+        if first in _SCALAR_TYPES and all(type(v) is first for v in value):
+            return _SCALAR_TYPES[first] + "[]"
+        raise ValueError(f"property {key!r}: a list must hold scalars of one type, got {value!r}")
+    if kind in _SCALAR_TYPES:
+        return _SCALAR_TYPES[kind]
+    raise ValueError(f"property {key!r}: {kind.__name__} cannot be imported ({value!r})")
+
+
+def _cell(key: str, value: Any) -> str:
+    """One CSV field: strings (and arrays) quoted with ``"`` doubled, absent/unrepresentable = empty."""
+    kind = type(value)
+    if kind is str:
+        return '"' + value.replace('"', '""') + '"'
+    if value is None:
+        return ""
+    if kind is list:
+        if not value or value == [""]:
+            return ""  # set by post-import.cypher
+        if type(value[0]) is str:
+            text = ARRAY_DELIMITER.join(value)
+            if text.count(ARRAY_DELIMITER) != len(value) - 1:
+                raise ValueError(f"property {key!r}: a value holds the array delimiter U+001F: {value!r}")
+            return '"' + text.replace('"', '""') + '"'
+        return ARRAY_DELIMITER.join(_cell(key, v) for v in value)
+    if kind is bool:
+        return "true" if value else "false"
+    return repr(value)
+
+
+class _Plan:
+    """Assigns every row of a group (label set, relationship type) to a file whose typed columns fit it.
+
+    A group normally has one file; a property whose type changes between rows opens another one.
+    Rows with the same key/type signature share a cached decision, so this is one dict lookup per row.
+    """
+
+    def __init__(self) -> None:
+        self.variants: dict[tuple[str, ...], list[dict[str, str]]] = {}
+        self._cache: dict[tuple[Any, ...], int] = {}
+        # unrepresentable values per group name and key: [(ident, value)], and how many rows carry each key
+        self.keyed: dict[str, dict[str, list[tuple[Any, Any]]]] = {}
+        self.totals: dict[str, int] = {}
+        self.carried: dict[str, dict[str, int]] = {}
+
+    def add(self, group: tuple[str, ...], ident: Any, props: dict[str, Any]) -> int:
+        kinds = tuple((k, _column_type(k, v)) for k, v in props.items())
+        name = group[0]
+        self.totals[name] = self.totals.get(name, 0) + 1
+        carried = self.carried.setdefault(name, {})
+        for k, t in kinds:
+            carried[k] = carried.get(k, 0) + 1
+            if t is None:
+                self.keyed.setdefault(name, {}).setdefault(k, []).append((ident, props[k]))
+        sig = (group, kinds)
+        index = self._cache.get(sig)
+        if index is None:
+            typed = {k: t for k, t in kinds if t is not None}
+            variants = self.variants.setdefault(group, [])
+            for index, cols in enumerate(variants):  # noqa: B007
+                if all(cols.get(k, t) == t for k, t in typed.items()):
+                    cols.update(typed)
+                    break
+            else:
+                variants.append(typed)
+                index = len(variants) - 1
+            self._cache[sig] = index
+        return index
+
+
+def _write_rows(path: Path, fixed_header: list[str], columns: dict[str, str],
+                rows: list[tuple[list[str], dict[str, Any]]]) -> bool:
+    """Write one CSV; True when some field holds a line break (needs --multiline-fields=true)."""
+    keys = sorted(columns)
+    multiline = False
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        fh.write(",".join(fixed_header + [f"{k}:{columns[k]}" for k in keys]) + "\n")
+        for fixed, props in rows:
+            get = props.get
+            line = ",".join(fixed + [_cell(k, get(k)) for k in keys])
+            if not multiline and ("\n" in line or "\r" in line):
+                multiline = True
+            fh.write(line)
+            fh.write("\n")
+    return multiline
+
+
+def _file_name(prefix: str, parts: tuple[str, ...], taken: set[str]) -> str:
+    base = f"{prefix}-{'-'.join(parts)}".lower()
+    name, n = f"{base}.csv", 2
+    while name in taken:
+        name, n = f"{base}-{n}.csv", n + 1
+    taken.add(name)
+    return name
+
+
+def _cypher_literal(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)  # JSON string escapes are Cypher escapes too
+    if isinstance(value, list):
+        return "[" + ", ".join(_cypher_literal(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"`{k}`: {_cypher_literal(v)}" for k, v in value.items()) + "}"
+    raise ValueError(f"no Cypher literal for {value!r}")
+
+
+def _prop(key: str) -> str:
+    return key if _SAFE_KEY.match(key) else "`" + key.replace("`", "``") + "`"
+
+
+def _fixups(kind: str, label: str, keyed: dict[str, dict[str, list[tuple[Any, Any]]]],
+            totals: dict[str, int], carried: dict[str, dict[str, int]], primary: dict[str, str]) -> list[str]:
+    """Statements that set the unrepresentable values of one label (nodes) or type (edges).
+
+    When every node of the label (edge of the type) carries the property and all the missing values are
+    empty lists, one ``coalesce`` pass sets them all; otherwise the values are set row by row.
+    """
+    out: list[str] = []
+    blanket: list[str] = []
+    for key, rows in sorted(keyed.get(label, {}).items()):
+        if carried[label][key] == totals[label] and all(value == [] for _, value in rows):
+            blanket.append(key)
+            continue
+        if kind == "node":
+            literal = _cypher_literal([{"id": ident, "value": value} for ident, value in rows])
+            out.append(f"UNWIND {literal} AS row MATCH (n:{label} {{uid: row.id}}) SET n.{_prop(key)} = row.value;")
+            continue
+        by_start: dict[str, list[dict[str, Any]]] = {}
+        for (start, end, edge_key), value in rows:
+            by_start.setdefault(primary[start], []).append(
+                {"start": start, "end": end, "key": edge_key, "value": value})
+        for start_label, items in sorted(by_start.items()):
+            out.append(f"UNWIND {_cypher_literal(items)} AS row MATCH (a:{start_label} {{uid: row.start}})"
+                       f"-[r:{label}]->(b {{uid: row.end}}) WHERE r.key = row.key SET r.{_prop(key)} = row.value;")
+    if blanket:
+        where = " OR ".join(f"{'n' if kind == 'node' else 'r'}.{_prop(k)} IS NULL" for k in blanket)
+        if kind == "node":
+            sets = ", ".join(f"n.{_prop(k)} = coalesce(n.{_prop(k)}, [])" for k in blanket)
+            out.insert(0, f"MATCH (n:{label}) WHERE {where} CALL (n) {{ SET {sets} }} IN TRANSACTIONS OF 10000 ROWS;")
+        else:
+            sets = ", ".join(f"r.{_prop(k)} = coalesce(r.{_prop(k)}, [])" for k in blanket)
+            out.insert(0, f"MATCH ()-[r:{label}]->() WHERE {where} CALL (r) {{ SET {sets} }} "
+                          "IN TRANSACTIONS OF 10000 ROWS;")
+    return out
+
+
+def write_neo4j_import(store: GraphStore, directory: Path) -> Neo4jImport:
+    """Write the whole graph as ``neo4j-admin database import full`` CSVs into ``directory``.
+
+    * ``nodes-<labels>.csv``: ``uid:ID(Node)``, ``:LABEL`` (all labels, U+001F-separated), then one
+      typed column per property (``year:long``, ``illustrative:boolean``, ``claims:string[]`` ...).
+    * ``relationships-<type>.csv``: ``:START_ID(Node)``, ``:END_ID(Node)``, ``:TYPE``, typed properties.
+    * ``post-import.cypher``: the schema (constraints, indexes, full-text index) and the values no CSV
+      field can hold (an empty list reads back as "no property"), to run on the started database.
+    * ``import.sh``: the ``neo4j-admin`` command line for these files.
+
+    Every string field is quoted (``"`` doubled inside), so commas, ``;``, TABs and line breaks survive.
+    """
+    from graph.schema import neo4j_schema_statements
+
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    for old in [*directory.glob("nodes-*.csv"), *directory.glob("relationships-*.csv")]:
+        old.unlink()
+    nodes, edges = store.dump()
+    result = Neo4jImport(directory=directory)
+    taken: set[str] = set()
+    plan = _Plan()
+
+    def q(text: str) -> str:
+        return '"' + text.replace('"', '""') + '"'
+
+    primary: dict[str, str] = {}
+    node_rows: dict[tuple[tuple[str, ...], int], list[tuple[list[str], dict[str, Any]]]] = {}
+    for node in nodes:
+        labels = tuple(node["labels"])
+        uid = node["uid"]
+        primary[uid] = labels[0]
+        props = {k: v for k, v in node.items() if k != "labels" and k != "uid"}
+        index = plan.add(labels, uid, props)
+        node_rows.setdefault((labels, index), []).append(([q(uid), q(ARRAY_DELIMITER.join(labels))], props))
+    edge_rows: dict[tuple[tuple[str, ...], int], list[tuple[list[str], dict[str, Any]]]] = {}
+    for rel, start, end, props in edges:
+        if start not in primary or end not in primary:
+            raise ValueError(f"{rel} edge {start} -> {end}: unknown node")
+        index = plan.add((rel,), (start, end, props.get("key", "")), props)
+        edge_rows.setdefault(((rel,), index), []).append(([q(start), q(end), q(rel)], props))
+
+    for (labels, index), rows in node_rows.items():
+        path = directory / _file_name("nodes", labels, taken)
+        result.multiline |= _write_rows(path, [f"uid:ID({ID_SPACE})", ":LABEL"], plan.variants[labels][index], rows)
+        result.node_files.append(path)
+    for (group, index), rows in edge_rows.items():
+        path = directory / _file_name("relationships", group, taken)
+        result.multiline |= _write_rows(path, [f":START_ID({ID_SPACE})", f":END_ID({ID_SPACE})", ":TYPE"],
+                                        plan.variants[group][index], rows)
+        result.relationship_files.append(path)
+    result.nodes = len(nodes)
+    result.relationships = len(edges)
+    keyed, totals, carried = plan.keyed, plan.totals, plan.carried
+
+    post = [s.rstrip(";") + ";" for s in neo4j_schema_statements()] + ["CALL db.awaitIndexes(300);"]
+    for label in sorted({labels[0] for labels, _ in node_rows}):
+        post += _fixups("node", label, keyed, totals, carried, primary)
+    for rel in sorted({group[0] for group, _ in edge_rows}):
+        post += _fixups("edge", rel, keyed, totals, carried, primary)
+    result.post_import = post
+    (directory / POST_IMPORT).write_text(
+        "// Run once on the imported database (cypher-shell -f post-import.cypher, or kg post-import DIR):\n"
+        "// the schema, then the empty lists that a CSV field cannot hold.\n" + "\n".join(post) + "\n",
+        encoding="utf-8")
+    script = directory / IMPORT_SCRIPT
+    script.write_text(
+        "#!/bin/sh\n# Bulk import of this folder into a STOPPED Neo4j (the database is replaced), then start it\n"
+        "# and run post-import.cypher. NEO4J_ADMIN defaults to neo4j-admin; run it from this folder.\n"
+        'set -e\ncd "$(dirname "$0")"\n'
+        + '"${NEO4J_ADMIN:-neo4j-admin}" ' + shlex.join(result.admin_args(base=".")) + ' "$@"\n',
+        encoding="utf-8")
+    script.chmod(0o755)
+    return result
+
+
+def run_post_import(driver: Any, statements: list[str], database: str | None = None) -> None:
+    """Run ``post-import.cypher`` statements (auto-commit: they use ``CALL { } IN TRANSACTIONS``)."""
+    with driver.session(database=database) as session:
+        for stmt in statements:
+            session.run(stmt.rstrip().rstrip(";")).consume()
+
+
+def read_post_import(directory: Path) -> list[str]:
+    """The statements of a ``post-import.cypher`` file (one per line, ``//`` comments skipped)."""
+    text = (Path(directory) / POST_IMPORT).read_text(encoding="utf-8")
+    return [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("//")]

@@ -1,0 +1,80 @@
+"""Bulk path benchmark: generate -> `kg export --neo4j-import` -> `neo4j-admin database import full`,
+rows/s end to end (rows = nodes + relationships), against the issue's 150k rows/s target.
+
+    python -m bench.bulk_bench --size 100k          # or --communes-per-province N --resolutions R
+
+The source graph is the project's ingest into the memory store (timed separately: it is not
+part of the bulk path). neo4j-admin runs from the harness's jars with NEO4J_HOME in a temp folder;
+then a Neo4j server is started on the imported store and post-import.cypher (schema, empty lists)
+is run and counted as well.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.common import apply_size, bulk_neo4j, dataset, memory_store, save, size_args  # noqa: E402
+from bench.ingest_bench import table  # noqa: E402
+
+TARGET = 150_000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--provinces", type=int, default=34)
+    parser.add_argument("--communes-per-province", type=int, default=100)
+    parser.add_argument("--resolutions", type=int, default=2)
+    parser.add_argument("--coverage", type=float, default=0.8)
+    parser.add_argument("--seed", type=int, default=1)
+    size_args(parser)
+    args = parser.parse_args()
+    apply_size(args)
+    with tempfile.TemporaryDirectory(prefix="kg-bulk-") as tmp:
+        workdir = Path(tmp)
+        start = time.perf_counter()
+        out, truth = dataset(args, workdir)
+        t_gen = time.perf_counter() - start
+        store, rows, t_ingest = memory_store(out, truth, None)
+        print(f"data set: {args.provinces} provinces x {args.communes_per_province} communes, {args.resolutions} "
+              f"resolutions: {truth.institutions} institutions, {truth.documents} documents")
+        t: dict[str, float] = {}
+        with bulk_neo4j(store, workdir, timings=t) as uri:
+            from neo4j import GraphDatabase
+
+            driver = GraphDatabase.driver(uri)
+            n_nodes = driver.execute_query("MATCH (n) RETURN count(n) AS n").records[0]["n"]
+            n_rels = driver.execute_query("MATCH ()-[r]->() RETURN count(r) AS n").records[0]["n"]
+            driver.close()
+        total = int(t["rows"])
+        assert total == n_nodes + n_rels, (total, n_nodes, n_rels)
+        bulk = t["export"] + t["import"]
+        full = bulk + t["post_import"]
+        results = [
+            ["generate (JSON files)", truth.documents, f"{t_gen:.2f}", ""],
+            ["project ingest into memory (source)", rows, f"{t_ingest:.2f}", f"{rows / t_ingest:,.0f}"],
+            ["kg export --neo4j-import", total, f"{t['export']:.2f}", f"{total / t['export']:,.0f}"],
+            ["neo4j-admin database import full", total, f"{t['import']:.2f}", f"{total / t['import']:,.0f}"],
+            ["export + import (end to end)", total, f"{bulk:.2f}", f"{total / bulk:,.0f}"],
+            ["server start on imported store", "", f"{t['start']:.2f}", ""],
+            ["post-import.cypher (schema, empty lists)", total, f"{t['post_import']:.2f}", ""],
+            ["export + import + post-import", total, f"{full:.2f}", f"{total / full:,.0f}"],
+        ]
+        print(table(["stage", "rows", "seconds", "rows/s"], results))
+        save(args.json, "bulk", [{"documents": truth.documents, "rows": total, "nodes": n_nodes,
+                                  "relationships": n_rels, "export_s": t["export"], "import_s": t["import"],
+                                  "post_import_s": t["post_import"], "rows_per_s": total / bulk,
+                                  "rows_per_s_with_post": total / full}])
+        print(f"bulk path end to end (export + neo4j-admin import): {total / bulk:,.0f} rows/s vs target "
+              f"{TARGET:,} = {total / bulk / TARGET:.2f}x (with post-import {total / full:,.0f} rows/s)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,137 @@
+"""Shared pieces of the benchmarks: size presets, loading a generated graph into each store
+(the memory store through the project's ingest; Neo4j online or through the bulk path),
+percentiles, JSON results for bench/plot.py.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import platform
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from graph.memory import MemoryStore  # noqa: E402
+from ingest.generate import GroundTruth, generate  # noqa: E402
+from ingest.loader import ingest_path  # noqa: E402
+
+# SIGTERM unwinds like Ctrl-C, so the context managers stop the Neo4j and uvicorn processes they started.
+signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+
+#: documents ≈ resolutions x (67 + 54 x communes per province) for 34 provinces at coverage 0.8.
+#: 100 communes per province = 3,400 communes, the national size after the 2025 reorganisation.
+SIZES: dict[str, tuple[int, int]] = {"10k": (100, 2), "100k": (100, 19), "1m": (100, 185)}
+
+
+def size_args(parser: Any, default: str | None = None) -> None:
+    parser.add_argument("--size", choices=sorted(SIZES), default=default,
+                        help="preset (34 provinces x 100 communes, R resolutions); overrides the two below")
+    parser.add_argument("--json", type=Path, default=None, help="append the results to this JSON file")
+
+
+def apply_size(args: Any) -> None:
+    if getattr(args, "size", None):
+        args.communes_per_province, args.resolutions = SIZES[args.size]
+
+
+def dataset(args: Any, workdir: Path) -> tuple[Path, GroundTruth]:
+    out = workdir / "dataset"
+    truth = generate(out, provinces=args.provinces, communes_per_province=args.communes_per_province,
+                     resolutions=args.resolutions, coverage=args.coverage, seed=args.seed)
+    return out, truth
+
+
+def memory_store(out: Path, truth: GroundTruth, path: Path | None) -> tuple[MemoryStore, int, float]:
+    """The project's ingest into an in-memory store, then one save to ``path``: (store, rows, seconds).
+
+    (Ingesting straight into a file-backed store rewrites the whole file after every input file,
+    which at 1M documents costs more than the ingest; the result is the same file.)
+    """
+    store = MemoryStore(None)
+    rows = 0
+    start = time.perf_counter()
+    for name in truth.files:
+        report = ingest_path(store, out / name)
+        rows += report.nodes + report.edges
+    seconds = time.perf_counter() - start
+    if path is not None:
+        store.path = Path(path)
+        store._save()  # one atomic write of the final graph
+    return store, rows, seconds
+
+
+@contextlib.contextmanager
+def bulk_neo4j(source: MemoryStore, workdir: Path, pagecache: str = "1g", heap: str = "1g",
+               timings: dict[str, float] | None = None) -> Iterator[str]:
+    """The source graph through ``kg export --neo4j-import`` + ``neo4j-admin database import full`` into a
+    fresh Neo4j server (CommunityEntryPoint on the harness jars); yields its bolt URI."""
+    from neo4j import GraphDatabase
+
+    from graph.export import run_post_import, write_neo4j_import
+    from tests.neo4j_harness.admin import ImportedNeo4j, admin_import
+
+    timings = timings if timings is not None else {}
+    start = time.perf_counter()
+    export = write_neo4j_import(source, workdir / "neo4j-import")
+    timings["export"] = time.perf_counter() - start
+    report = admin_import(export, workdir / "neo4j-home")
+    timings["import"] = report.seconds
+    timings["rows"] = report.nodes + report.relationships
+    server = ImportedNeo4j(workdir / "neo4j-home", pagecache=pagecache, heap=heap)
+    start = time.perf_counter()
+    server.start()
+    timings["start"] = time.perf_counter() - start
+    try:
+        driver = GraphDatabase.driver(server.bolt_uri)
+        try:
+            start = time.perf_counter()
+            run_post_import(driver, export.post_import)
+            timings["post_import"] = time.perf_counter() - start
+        finally:
+            driver.close()
+        yield server.bolt_uri
+    finally:
+        server.stop()
+
+
+def percentile(sorted_ms: list[float], p: float) -> float:
+    """Nearest-rank percentile."""
+    k = max(0, min(len(sorted_ms) - 1, round(p / 100 * len(sorted_ms) + 0.5) - 1))
+    return sorted_ms[k]
+
+
+def machine() -> dict[str, Any]:
+    cpu = ""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    mem = ""
+    with contextlib.suppress(OSError):
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f"{kb / 1024 / 1024:.1f} GiB"
+    java = subprocess.run(["java", "-version"], capture_output=True, text=True, check=False).stderr.splitlines()
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory": mem, "python": platform.python_version(),
+            "os": platform.platform(), "java": java[0] if java else ""}
+
+
+def save(path: Path | None, bench: str, rows: list[dict[str, Any]]) -> None:
+    """Append ``rows`` (dicts) to the JSON list in ``path`` (bench/plot.py reads it)."""
+    if path is None:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    old: list[dict[str, Any]] = json.loads(path.read_text()) if path.exists() else []
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
+    old += [{"bench": bench, "when": stamp, **row} for row in rows]
+    path.write_text(json.dumps(old, ensure_ascii=False, indent=1) + "\n")
