@@ -281,5 +281,14 @@ def lineage(
     console.print(f"{svg} written")
 
 
+@app.command("sync-guide")
+def sync_guide_command() -> None:
+    """Rewrite the Neo4j Browser guide's query blocks from queries/*.cypher."""
+    from graph.guide import sync_guide
+
+    changed = sync_guide()
+    console.print(f"guide updated: {', '.join(changed)}" if changed else "guide already up to date", markup=False)
+
+
 def main() -> None:
     app()

@@ -149,6 +149,13 @@ def coverage(graph: nx.MultiDiGraph, params: dict[str, Any]) -> list[Row]:
         return []
     levels = _bfs(graph, scope, ("PART_OF",), "in")
     tree, parent = _implementation_tree(graph, target)
+    owed: dict[str, list[str]] = {}  # unit -> expected documents of the tree it owns or will issue
+    for e in tree:
+        attrs = graph.nodes[e]
+        if attrs.get("status") in ("expected", "fulfilled"):
+            for unit in dict.fromkeys((attrs.get("owner"), attrs.get("issuer"))):
+                if unit is not None:
+                    owed.setdefault(unit, []).append(e)
     rows = []
     for unit, level in levels.items():
         attrs = graph.nodes[unit]
@@ -169,9 +176,7 @@ def coverage(graph: nx.MultiDiGraph, params: dict[str, Any]) -> list[Row]:
         tasks = [(a, d) for a, _, d in _in(graph, unit, ("ASSIGNS",))
                  if (a == target or a in tree) and _issued_by_then(graph.nodes[a], as_of)]
         task_delivered = sorted({r for _, t in tasks for r in _delivered_by(graph, t.get("deliverable"), as_of)})
-        expected = [e for e in tree
-                    if graph.nodes[e].get("status") in ("expected", "fulfilled")
-                    and unit in (graph.nodes[e].get("owner"), graph.nodes[e].get("issuer"))]
+        expected = owed.get(unit, [])
         expected_delivered = sorted({r for e in expected for r in _delivered_by(graph, e, as_of)})
         delivered: list[str] = []
         for uid in task_delivered + expected_delivered:
@@ -319,12 +324,14 @@ def documents(graph: nx.MultiDiGraph, params: dict[str, Any]) -> list[Row]:
     filters = {k: params.get(k) for k in ("code_key", "type", "issuer", "status")}
     uids, after, limit = params.get("uids"), params.get("after"), int(params["limit"])
     picked = []
-    for uid, a in graph.nodes(data=True):
+    candidates = ((u, graph.nodes[u]) for u in dict.fromkeys(uids) if u in graph) if uids is not None \
+        else graph.nodes(data=True)
+    for uid, a in candidates:
         if "Document" not in a.get("labels", []):
             continue
         if any(v is not None and a.get(k) != v for k, v in filters.items()):
             continue
-        if (uids is not None and uid not in uids) or (after is not None and uid <= after):
+        if after is not None and uid <= after:
             continue
         picked.append(uid)
     rows = []

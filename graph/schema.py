@@ -79,7 +79,7 @@ NODES: dict[Label, NodeSpec] = {
                "issued_on", "status", "issuer", "owner", "due", "deadline", "search_text",
                "illustrative"),
         claimable=("title", "issued_on"),
-        indexed=("code_key", "status", "type", "issuer"),
+        indexed=("code_key", "status", "type", "issuer", "owner"),
     ),
     Label.INSTITUTION: NodeSpec(
         Label.INSTITUTION,

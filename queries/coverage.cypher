@@ -19,18 +19,21 @@ MATCH p = (unit:Institution)-[:PART_OF*0..20]->(scope)
 WHERE (unit.valid_from IS NULL OR unit.valid_from <= $as_of)
   AND (unit.valid_to IS NULL OR unit.valid_to >= $as_of)
 WITH target, unit, min(length(p)) AS level
+// Each subquery starts from the unit's own few documents and edges and climbs to the
+// target, instead of walking the target's whole implementation tree once per unit.
 CALL (target, unit) {
-  OPTIONAL MATCH chain = (d:Document)-[:IMPLEMENTS*1..20]->(target)
-  WHERE d.status = 'issued' AND (d)-[:ISSUED_BY]->(unit)
-    AND (d.issued_on IS NULL OR d.issued_on <= $as_of)
+  OPTIONAL MATCH (unit)<-[:ISSUED_BY]-(d:Document)
+  WHERE d <> target AND d.status = 'issued' AND (d.issued_on IS NULL OR d.issued_on <= $as_of)
+  OPTIONAL MATCH chain = shortestPath((d)-[:IMPLEMENTS*1..20]->(target))
+  WITH d, chain WHERE chain IS NOT NULL
   WITH d, chain ORDER BY length(chain), d.uid
-  WITH collect(DISTINCT d.uid) AS issued, collect([n IN nodes(chain) | n.uid]) AS chains
+  WITH collect(d.uid) AS issued, collect([n IN nodes(chain) | n.uid]) AS chains
   RETURN issued, head(chains) AS issued_chain
 }
 CALL (target, unit) {
   OPTIONAL MATCH (a:Document)-[t:ASSIGNS]->(unit)
-  WHERE (a = target OR (a)-[:IMPLEMENTS*1..20]->(target))
-    AND a.status = 'issued' AND (a.issued_on IS NULL OR a.issued_on <= $as_of)
+  WHERE a.status = 'issued' AND (a.issued_on IS NULL OR a.issued_on <= $as_of)
+    AND (a = target OR EXISTS { (a)-[:IMPLEMENTS*1..20]->(target) })
   OPTIONAL MATCH (real:Document)-[:FULFILS]->(:Document {uid: t.deliverable})
   WHERE real.status = 'issued' AND (real.issued_on IS NULL OR real.issued_on <= $as_of)
   WITH t, real ORDER BY real.uid
@@ -38,8 +41,9 @@ CALL (target, unit) {
          collect(DISTINCT real.uid) AS delivered
 }
 CALL (target, unit) {
-  OPTIONAL MATCH (e:Document)-[:IMPLEMENTS*1..20]->(target)
-  WHERE e.status IN ['expected', 'fulfilled'] AND (e.owner = unit.uid OR e.issuer = unit.uid)
+  OPTIONAL MATCH (e:Document)
+  WHERE (e.owner = unit.uid OR e.issuer = unit.uid) AND e.status IN ['expected', 'fulfilled']
+    AND EXISTS { (e)-[:IMPLEMENTS*1..20]->(target) }
   OPTIONAL MATCH (real:Document)-[:FULFILS]->(e)
   WHERE real.status = 'issued' AND (real.issued_on IS NULL OR real.issued_on <= $as_of)
   WITH e, real ORDER BY real.uid

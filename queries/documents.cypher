@@ -9,12 +9,22 @@
 // :param uids => null
 // :param after => null
 // :param limit => 50
-MATCH (d:Document)
+// The candidates come from an index when $uids or $code_key is given, else a label scan.
+CALL () {
+  UNWIND coalesce($uids, []) AS u
+  MATCH (d:Document {uid: u}) RETURN d
+  UNION
+  WITH $uids AS uids, $code_key AS key WHERE uids IS NULL AND key IS NOT NULL
+  MATCH (d:Document {code_key: key}) RETURN d
+  UNION
+  WITH $uids AS uids, $code_key AS key WHERE uids IS NULL AND key IS NULL
+  MATCH (d:Document) RETURN d
+}
+WITH d
 WHERE ($code_key IS NULL OR d.code_key = $code_key)
   AND ($type IS NULL OR d.type = $type)
   AND ($issuer IS NULL OR d.issuer = $issuer)
   AND ($status IS NULL OR d.status = $status)
-  AND ($uids IS NULL OR d.uid IN $uids)
   AND ($after IS NULL OR d.uid > $after)
 WITH d ORDER BY d.uid LIMIT $limit
 OPTIONAL MATCH (d)-[:ISSUED_BY]->(i:Institution)

@@ -101,10 +101,9 @@ class _Guide(HTMLParser):
 
 
 def _body(name: str) -> str:
-    lines = queries.load(name).text.splitlines()
-    while lines and lines[0].startswith("//"):
-        lines.pop(0)
-    return "\n".join(lines).strip()
+    from graph.guide import query_body
+
+    return query_body(name)
 
 
 def test_guide_matches_the_named_queries() -> None:
@@ -117,7 +116,7 @@ def test_guide_matches_the_named_queries() -> None:
     params = {a["data-params"]: text for a, text in runnable if a.get("data-params")}
     assert set(GUIDE_QUERIES) <= set(named)
     for name, text in named.items():
-        assert text.strip() == _body(name), f"guide.html is out of date for {name}: regenerate the block"
+        assert text.strip() == _body(name), f"guide.html is out of date for {name}: run `kg sync-guide`"
         examples = queries.load(name).examples
         expected = "\n".join(f":param {k} => {v};" for k, v in examples.items())
         assert params.get(name, "").strip() == expected, name

@@ -173,12 +173,11 @@ def _close(page: Any, frame: Any) -> None:
 def _query_name(text: str) -> str:
     """Which query of the guide a runnable block is (the guide's data-query attribute is not in the DOM)."""
     from graph import queries
+    from graph.guide import query_body
 
     flat = " ".join(text.split())
     for name in queries.names():
-        lines = queries.load(name).text.splitlines()
-        body = " ".join(" ".join(line for line in lines if not line.startswith("//")).split())
-        if flat == body:
+        if flat == " ".join(query_body(name).split()):
             return name
     if flat.startswith("MATCH (n) UNWIND labels(n)"):
         return "overview"
