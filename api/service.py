@@ -116,7 +116,6 @@ def document_detail(store: GraphStore, uid: str) -> s.DocumentDetail:
 
 
 def lineage(store: GraphStore, uid: str, direction: str, depth: int) -> s.Lineage:
-    _node(store, uid, "Document")
     probe = min(depth + 1, MAX_DEPTH)
     rows: list[tuple[int, dict[str, Any]]] = []
     if direction in ("up", "both"):
@@ -137,6 +136,8 @@ def lineage(store: GraphStore, uid: str, direction: str, depth: int) -> s.Lineag
             edges.append(s.LineageEdge(source=r["source"], target=r["target"], type=r["type"]))
     docs = store.run("documents", {"code_key": None, "type": None, "issuer": None, "status": None,
                                    "uids": sorted(depth_of), "after": None, "limit": len(depth_of)})
+    if not any(d["uid"] == uid for d in docs):  # checked last: one round trip fewer per request
+        raise Problem(404, "Not found", f"no document with uid {uid!r}")
     nodes = [s.LineageNode(uid=d["uid"], code=d.get("code"), type=d.get("type"), title=d.get("title"),
                            status=d.get("status"), issued_on=d.get("issued_on"), issuer=d.get("issuer"),
                            due=d.get("due"), conflicts=d.get("conflicts") or [], depth=depth_of[d["uid"]])

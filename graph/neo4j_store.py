@@ -8,12 +8,13 @@ at most ``batch_size`` rows each.
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from neo4j import Driver, GraphDatabase, ManagedTransaction, RoutingControl
-from neo4j.exceptions import Neo4jError, ServiceUnavailable
+from neo4j import READ_ACCESS, Driver, GraphDatabase, ManagedTransaction
+from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired, TransientError
 
 from graph import queries
 from graph.codes import DocType
@@ -21,6 +22,7 @@ from graph.model import Batch, Props
 from graph.schema import EDGES, EDGES_EXTRA, Label, Rel, neo4j_schema_statements
 from graph.store import EdgeId, GraphStore, Neighbour, Stats, StoreError
 
+READ_ATTEMPTS = 3
 _ALLOWED_LABELS = {label.value for label in Label} | {t.label for t in DocType}
 
 
@@ -64,13 +66,22 @@ class Neo4jStore(GraphStore):
 
     # -- helpers -------------------------------------------------------------
     def _read(self, query: str, **params: Any) -> list[dict[str, Any]]:
-        try:
-            records, _, _ = self.driver.execute_query(
-                query, params, database_=self.database, routing_=RoutingControl.READ
-            )
-        except ServiceUnavailable as exc:
-            raise StoreError(f"Neo4j unreachable: {exc}") from exc
-        return [r.data() for r in records]
+        """One read: an auto-commit query in a READ session (routed to a reader in a cluster).
+
+        Cheaper than a managed transaction with bookmarks (one round trip instead of
+        three, ~0.7 vs ~1.6 ms here); reads are idempotent, so transient failures are
+        retried here instead. Trade-off on a cluster: a read right after an ingest may
+        reach a follower that has not applied it yet (see docs/scaling.md).
+        """
+        for attempt in range(READ_ATTEMPTS):
+            try:
+                with self.driver.session(database=self.database, default_access_mode=READ_ACCESS) as session:
+                    return [r.data() for r in session.run(query, params)]  # type: ignore[arg-type]
+            except (ServiceUnavailable, SessionExpired, TransientError) as exc:
+                if attempt + 1 == READ_ATTEMPTS:
+                    raise StoreError(f"Neo4j unreachable: {exc}") from exc
+                time.sleep(0.1 * (attempt + 1))
+        raise AssertionError("unreachable")
 
     # -- contract ------------------------------------------------------------
     def ensure_schema(self) -> None:
