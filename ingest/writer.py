@@ -158,8 +158,9 @@ def _props(node: Props | None) -> Props | None:
 
 
 def _strip(props: Props) -> Props:
-    """Drop None values: Neo4j does not store them, so neither does memory."""
-    return {k: v for k, v in props.items() if v is not None}
+    """Drop None values and empty lists: Neo4j stores no nulls and a bulk import drops
+    empty arrays, so neither store keeps them (readers treat a missing list as empty)."""
+    return {k: v for k, v in props.items() if v is not None and v != []}
 
 
 def _status(old: Props | None, merged: Props) -> Any:
