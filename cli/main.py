@@ -170,6 +170,7 @@ def export(
     neo4j_import: Annotated[Path | None, typer.Option(
         "--neo4j-import", help="Write neo4j-admin import CSVs (+ import.sh, post-import.cypher) into this folder."
     )] = None,
+    quiet: QuietOpt = False,
 ) -> None:
     """Export the graph (GraphML via networkx, or CSVs for `neo4j-admin database import full`)."""
     if graphml is None and neo4j_import is None:
@@ -177,16 +178,21 @@ def export(
         raise typer.Exit(2)
     from graph.export import write_graphml, write_neo4j_import
 
-    with _store() as store:
+    with _store() as store, _progress(quiet) as progress:
+        task = progress.add_task("export", total=(graphml is not None) + (neo4j_import is not None), current="")
         if graphml is not None:
+            progress.update(task, current="GraphML")
             n_nodes, n_edges = write_graphml(store, graphml)
+            progress.advance(task)
             console.print(f"{graphml}: {n_nodes} nodes, {n_edges} edges")
         if neo4j_import is not None:
+            progress.update(task, current="neo4j-admin CSVs")
             try:
                 result = write_neo4j_import(store, neo4j_import)
             except ValueError as exc:
                 _error(exc)
                 raise typer.Exit(1) from exc
+            progress.advance(task)
             console.print(f"{neo4j_import}: {result.nodes} nodes in {len(result.node_files)} files, "
                           f"{result.relationships} relationships in {len(result.relationship_files)} files; "
                           f"with Neo4j stopped run {neo4j_import / 'import.sh'}, then start it and run "

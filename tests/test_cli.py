@@ -40,7 +40,10 @@ def test_broken_file_names_the_line_and_writes_nothing(tmp_path: Path) -> None:
 def test_export_graphml(tmp_path: Path) -> None:
     assert _kg(tmp_path, "demo", "--quiet").returncode == 0
     out = tmp_path / "kg.graphml"
-    assert _kg(tmp_path, "export", "--graphml", str(out)).returncode == 0
+    loud = _kg(tmp_path, "export", "--graphml", str(out))
+    assert loud.returncode == 0 and "━" in loud.stderr  # a progress bar
+    quiet = _kg(tmp_path, "export", "--graphml", str(out), "--quiet")
+    assert quiet.returncode == 0 and "━" not in quiet.stderr
     import networkx as nx
 
     graph = nx.read_graphml(out)
