@@ -203,7 +203,7 @@ def export(
 def post_import(
     directory: Annotated[Path, typer.Argument(help="The folder written by `kg export --neo4j-import`.")],
 ) -> None:
-    """After a bulk import: create the schema and set the empty lists (post-import.cypher) in Neo4j."""
+    """After a bulk import: create the schema (post-import.cypher) in Neo4j and wait for its indexes."""
     from graph.export import read_post_import, run_post_import
 
     settings = get_settings()

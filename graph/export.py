@@ -59,8 +59,8 @@ class Neo4jImport:
     nodes: int = 0
     relationships: int = 0
     multiline: bool = False  # some value holds a line break: --multiline-fields=true is needed
-    #: Cypher run after the import on the started database (schema, then the values a CSV
-    #: field cannot hold: empty lists and a list of one empty string), also in post-import.cypher.
+    #: Cypher run after the import on the started database, also in post-import.cypher: the schema
+    #: (and, only if the store holds one, a list of one empty string, which no CSV field can carry).
     post_import: list[str] = field(default_factory=list)
 
     def admin_args(self, database: str = "neo4j", base: str | Path | None = None) -> list[str]:
@@ -79,13 +79,13 @@ class Neo4jImport:
 
 
 def _column_type(key: str, value: Any) -> str | None:
-    """neo4j-admin type of a value; None for the values a CSV field cannot carry (``[]``, ``[""]``:
-    both read back as "no property"), which the post-import statements set instead."""
+    """neo4j-admin type of a value; None for ``[""]``, which a CSV field cannot carry (it reads back
+    as "no property"): the post-import statements set it instead. Empty lists never get here."""
     kind = type(value)
     if kind is str:
         return "string"
     if kind is list:
-        if not value or value == [""]:
+        if value == [""]:
             return None
         first = type(value[0])
         if first in _SCALAR_TYPES and all(type(v) is first for v in value):
@@ -105,7 +105,7 @@ def _cell(key: str, value: Any) -> str:
         return ""
     if kind is list:
         if not value or value == [""]:
-            return ""  # set by post-import.cypher
+            return ""  # [] is no value; [""] is set by post-import.cypher
         if type(value[0]) is str:
             text = ARRAY_DELIMITER.join(value)
             if text.count(ARRAY_DELIMITER) != len(value) - 1:
@@ -127,20 +127,14 @@ class _Plan:
     def __init__(self) -> None:
         self.variants: dict[tuple[str, ...], list[dict[str, str]]] = {}
         self._cache: dict[tuple[Any, ...], int] = {}
-        # unrepresentable values per group name and key: [(ident, value)], and how many rows carry each key
+        # unrepresentable values ([""]) per group name and key: [(ident, value)]
         self.keyed: dict[str, dict[str, list[tuple[Any, Any]]]] = {}
-        self.totals: dict[str, int] = {}
-        self.carried: dict[str, dict[str, int]] = {}
 
     def add(self, group: tuple[str, ...], ident: Any, props: dict[str, Any]) -> int:
         kinds = tuple((k, _column_type(k, v)) for k, v in props.items())
-        name = group[0]
-        self.totals[name] = self.totals.get(name, 0) + 1
-        carried = self.carried.setdefault(name, {})
         for k, t in kinds:
-            carried[k] = carried.get(k, 0) + 1
             if t is None:
-                self.keyed.setdefault(name, {}).setdefault(k, []).append((ident, props[k]))
+                self.keyed.setdefault(group[0], {}).setdefault(k, []).append((ident, props[k]))
         sig = (group, kinds)
         index = self._cache.get(sig)
         if index is None:
@@ -202,18 +196,15 @@ def _prop(key: str) -> str:
 
 
 def _fixups(kind: str, label: str, keyed: dict[str, dict[str, list[tuple[Any, Any]]]],
-            totals: dict[str, int], carried: dict[str, dict[str, int]], primary: dict[str, str]) -> list[str]:
-    """Statements that set the unrepresentable values of one label (nodes) or type (edges).
+            primary: dict[str, str]) -> list[str]:
+    """Statements that set the values of one label (nodes) or type (edges) that no CSV field can hold.
 
-    When every node of the label (edge of the type) carries the property and all the missing values are
-    empty lists, one ``coalesce`` pass sets them all; otherwise the values are set row by row.
+    Only a list of one empty string (``[""]``) gets here (set row by row); the stores never hold one
+    from an ingest, so a normal export has none. Empty lists are not values: neither store keeps them
+    (``ingest/writer.py`` ``_strip``), so they are written as "no property", like ``None``.
     """
     out: list[str] = []
-    blanket: list[str] = []
     for key, rows in sorted(keyed.get(label, {}).items()):
-        if carried[label][key] == totals[label] and all(value == [] for _, value in rows):
-            blanket.append(key)
-            continue
         if kind == "node":
             literal = _cypher_literal([{"id": ident, "value": value} for ident, value in rows])
             out.append(f"UNWIND {literal} AS row MATCH (n:{label} {{uid: row.id}}) SET n.{_prop(key)} = row.value;")
@@ -225,15 +216,6 @@ def _fixups(kind: str, label: str, keyed: dict[str, dict[str, list[tuple[Any, An
         for start_label, items in sorted(by_start.items()):
             out.append(f"UNWIND {_cypher_literal(items)} AS row MATCH (a:{start_label} {{uid: row.start}})"
                        f"-[r:{label}]->(b {{uid: row.end}}) WHERE r.key = row.key SET r.{_prop(key)} = row.value;")
-    if blanket:
-        where = " OR ".join(f"{'n' if kind == 'node' else 'r'}.{_prop(k)} IS NULL" for k in blanket)
-        if kind == "node":
-            sets = ", ".join(f"n.{_prop(k)} = coalesce(n.{_prop(k)}, [])" for k in blanket)
-            out.insert(0, f"MATCH (n:{label}) WHERE {where} CALL (n) {{ SET {sets} }} IN TRANSACTIONS OF 10000 ROWS;")
-        else:
-            sets = ", ".join(f"r.{_prop(k)} = coalesce(r.{_prop(k)}, [])" for k in blanket)
-            out.insert(0, f"MATCH ()-[r:{label}]->() WHERE {where} CALL (r) {{ SET {sets} }} "
-                          "IN TRANSACTIONS OF 10000 ROWS;")
     return out
 
 
@@ -243,8 +225,10 @@ def write_neo4j_import(store: GraphStore, directory: Path) -> Neo4jImport:
     * ``nodes-<labels>.csv``: ``uid:ID(Node)``, ``:LABEL`` (all labels, U+001F-separated), then one
       typed column per property (``year:long``, ``illustrative:boolean``, ``claims:string[]`` ...).
     * ``relationships-<type>.csv``: ``:START_ID(Node)``, ``:END_ID(Node)``, ``:TYPE``, typed properties.
-    * ``post-import.cypher``: the schema (constraints, indexes, full-text index) and the values no CSV
-      field can hold (an empty list reads back as "no property"), to run on the started database.
+    * ``post-import.cypher``: the schema (constraints, indexes, full-text index), to run on the started
+      database. Empty lists and ``None`` are written as "no property": neither store keeps them (readers
+      treat a missing list as empty), so the imported graph dumps like the store it came from. Only a
+      ``[""]`` (never written by an ingest) needs a row-by-row ``SET`` there.
     * ``import.sh``: the ``neo4j-admin`` command line for these files.
 
     Every string field is quoted (``"`` doubled inside), so commas, ``;``, TABs and line breaks survive.
@@ -269,11 +253,12 @@ def write_neo4j_import(store: GraphStore, directory: Path) -> Neo4jImport:
         labels = tuple(node["labels"])
         uid = node["uid"]
         primary[uid] = labels[0]
-        props = {k: v for k, v in node.items() if k != "labels" and k != "uid"}
+        props = {k: v for k, v in node.items() if k != "labels" and k != "uid" and v is not None and v != []}
         index = plan.add(labels, uid, props)
         node_rows.setdefault((labels, index), []).append(([q(uid), q(ARRAY_DELIMITER.join(labels))], props))
     edge_rows: dict[tuple[tuple[str, ...], int], list[tuple[list[str], dict[str, Any]]]] = {}
-    for rel, start, end, props in edges:
+    for rel, start, end, edge in edges:
+        props = {k: v for k, v in edge.items() if v is not None and v != []}
         if start not in primary or end not in primary:
             raise ValueError(f"{rel} edge {start} -> {end}: unknown node")
         index = plan.add((rel,), (start, end, props.get("key", "")), props)
@@ -290,17 +275,17 @@ def write_neo4j_import(store: GraphStore, directory: Path) -> Neo4jImport:
         result.relationship_files.append(path)
     result.nodes = len(nodes)
     result.relationships = len(edges)
-    keyed, totals, carried = plan.keyed, plan.totals, plan.carried
+    keyed = plan.keyed
 
     post = [s.rstrip(";") + ";" for s in neo4j_schema_statements()] + ["CALL db.awaitIndexes(300);"]
     for label in sorted({labels[0] for labels, _ in node_rows}):
-        post += _fixups("node", label, keyed, totals, carried, primary)
+        post += _fixups("node", label, keyed, primary)
     for rel in sorted({group[0] for group, _ in edge_rows}):
-        post += _fixups("edge", rel, keyed, totals, carried, primary)
+        post += _fixups("edge", rel, keyed, primary)
     result.post_import = post
     (directory / POST_IMPORT).write_text(
         "// Run once on the imported database (cypher-shell -f post-import.cypher, or kg post-import DIR):\n"
-        "// the schema, then the empty lists that a CSV field cannot hold.\n" + "\n".join(post) + "\n",
+        "// the schema (constraints, indexes, full-text index), then waits for the indexes.\n" + "\n".join(post) + "\n",
         encoding="utf-8")
     script = directory / IMPORT_SCRIPT
     script.write_text(
