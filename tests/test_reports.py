@@ -136,11 +136,9 @@ def test_report_unknown_ids(demo_store: GraphStore) -> None:
         coverage_report(demo_store, NQ52, NQ52, AS_OF)  # a document is not a scope
 
 
-# `make test` installs Graphviz; without it these tests fail rather than skip.
-needs_dot = pytest.mark.usefixtures()
+# `make test` installs Graphviz; without `dot` these tests fail rather than skip.
 
 
-@needs_dot
 def test_lineage_svg(demo_store: GraphStore) -> None:
     svg = lineage_svg(demo_store, NQ52, depth=5, today=AS_OF)
     root = ET.fromstring(svg.encode("utf-8"))
@@ -170,7 +168,6 @@ def test_lineage_svg(demo_store: GraphStore) -> None:
     assert any("overdue" in (t.text or "") for t in programme.iter(f"{SVG}text"))
 
 
-@needs_dot
 def test_lineage_svg_depth_and_status_by_date(demo_store: GraphStore) -> None:
     svg = lineage_svg(demo_store, NQ52, depth=1, today="2020-01-01")
     root = ET.fromstring(svg.encode("utf-8"))
