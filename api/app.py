@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from api.cache import ResponseCache
 from api.errors import install_problem_handlers
 from api.routes import browser_kit, coverage, documents, explore, health, ingest, institutions, reports, web
 from graph.factory import open_store
@@ -23,6 +24,8 @@ def create_app(store: GraphStore | None = None, settings: Settings | None = None
         owned = store is None
         app.state.store = store if store is not None else open_store(settings)
         app.state.settings = settings
+        app.state.cache = ResponseCache(app.state.store.version, max_entries=settings.kg_api_cache_size,
+                                        enabled=settings.kg_api_cache)
         try:
             yield
         finally:

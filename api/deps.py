@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from api.cache import ResponseCache
 from graph.settings import Settings
 from graph.store import GraphStore
 
@@ -18,5 +19,10 @@ def get_app_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
+def get_cache(request: Request) -> ResponseCache:
+    return request.app.state.cache
+
+
 StoreDep = Annotated[GraphStore, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+CacheDep = Annotated[ResponseCache, Depends(get_cache)]

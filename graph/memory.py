@@ -70,6 +70,7 @@ class MemoryStore(GraphStore):
         self._stamp: tuple[int, int] | None = None
         self._by_code: dict[str, set[str]] = {}
         self._compact = _Compactor()
+        self._generation = 0  # bumped by every load, apply, clear and rollback (see version())
         self._load()
 
     # -- persistence -------------------------------------------------------
@@ -100,6 +101,7 @@ class MemoryStore(GraphStore):
                         graph.add_edges_from(((item[1], item[2], item[3], compact(item[4])),))
         self.graph = graph
         self._stamp = stamp
+        self._generation += 1
         self._reindex()
 
     def _reindex(self) -> None:
@@ -153,6 +155,7 @@ class MemoryStore(GraphStore):
         with self._lock:
             self.graph = nx.MultiDiGraph()
             self._by_code = {}
+            self._generation += 1
             self._save()
 
     def get_nodes(self, uids: Iterable[str]) -> dict[str, Props]:
@@ -193,6 +196,7 @@ class MemoryStore(GraphStore):
     def apply(self, batch: Batch) -> None:
         with self._lock:
             graph = self._fresh()
+            self._generation += 1
             undo_nodes = {uid: dict(graph.nodes[uid]) if uid in graph else None
                           for uid in batch.nodes}
             undo_edges: dict[EdgeId, Props | None] = {}
@@ -243,7 +247,14 @@ class MemoryStore(GraphStore):
             else:
                 graph.nodes[uid].clear()
                 graph.nodes[uid].update(old)
+        self._generation += 1
         self._reindex()
+
+    def version(self) -> str:
+        """In-process generation; a file replaced by another process is reloaded first (a new one)."""
+        with self._lock:
+            self._fresh()
+            return str(self._generation)
 
     def stats(self) -> Stats:
         graph = self._fresh()

@@ -19,10 +19,13 @@ from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired, Tra
 from graph import queries
 from graph.codes import DocType
 from graph.model import Batch, Props
-from graph.schema import EDGES, EDGES_EXTRA, Label, Rel, neo4j_schema_statements
+from graph.schema import EDGES, EDGES_EXTRA, META_ID, META_LABEL, Label, Rel, neo4j_schema_statements
 from graph.store import EdgeId, GraphStore, Neighbour, Stats, StoreError
 
 READ_ATTEMPTS = 3
+# The graph's version token (graph/schema.py META_LABEL): replaced by every write, in its transaction.
+BUMP_VERSION = f"MERGE (m:{META_LABEL} {{id: $id}}) SET m.version = randomUUID()"
+READ_VERSION = f"MATCH (m:{META_LABEL} {{id: $id}}) RETURN m.version AS version"
 _ALLOWED_LABELS = {label.value for label in Label} | {t.label for t in DocType}
 
 
@@ -101,9 +104,16 @@ class Neo4jStore(GraphStore):
 
     def clear(self) -> None:
         with self.driver.session(database=self.database) as session:
+            # the version goes first (no version: nothing is cached while the graph empties)
+            session.run(f"MATCH (m:{META_LABEL}) DELETE m").consume()
             session.run(
                 "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS"
             ).consume()
+            session.run(BUMP_VERSION, id=META_ID).consume()
+
+    def version(self) -> str | None:
+        rows = self._read(READ_VERSION, id=META_ID)
+        return rows[0]["version"] if rows else None
 
     def get_nodes(self, uids: Iterable[str]) -> dict[str, Props]:
         wanted = sorted(set(uids))
@@ -203,6 +213,7 @@ class Neo4jStore(GraphStore):
             for query, rows in statements:
                 for chunk in _chunks(rows, self.batch_size):
                     tx.run(query, rows=chunk).consume()
+            tx.run(BUMP_VERSION, id=META_ID).consume()
 
         try:
             with self.driver.session(database=self.database) as session:
@@ -212,7 +223,7 @@ class Neo4jStore(GraphStore):
 
     def stats(self) -> Stats:
         nodes = self._read(
-            "MATCH (n) UNWIND labels(n) AS label RETURN label, count(*) AS n ORDER BY label"
+            f"MATCH (n) WHERE NOT n:{META_LABEL} UNWIND labels(n) AS label RETURN label, count(*) AS n ORDER BY label"
         )
         edges = self._read(
             "MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS n ORDER BY type"
@@ -221,7 +232,7 @@ class Neo4jStore(GraphStore):
                      edges={r["type"]: r["n"] for r in edges})
 
     def dump(self) -> tuple[list[Props], list[tuple[str, str, str, Props]]]:
-        nodes = self._read("MATCH (n) RETURN properties(n) AS props, labels(n) AS labels "
+        nodes = self._read(f"MATCH (n) WHERE NOT n:{META_LABEL} RETURN properties(n) AS props, labels(n) AS labels "
                            "ORDER BY n.uid")
         edges = self._read("MATCH (a)-[r]->(b) RETURN type(r) AS rel, a.uid AS start, "
                            "b.uid AS end, properties(r) AS props "

@@ -127,9 +127,18 @@ def edge_spec(rel: Rel, start: Label, end: Label) -> EdgeSpec | None:
     return None
 
 
+#: Bookkeeping, not part of the graph model: one node holding the graph's version, a token that
+#: every write through the project replaces (the API's response cache checks it, api/cache.py).
+#: Excluded from stats and dumps.
+META_LABEL = "KgMeta"
+META_ID = "graph"
+
+
 def neo4j_schema_statements() -> list[str]:
     """Idempotent constraints and indexes, derived from the declarations above."""
-    stmts: list[str] = []
+    stmts: list[str] = [
+        f"CREATE CONSTRAINT kg_meta_id IF NOT EXISTS FOR (m:{META_LABEL}) REQUIRE m.id IS UNIQUE"
+    ]
     for spec in NODES.values():
         low = spec.label.lower()
         stmts.append(

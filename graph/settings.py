@@ -17,6 +17,9 @@ class Settings(BaseSettings):
     kg_data: Path = Path("data/kg.jsonl")
     kg_batch_size: int = Field(1000, ge=1, le=100_000)
     kg_api_key: str | None = None
+    # lineage/coverage responses cached per graph version (api/cache.py); off if the graph is edited by hand
+    kg_api_cache: bool = True
+    kg_api_cache_size: int = Field(1024, ge=0, le=1_000_000)
     neo4j_uri: str = "bolt://localhost:7687"
     neo4j_user: str | None = None
     neo4j_password: str | None = None

@@ -101,6 +101,11 @@ class GraphStore(ABC):
     def run(self, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         """Run a named query of ``queries/`` and return its rows."""
 
+    def version(self) -> str | None:
+        """A token that changes whenever the graph does (every ``apply`` and ``clear``, in
+        any process), or None when unknown: then nothing derived from the graph may be cached."""
+        return None
+
     def __enter__(self) -> GraphStore:
         return self
 

@@ -12,7 +12,7 @@ from fastapi.responses import Response
 
 from api import schemas as s
 from api import service
-from api.deps import StoreDep
+from api.deps import CacheDep, StoreDep
 
 router = APIRouter(tags=["coverage"])
 CSV_COLUMNS = ("institution_uid", "institution_name", "level", "status", "documents", "chain", "due")
@@ -32,14 +32,16 @@ def coverage_csv(result: s.Coverage) -> str:
             responses={200: {"content": {"text/csv": {}}, "description": "JSON, or CSV with format=csv"}})
 def get_coverage(
     store: StoreDep,
+    cache: CacheDep,
     document: Annotated[str, Query(description="target document uid", examples=[s.NQ52])],
     scope: Annotated[str, Query(description="scope institution uid", examples=[s.HCMC])],
     as_of: Annotated[date | None, Query(description="audit date (default: today)", examples=["2020-12-31"])] = None,
     format: Annotated[Literal["json", "csv"], Query()] = "json",
-) -> s.Coverage | Response:
-    result = service.coverage(store, document, scope, as_of)
-    if format == "csv":
-        name = f"coverage-{document}-{scope}-{result.as_of}.csv"
-        return Response(coverage_csv(result), media_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
-    return result
+) -> Response:
+    when = as_of or date.today()  # the cache key holds the date the answer is for
+    if format == "json":
+        return cache.json(("coverage", document, scope, when), lambda: service.coverage(store, document, scope, when))
+    result = service.coverage(store, document, scope, when)
+    name = f"coverage-{document}-{scope}-{result.as_of}.csv"
+    return Response(coverage_csv(result), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
+from fastapi.responses import Response
 
 from api import schemas as s
 from api import service
-from api.deps import StoreDep
+from api.deps import CacheDep, StoreDep
 
 router = APIRouter(prefix="/documents", tags=["documents"])
 DocUid = Annotated[str, Path(description="document uid", examples=[s.NQ52])]
@@ -37,8 +38,9 @@ def get_document(store: StoreDep, uid: DocUid) -> s.DocumentDetail:
 @router.get("/{uid}/lineage", response_model=s.Lineage)
 def get_lineage(
     store: StoreDep,
+    cache: CacheDep,
     uid: DocUid,
     direction: Annotated[Literal["up", "down", "both"], Query()] = "both",
     depth: Annotated[int, Query(ge=1, le=service.MAX_DEPTH)] = 5,
-) -> s.Lineage:
-    return service.lineage(store, uid, direction, depth)
+) -> Response:
+    return cache.json(("lineage", uid, direction, depth), lambda: service.lineage(store, uid, direction, depth))

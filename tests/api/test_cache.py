@@ -1,0 +1,155 @@
+"""The response cache (api/cache.py): hits while the graph is unchanged, never stale after a write,
+whoever made the write (this app, or another store object on the same data: another worker or `kg`)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.cache import VersionGate
+from graph.memory import MemoryStore
+from graph.settings import Settings
+from graph.store import GraphStore
+from ingest.loader import ingest_path
+
+NQ52 = "52-nq-tw.bo-chinh-tri.2019"
+TU = "thanh-uy-thanh-pho-ho-chi-minh"
+PLAN = "11-KH/QU"
+
+
+def other_writer(store: GraphStore) -> GraphStore:
+    """A second store object on the same data, as another process would open it."""
+    if isinstance(store, MemoryStore):
+        return MemoryStore(store.path)
+    from graph.neo4j_store import Neo4jStore
+
+    return Neo4jStore("unused", driver=store.driver)  # type: ignore[attr-defined]
+
+
+def add_plan(store: GraphStore, tmp_path: Path) -> None:
+    path = tmp_path / "binh-thanh.csv"
+    path.write_text(f"code,issuer,issued_on,implements\n{PLAN},quan-uy-binh-thanh,2020-08-01,52-NQ/TW\n",
+                    encoding="utf-8")
+    ingest_path(store, path)
+
+
+def test_cache_hits_and_invalidation(demo_store: GraphStore, tmp_path: Path) -> None:
+    app = create_app(store=demo_store, settings=Settings(kg_api_key=None))
+    lineage_url = f"/documents/{NQ52}/lineage?direction=down&depth=5"
+    coverage = {"document": NQ52, "scope": TU, "as_of": "2020-12-31"}
+    with TestClient(app) as client:
+        cache = app.state.cache
+        first = client.get(lineage_url)
+        assert first.status_code == 200 and first.headers["content-type"] == "application/json"
+        again = client.get(lineage_url)
+        assert again.content == first.content
+        assert (cache.hits, cache.misses) == (1, 1)
+        before = client.get("/coverage", params=coverage).json()
+        assert {u["institution"]["uid"]: u["status"] for u in before["units"]}["quan-uy-binh-thanh"] == "expected"
+
+        add_plan(other_writer(demo_store), tmp_path)  # written behind the app's back
+
+        after = client.get(lineage_url).json()
+        assert any(n["code"] == PLAN for n in after["nodes"]), "a cached lineage outlived a write"
+        assert len(after["nodes"]) == len(first.json()["nodes"]) + 1
+        now = client.get("/coverage", params=coverage).json()
+        assert {u["institution"]["uid"]: u["status"] for u in now["units"]}["quan-uy-binh-thanh"] == "covered"
+        assert now["summary"]["covered"] == before["summary"]["covered"] + 1
+        assert cache.hits == 1  # both answers after the write were computed afresh
+
+
+def test_cache_serves_what_the_uncached_app_serves(demo_store: GraphStore) -> None:
+    urls = [f"/documents/{NQ52}/lineage?direction=both&depth=3", f"/documents/{NQ52}/lineage",
+            f"/coverage?document={NQ52}&scope={TU}&as_of=2020-12-31"]
+    cached = create_app(store=demo_store, settings=Settings(kg_api_key=None))
+    plain = create_app(store=demo_store, settings=Settings(kg_api_key=None, kg_api_cache=False))
+    with TestClient(cached) as a, TestClient(plain) as b:
+        for url in urls:
+            for _ in range(2):  # a miss, then a hit
+                assert a.get(url).json() == b.get(url).json(), url
+        assert plain.state.cache.hits == 0 and cached.state.cache.hits == len(urls)
+        # errors are not cached: still a problem the second time
+        for _ in range(2):
+            missing = a.get("/documents/no-such-doc/lineage")
+            assert missing.status_code == 404 and missing.headers["content-type"] == "application/problem+json"
+
+
+def test_cache_is_bounded(demo_store: GraphStore) -> None:
+    app = create_app(store=demo_store, settings=Settings(kg_api_key=None, kg_api_cache_size=2))
+    with TestClient(app) as client:
+        for depth in (1, 2, 3, 1):
+            assert client.get(f"/documents/{NQ52}/lineage", params={"depth": depth}).status_code == 200
+        assert len(app.state.cache._entries) == 2
+        assert app.state.cache.hits == 0  # depth 1 was evicted by depth 3
+
+
+def test_version_changes_on_every_write(demo_store: GraphStore, tmp_path: Path) -> None:
+    store = demo_store
+    first = store.version()
+    assert first is not None  # a loaded store has a version
+    add_plan(store, tmp_path)
+    second = store.version()
+    assert second not in (None, first)
+    assert store.version() == second  # reads do not change it
+    assert "KgMeta" not in store.stats().nodes  # the bookkeeping node stays out of the graph's answers
+    assert all("KgMeta" not in n["labels"] for n in store.dump()[0])
+    store.clear()
+    assert store.version() not in (None, first, second)
+
+
+def test_gate_shares_reads_started_after_arrival() -> None:
+    """Concurrent callers share reads, yet each gets a read that began after it called."""
+    version = [0]
+    starts: list[float] = []
+
+    def read() -> str:
+        starts.append(time.perf_counter())
+        time.sleep(0.01)
+        return str(version[0])
+
+    gate = VersionGate(read)
+    results: list[tuple[float, str | None]] = []
+    lock = threading.Lock()
+
+    def call() -> None:
+        arrived = time.perf_counter()
+        value = gate.current()
+        with lock:
+            results.append((arrived, value))
+
+    threads = [threading.Thread(target=call) for _ in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(results) == 20 and gate.reads < 20 and gate.reads == len(starts)
+    for arrived, _ in results:  # some read began after each arrival
+        assert any(start >= arrived for start in starts)
+    version[0] = 1
+    assert gate.current() == "1"  # a write before the call is always seen
+
+
+def test_gate_hands_errors_to_waiters() -> None:
+    def read() -> str:
+        time.sleep(0.01)
+        raise RuntimeError("store down")
+
+    gate = VersionGate(read)
+    errors: list[BaseException] = []
+
+    def call() -> None:
+        try:
+            gate.current()
+        except RuntimeError as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=call) for _ in range(5)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(errors) == 5
