@@ -13,6 +13,10 @@ load, per store, on a generated national graph (>= 100k documents) and on the de
   `--duration` seconds, rotating over many documents/scopes (a Lua script); once with one
   connection (latency without queueing) and once with `--connections` (throughput).
   On 2 cores the load generator shares the CPUs with uvicorn (and Neo4j): the req/s are a floor.
+* `--cache off,on` (default): every case with the API's response cache off (`KG_API_CACHE=false`:
+  each request runs its queries) and on (store name "... cached": a request costs one shared
+  version read, plus the queries on a miss). Rotating over hundreds of documents, the cached runs
+  mostly hit after the warm-up; the uncached ones are the query path's cost.
 """
 
 from __future__ import annotations
@@ -146,6 +150,15 @@ def scenarios(store: MemoryStore, truth: Any, rng: random.Random) -> list[tuple[
 
 def run_store(name: str, env: dict[str, str], cases: list[tuple[str, list[str]]], args: argparse.Namespace,
               workdir: Path, results: list[dict[str, Any]], size: str) -> None:
+    """Each case under load, once per --cache setting (the response cache of api/cache.py on / off)."""
+    for cache in args.cache.split(","):
+        label = name if cache == "off" else f"{name} cached"
+        run_server(label, {**env, "KG_API_CACHE": "true" if cache == "on" else "false"}, cases, args, workdir,
+                   results, size)
+
+
+def run_server(name: str, env: dict[str, str], cases: list[tuple[str, list[str]]], args: argparse.Namespace,
+               workdir: Path, results: list[dict[str, Any]], size: str) -> None:
     with uvicorn(env, args.workers, workdir) as base:
         for label, paths in cases:
             heavy = "national" in label
@@ -175,6 +188,8 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=10, help="seconds per scenario and concurrency")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="uvicorn workers (= cores)")
+    parser.add_argument("--cache", default="off,on", choices=["off", "on", "off,on", "on,off"],
+                        help="run with the API's response cache off, on, or both (KG_API_CACHE)")
     parser.add_argument("--skip-demo", action="store_true")
     parser.add_argument("--demo-only", action="store_true")
     size_args(parser)

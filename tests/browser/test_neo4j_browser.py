@@ -179,6 +179,6 @@ def _query_name(text: str) -> str:
     for name in queries.names():
         if flat == " ".join(query_body(name).split()):
             return name
-    if flat.startswith("MATCH (n) UNWIND labels(n)"):
+    if flat.startswith("MATCH (n) WHERE NOT n:KgMeta UNWIND labels(n)"):
         return "overview"
     raise AssertionError(f"runnable block is no named query: {text[:80]}")
