@@ -6,9 +6,11 @@ percentiles, JSON results for bench/plot.py.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import platform
+import shutil
 import signal
 import subprocess
 import sys
@@ -22,7 +24,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from graph.memory import MemoryStore  # noqa: E402
-from ingest.generate import GroundTruth, generate  # noqa: E402
+from ingest.generate import GroundTruth, ResolutionTruth, generate  # noqa: E402
 from ingest.loader import ingest_path  # noqa: E402
 
 # SIGTERM unwinds like Ctrl-C, so the context managers stop the Neo4j and uvicorn processes they started.
@@ -44,8 +46,31 @@ def apply_size(args: Any) -> None:
         args.communes_per_province, args.resolutions = SIZES[args.size]
 
 
+def _cache_dir(args: Any) -> Path | None:
+    """``KG_BENCH_CACHE=DIR``: keep each generated data set and its memory-store file there, keyed by the
+    generator's arguments, the generator's source and the store's file format, so that the 1M runs
+    (``make bench-big``) generate and ingest once instead of once per script. Unset: no cache."""
+    root = os.environ.get("KG_BENCH_CACHE")
+    if not root:
+        return None
+    from graph.memory import FORMAT_VERSION
+
+    source = (ROOT / "ingest" / "generate.py").read_bytes()
+    digest = hashlib.sha256(source).hexdigest()[:12]
+    key = (f"{args.provinces}x{args.communes_per_province}-r{args.resolutions}-c{args.coverage}-s{args.seed}"
+           f"-{digest}-v{FORMAT_VERSION}")
+    return Path(root) / key
+
+
 def dataset(args: Any, workdir: Path) -> tuple[Path, GroundTruth]:
-    out = workdir / "dataset"
+    cache = _cache_dir(args)
+    if cache is not None and (cache / "dataset" / "ground_truth.json").exists():
+        data = json.loads((cache / "dataset" / "ground_truth.json").read_text(encoding="utf-8"))
+        data["resolutions"] = [ResolutionTruth(**r) for r in data["resolutions"]]
+        return cache / "dataset", GroundTruth(**data)
+    out = (cache / "dataset") if cache is not None else workdir / "dataset"
+    if cache is not None:
+        shutil.rmtree(out, ignore_errors=True)  # a half-written earlier attempt
     truth = generate(out, provinces=args.provinces, communes_per_province=args.communes_per_province,
                      resolutions=args.resolutions, coverage=args.coverage, seed=args.seed)
     return out, truth
@@ -53,10 +78,21 @@ def dataset(args: Any, workdir: Path) -> tuple[Path, GroundTruth]:
 
 def memory_store(out: Path, truth: GroundTruth, path: Path | None) -> tuple[MemoryStore, int, float]:
     """The project's ingest into an in-memory store, then one save to ``path``: (store, rows, seconds).
-
     (Ingesting straight into a file-backed store rewrites the whole file after every input file,
     which at 1M documents costs more than the ingest; the result is the same file.)
+
+    With ``KG_BENCH_CACHE`` and a cached data set, the store file ingested the first time is loaded
+    instead, and rows/seconds are those of that first ingest.
     """
+    cached = out.parent / "kg.jsonl" if os.environ.get("KG_BENCH_CACHE") and out.name == "dataset" else None
+    meta = cached.with_suffix(".json") if cached else None
+    if cached is not None and meta is not None and cached.exists() and meta.exists():
+        info = json.loads(meta.read_text())
+        if path is not None:
+            shutil.copyfile(cached, path)
+        store = MemoryStore(path if path is not None else cached)
+        store.path = Path(path) if path is not None else None
+        return store, info["rows"], info["seconds"]
     store = MemoryStore(None)
     rows = 0
     start = time.perf_counter()
@@ -64,6 +100,11 @@ def memory_store(out: Path, truth: GroundTruth, path: Path | None) -> tuple[Memo
         report = ingest_path(store, out / name)
         rows += report.nodes + report.edges
     seconds = time.perf_counter() - start
+    if cached is not None and meta is not None:
+        store.path = cached
+        store._save()
+        meta.write_text(json.dumps({"rows": rows, "seconds": seconds}))
+        store.path = None
     if path is not None:
         store.path = Path(path)
         store._save()  # one atomic write of the final graph
