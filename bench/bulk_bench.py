@@ -50,7 +50,7 @@ def main() -> None:
             from neo4j import GraphDatabase
 
             driver = GraphDatabase.driver(uri)
-            n_nodes = driver.execute_query("MATCH (n) RETURN count(n) AS n").records[0]["n"]
+            n_nodes = driver.execute_query("MATCH (n) WHERE NOT n:KgMeta RETURN count(n) AS n").records[0]["n"]
             n_rels = driver.execute_query("MATCH ()-[r]->() RETURN count(r) AS n").records[0]["n"]
             driver.close()
         total = int(t["rows"])

@@ -48,17 +48,14 @@ def apply_size(args: Any) -> None:
 
 def _cache_dir(args: Any) -> Path | None:
     """``KG_BENCH_CACHE=DIR``: keep each generated data set and its memory-store file there, keyed by the
-    generator's arguments, the generator's source and the store's file format, so that the 1M runs
+    generator's arguments and source (the store file also by its format version), so that the 1M runs
     (``make bench-big``) generate and ingest once instead of once per script. Unset: no cache."""
     root = os.environ.get("KG_BENCH_CACHE")
     if not root:
         return None
-    from graph.memory import FORMAT_VERSION
-
     source = (ROOT / "ingest" / "generate.py").read_bytes()
     digest = hashlib.sha256(source).hexdigest()[:12]
-    key = (f"{args.provinces}x{args.communes_per_province}-r{args.resolutions}-c{args.coverage}-s{args.seed}"
-           f"-{digest}-v{FORMAT_VERSION}")
+    key = f"{args.provinces}x{args.communes_per_province}-r{args.resolutions}-c{args.coverage}-s{args.seed}-{digest}"
     return Path(root) / key
 
 
@@ -84,7 +81,11 @@ def memory_store(out: Path, truth: GroundTruth, path: Path | None) -> tuple[Memo
     With ``KG_BENCH_CACHE`` and a cached data set, the store file ingested the first time is loaded
     instead, and rows/seconds are those of that first ingest.
     """
-    cached = out.parent / "kg.jsonl" if os.environ.get("KG_BENCH_CACHE") and out.name == "dataset" else None
+    from graph.memory import FORMAT_VERSION
+
+    cached = None  # the cached store file, per file format
+    if os.environ.get("KG_BENCH_CACHE") and out.name == "dataset":
+        cached = out.parent / f"kg-v{FORMAT_VERSION}.jsonl"
     meta = cached.with_suffix(".json") if cached else None
     if cached is not None and meta is not None and cached.exists() and meta.exists():
         info = json.loads(meta.read_text())
