@@ -129,13 +129,25 @@ def _squeeze(text: str) -> str:
 
 def parse_code(text: str) -> DocCode:
     """Parse a document number and symbol; raise :class:`CodeError` if unknown."""
-    if isinstance(text, str):
-        return _parse_cached(text)
-    raise CodeError("empty document code")
+    if not isinstance(text, str):
+        raise CodeError("empty document code")
+    parsed = _parse_cached(text)
+    if isinstance(parsed, CodeError):
+        raise CodeError(*parsed.args)
+    return parsed
 
 
-@lru_cache(maxsize=1 << 16)
-def _parse_cached(text: str) -> DocCode:
+@lru_cache(maxsize=1 << 18)
+def _parse_cached(text: str) -> DocCode | CodeError:
+    """Parses are cached, failures too (as the error): loaders ask about every reference, most of
+    which are institution ids that are not codes, and an exception is not cached by lru_cache."""
+    try:
+        return _parse(text)
+    except CodeError as exc:
+        return exc
+
+
+def _parse(text: str) -> DocCode:
     if not isinstance(text, str) or not text.strip():
         raise CodeError("empty document code")
     raw = _squeeze(text)
@@ -200,7 +212,7 @@ def normalise_code(text: str) -> str:
 
 
 def try_parse_code(text: str) -> DocCode | None:
-    try:
-        return parse_code(text)
-    except CodeError:
+    if not isinstance(text, str):
         return None
+    parsed = _parse_cached(text)
+    return None if isinstance(parsed, CodeError) else parsed

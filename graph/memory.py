@@ -12,7 +12,7 @@ import sys
 import tempfile
 import threading
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,16 @@ FORMAT_VERSION = 2  # JSON Lines: a header, then one line per node or edge
 
 def _edge_key(rel: str, key: str) -> str:
     return f"{rel}|{key}"
+
+
+def _project(attrs: Props, fields: Sequence[str] | None) -> Props:
+    if fields is None:
+        return dict(attrs)
+    out = {"uid": attrs["uid"], "labels": attrs.get("labels", [])}
+    for name in fields:
+        if name in attrs:
+            out[name] = attrs[name]
+    return out
 
 
 class _Compactor:
@@ -71,6 +81,8 @@ class MemoryStore(GraphStore):
         self._by_code: dict[str, set[str]] = {}
         self._compact = _Compactor()
         self._generation = 0  # bumped by every load, apply, clear and rollback (see version())
+        self._memo: dict[Any, Any] = {}  # memory_queries' derived data, valid for _memo_generation
+        self._memo_generation = -1
         self._load()
 
     # -- persistence -------------------------------------------------------
@@ -158,9 +170,10 @@ class MemoryStore(GraphStore):
             self._generation += 1
             self._save()
 
-    def get_nodes(self, uids: Iterable[str]) -> dict[str, Props]:
+    def get_nodes(self, uids: Iterable[str], fields: Sequence[str] | None = None) -> dict[str, Props]:
         graph = self._fresh()
-        return {uid: dict(graph.nodes[uid]) for uid in uids if uid in graph}
+        nodes = graph.nodes
+        return {uid: _project(nodes[uid], fields) for uid in uids if uid in graph}
 
     def get_edges(self, ids: Iterable[EdgeId]) -> dict[EdgeId, Props]:
         graph = self._fresh()
@@ -172,10 +185,10 @@ class MemoryStore(GraphStore):
                 out[eid] = {k: v for k, v in data.items() if k != "type"}
         return out
 
-    def documents_by_code_key(self, keys: Iterable[str]) -> list[Props]:
+    def documents_by_code_key(self, keys: Iterable[str], fields: Sequence[str] | None = None) -> list[Props]:
         graph = self._fresh()
         uids = sorted({uid for key in keys for uid in self._by_code.get(key, ())})
-        return [dict(graph.nodes[uid]) for uid in uids]
+        return [_project(graph.nodes[uid], fields) for uid in uids]
 
     def neighbours(self, uids: Iterable[str], rel: str, direction: str) -> list[Neighbour]:
         graph = self._fresh()
@@ -275,5 +288,9 @@ class MemoryStore(GraphStore):
         return nodes, edges
 
     def run(self, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-        graph = self._fresh()
-        return memory_queries.run(graph, name, params)
+        with self._lock:
+            graph = self._fresh()
+            if self._memo_generation != self._generation:  # the graph changed: derived data is stale
+                self._memo, self._memo_generation = {}, self._generation
+            memo = self._memo
+        return memory_queries.run(graph, name, params, memo)

@@ -112,9 +112,28 @@ def resolve_claims(
     return chosen, sorted(conflicts)
 
 
+def _first(props: Props, claims: Props, source: str, evidence: Iterable[str]) -> Props:
+    """:func:`_merge` into nothing (the common case of a national load): one source, so every claimed
+    value wins as it is and nothing conflicts. Same result as the general path, without its work."""
+    merged: Props = {}
+    for key, value in props.items():
+        if value is not None:
+            merged[key] = _append_unique([], value) if key in UNION_PROPS else value
+    merged["sources"] = [source]
+    merged["claims"] = [_claim(k, v, source) for k, v in claims.items() if v is not None]
+    merged["evidence"] = _append_unique([], evidence)
+    for key, value in claims.items():
+        if value is not None:
+            merged[key] = value
+    merged["conflicts"] = []
+    return merged
+
+
 def _merge(existing: Props | None, props: Props, claims: Props, source: str,
            evidence: Iterable[str]) -> Props:
-    merged: Props = dict(existing or {})
+    if not existing:
+        return _first(props, claims, source, evidence)
+    merged: Props = dict(existing)
     for key, value in props.items():
         if value is None:
             continue

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from neo4j import READ_ACCESS, Driver, GraphDatabase, ManagedTransaction
@@ -48,6 +48,26 @@ def _label_pairs(rel: Rel) -> list[tuple[Label, Label]]:
         ends = spec.end if isinstance(spec.end, tuple) else (spec.end,)
         pairs.extend((spec.start, end) for end in ends)
     return pairs
+
+
+# Every property, or (with $fields) the uid and the named fields only: a lean read decodes a fraction.
+_PROJECTION = ("RETURN CASE WHEN $fields IS NULL THEN properties(n) END AS props, "
+               "CASE WHEN $fields IS NOT NULL THEN [n.uid] + [f IN $fields | n[f]] END AS values, "
+               "labels(n) AS labels")
+
+
+def _lean(rows: list[dict[str, Any]], fields: Sequence[str] | None) -> Iterator[dict[str, Any]]:
+    """Rows of _PROJECTION as {props, labels}; a lean row's values become props (nulls dropped)."""
+    for row in rows:
+        if fields is not None:
+            values = row["values"]
+            row["props"] = {"uid": values[0], **{f: v for f, v in zip(fields, values[1:], strict=True)
+                                                 if v is not None}}
+        yield row
+
+
+def _fields(fields: Sequence[str] | None) -> list[str] | None:
+    return None if fields is None else list(fields)
 
 
 def _node(record_props: dict[str, Any], labels: list[str]) -> Props:
@@ -115,7 +135,7 @@ class Neo4jStore(GraphStore):
         rows = self._read(READ_VERSION, id=META_ID)
         return rows[0]["version"] if rows else None
 
-    def get_nodes(self, uids: Iterable[str]) -> dict[str, Props]:
+    def get_nodes(self, uids: Iterable[str], fields: Sequence[str] | None = None) -> dict[str, Props]:
         wanted = sorted(set(uids))
         if not wanted:
             return {}
@@ -125,10 +145,17 @@ class Neo4jStore(GraphStore):
             "  MATCH (n:Document) WHERE label = 'Document' AND n.uid IN $uids RETURN n "
             "  UNION MATCH (n:Institution) WHERE label = 'Institution' AND n.uid IN $uids RETURN n "
             "  UNION MATCH (n:Source) WHERE label = 'Source' AND n.uid IN $uids RETURN n } "
-            "RETURN properties(n) AS props, labels(n) AS labels",
-            uids=wanted, labels=[label.value for label in Label],
+            + _PROJECTION,
+            uids=wanted, labels=[label.value for label in Label], fields=_fields(fields),
         )
-        return {r["props"]["uid"]: _node(r["props"], r["labels"]) for r in rows}
+        return {r["props"]["uid"]: _node(r["props"], r["labels"]) for r in _lean(rows, fields)}
+
+    def documents_by_code_key(self, keys: Iterable[str], fields: Sequence[str] | None = None) -> list[Props]:
+        rows = self._read(
+            "MATCH (n:Document) WHERE n.code_key IN $keys " + _PROJECTION + " ORDER BY n.uid",
+            keys=sorted(set(keys)), fields=_fields(fields),
+        )
+        return [_node(r["props"], r["labels"]) for r in _lean(rows, fields)]
 
     def get_edges(self, ids: Iterable[EdgeId]) -> dict[EdgeId, Props]:
         by_rel: dict[str, list[dict[str, str]]] = defaultdict(list)
@@ -147,14 +174,6 @@ class Neo4jStore(GraphStore):
                 for r in self._read(query, rows=rows):
                     out[(rel.value, r["start"], r["end"], r["props"].get("key", ""))] = r["props"]
         return out
-
-    def documents_by_code_key(self, keys: Iterable[str]) -> list[Props]:
-        rows = self._read(
-            "MATCH (n:Document) WHERE n.code_key IN $keys "
-            "RETURN properties(n) AS props, labels(n) AS labels ORDER BY n.uid",
-            keys=sorted(set(keys)),
-        )
-        return [_node(r["props"], r["labels"]) for r in rows]
 
     def neighbours(self, uids: Iterable[str], rel: str, direction: str) -> list[Neighbour]:
         rel_t = Rel(rel)

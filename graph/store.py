@@ -9,7 +9,7 @@ ingest layer, shared by both backends, so that both give identical answers.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,14 +73,17 @@ class GraphStore(ABC):
         """Delete everything (tests, `kg demo --reset`)."""
 
     @abstractmethod
-    def get_nodes(self, uids: Iterable[str]) -> dict[str, Props]:
-        """Props (plus ``labels``) of the nodes that exist among ``uids``."""
+    def get_nodes(self, uids: Iterable[str], fields: Sequence[str] | None = None) -> dict[str, Props]:
+        """Props (plus ``labels``) of the nodes that exist among ``uids``; with ``fields``, only
+        ``uid``, ``labels`` and those fields that the node has (a lean read: loaders resolve thousands
+        of references per file and need little of each)."""
 
     @abstractmethod
     def get_edges(self, ids: Iterable[EdgeId]) -> dict[EdgeId, Props]: ...
 
     @abstractmethod
-    def documents_by_code_key(self, keys: Iterable[str]) -> list[Props]: ...
+    def documents_by_code_key(self, keys: Iterable[str], fields: Sequence[str] | None = None) -> list[Props]:
+        """Documents whose ``code_key`` is among ``keys``, in uid order (``fields`` as in get_nodes)."""
 
     @abstractmethod
     def neighbours(self, uids: Iterable[str], rel: str, direction: str) -> list[Neighbour]:

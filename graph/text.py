@@ -17,8 +17,10 @@ _SPACE_RE = re.compile(r"\s+")
 _SLUG_RE = re.compile(r"[^a-z0-9]+")
 
 
+@lru_cache(maxsize=1 << 17)
 def nfc(text: str) -> str:
-    """Unicode NFC with dash variants unified and runs of white space collapsed."""
+    """Unicode NFC with dash variants unified and runs of white space collapsed (cached: a national
+    file repeats the same issuer names, codes and references thousands of times)."""
     text = unicodedata.normalize("NFC", text)
     text = _DASH_RE.sub("-", text)
     return _SPACE_RE.sub(" ", text).strip()

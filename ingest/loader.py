@@ -20,7 +20,7 @@ from graph.schema import DocStatus, Label, Rel
 from graph.store import GraphStore
 from graph.text import slug
 from ingest.files import LOC, IngestError, RawDataset, read_dataset
-from ingest.writer import Writer, document_uid
+from ingest.writer import HEAD_FIELDS, Writer, document_uid
 
 UID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 DOC_REL_FIELDS = {"implements": Rel.IMPLEMENTS, "guides": Rel.GUIDES, "cites": Rel.CITES,
@@ -30,6 +30,7 @@ INST_FIELDS = {"id", "uid", "name", "short_name", "aliases", "kind", "level", "v
 DOC_FIELDS = {"id", "uid", "code", "type", "title", "issuer", "issued_on", "status", "owner",
               "deadline", "due", "implements", "guides", "cites", "supersedes", "fulfils",
               "assigns", "source", "illustrative", LOC}
+CODE_FIELDS = ("code_key", "issuer", "year")  # what identity resolution reads of a stored document
 SOURCE_FIELDS = {"id", "title", "url", "kind", "illustrative", "note", LOC}
 
 
@@ -81,14 +82,16 @@ class _Resolver:
         self.store = store
         self.ds = ds
         self.problems: list[tuple[str, str]] = []
-        self.writer = Writer(store)
+        self._nodes: dict[str, Any] = {}  # uid -> lean store node (HEAD_FIELDS), None if not in the store
+        self.writer = Writer(store, known=self._nodes)
         self.source_uids: dict[str, str] = {}
         self.file_source: str | None = None
         self.inst_refs: dict[str, str] = {}  # local id / name / uid -> uid
         self.doc_refs: dict[str, str] = {}  # local id / code -> uid
-        self.doc_codes: dict[str, list[tuple[str, str | None, int | None]]] = {}
-        self._nodes: dict[str, Any] = {}
-        self._by_code = {}
+        # (code key, issuer uid) -> [(uid, year)] of this file's documents
+        self.doc_codes: dict[tuple[str, str | None], list[tuple[str, int | None]]] = {}
+        self._by_code: dict[str, list[dict[str, Any]]] = {}
+        self._store_by_issuer: dict[str, dict[str | None, list[tuple[str, int | None]]]] = {}
 
     def prefetch(self) -> None:
         """Read once, up front, every store node the file may refer to (no per-record round trips)."""
@@ -116,20 +119,20 @@ class _Resolver:
                     code = try_parse_code(str(rec["code"]))
                     if code is not None:
                         keys.add(code.key)
-        found = self.store.get_nodes(refs)
-        self._nodes = {ref: found.get(ref) for ref in refs}  # misses cached as None
-        self._by_code: dict[str, list[dict[str, Any]]] = {key: [] for key in keys}
-        for node in self.store.documents_by_code_key(keys):
+        found = self.store.get_nodes(refs, fields=HEAD_FIELDS)
+        self._nodes.update({ref: found.get(ref) for ref in refs})  # misses cached as None
+        self._by_code = {key: [] for key in keys}
+        for node in self.store.documents_by_code_key(keys, fields=CODE_FIELDS):
             self._by_code.setdefault(node["code_key"], []).append(node)
 
     def _store_node(self, uid: str) -> dict[str, Any] | None:
         if uid not in self._nodes:
-            self._nodes.update(self.store.get_nodes([uid]) or {uid: None})  # type: ignore[dict-item]
+            self._nodes.update(self.store.get_nodes([uid], fields=HEAD_FIELDS) or {uid: None})
         return self._nodes.get(uid)
 
     def _store_docs(self, key: str) -> list[dict[str, Any]]:
         if key not in self._by_code:
-            self._by_code[key] = self.store.documents_by_code_key([key])
+            self._by_code[key] = self.store.documents_by_code_key([key], fields=CODE_FIELDS)
         return self._by_code[key]
 
     def problem(self, rec: dict[str, Any], msg: str) -> None:
@@ -247,18 +250,25 @@ class _Resolver:
 
     # -- documents -----------------------------------------------------------
     def _identity(self, code: DocCode, issuer: str | None, year: int | None) -> str:
-        candidates: list[tuple[str, str | None, int | None]] = list(
-            self.doc_codes.get(code.key, [])
-        )
-        for node in self._store_docs(code.key):
-            candidates.append((node["uid"], node.get("issuer"), node.get("year")))
-        same_issuer = [c for c in candidates if c[1] == issuer]
+        """The uid of the one document with this code and issuer (and a compatible year), in this file
+        or in the store; otherwise a new uid from (code, issuer, year). Candidates are indexed by
+        (code key, issuer): a national file holds thousands of "01-KH/ĐU" of different issuers."""
+        same_issuer = [*self.doc_codes.get((code.key, issuer), ()), *self._store_docs_of(code.key, issuer)]
         if same_issuer:
-            exact = [c for c in same_issuer if c[2] == year or year is None or c[2] is None]
+            exact = [c for c in same_issuer if c[1] == year or year is None or c[1] is None]
             unique = {c[0] for c in (exact or same_issuer)}
             if len(unique) == 1:
                 return unique.pop()
         return document_uid(code, issuer, year)
+
+    def _store_docs_of(self, key: str, issuer: str | None) -> list[tuple[str, int | None]]:
+        by_issuer = self._store_by_issuer.get(key)
+        if by_issuer is None:
+            by_issuer = {}
+            for node in self._store_docs(key):
+                by_issuer.setdefault(node.get("issuer"), []).append((node["uid"], node.get("year")))
+            self._store_by_issuer[key] = by_issuer
+        return by_issuer.get(issuer, [])
 
     def documents(self) -> None:
         records = self.ds.sections.get("documents", [])
@@ -306,7 +316,7 @@ class _Resolver:
         rec["__code__"] = code
         rec["__year__"] = year
         if code is not None:
-            self.doc_codes.setdefault(code.key, []).append((uid, issuer, year))
+            self.doc_codes.setdefault((code.key, issuer), []).append((uid, year))
             self.doc_refs.setdefault(code.code, uid)
         for ref in (rec.get("id"), rec.get("uid")):
             if ref:

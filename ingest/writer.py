@@ -33,9 +33,17 @@ def document_uid(code: DocCode, issuer: str | None, year: int | None) -> str:
     return ".".join(parts)
 
 
+#: What the writer needs of a stored node it does not rewrite (an edge's far end, a document's issuer):
+#: its labels and name. Loaders that read references ahead hand such lean nodes in as ``known``.
+HEAD_FIELDS = ("name",)
+
+
 class Writer:
-    def __init__(self, store: GraphStore) -> None:
+    def __init__(self, store: GraphStore, known: dict[str, Props | None] | None = None) -> None:
+        """``known``: lean store nodes (uid, labels, HEAD_FIELDS) already read, None for a uid the
+        store does not hold; the writer reads only what it lacks."""
         self.store = store
+        self.known = known if known is not None else {}
         self.nodes: list[NodeWrite] = []
         self.edges: list[EdgeWrite] = []
         self.fulfils: list[tuple[str, str, str]] = []  # (real, expected, source)
@@ -52,9 +60,9 @@ class Writer:
     # -- building ------------------------------------------------------------
     def build(self) -> Batch:
         batch = Batch()
-        uids = {w.uid for w in self.nodes} | {w.start for w in self.edges} | \
-            {w.end for w in self.edges} | {u for f in self.fulfils for u in f[:2]}
-        existing = self.store.get_nodes(uids)
+        # Full props of the nodes this batch rewrites (their claims merge); known misses are not asked.
+        written = {w.uid for w in self.nodes} | {u for f in self.fulfils for u in f[:2]}
+        existing = self.store.get_nodes(u for u in written if u not in self.known or self.known[u] is not None)
         for write in self.nodes:
             old = batch.nodes.get(write.uid) or _props(existing.get(write.uid))
             merged = merge_node(old, write)
@@ -79,12 +87,13 @@ class Writer:
 
         # A node this batch creates has no edges yet: only ask about edges between known nodes.
         batch.new_nodes = set(batch.nodes) - set(existing)
+        heads = self._heads({w.start for w in self.edges} | {w.end for w in self.edges}, batch, existing)
         old_edges = self.store.get_edges(
             w.id for w in self.edges if w.start not in batch.new_nodes and w.end not in batch.new_nodes
         )
         for write in self.edges:
-            start_label = _label_of(write.start, batch, existing)
-            end_label = _label_of(write.end, batch, existing)
+            start_label = _label_of(write.start, batch, heads)
+            end_label = _label_of(write.end, batch, heads)
             old = batch.edges.get(write.id) or old_edges.get(write.id)
             batch.edges[write.id] = _strip(merge_edge(old, write, Label(start_label),
                                                       Label(end_label)))
@@ -93,6 +102,24 @@ class Writer:
                 batch.new_edges.add(write.id)
         self._search_text(batch, existing)
         return batch
+
+    def _heads(self, uids: set[str], batch: Batch, existing: dict[str, Props]) -> dict[str, Props]:
+        """Lean nodes (labels, HEAD_FIELDS) for ``uids`` that the batch does not write: from what was
+        read already, the rest in one lean read."""
+        heads: dict[str, Props] = {}
+        missing: list[str] = []
+        for uid in uids:
+            if uid in batch.nodes:
+                continue
+            node = existing.get(uid) or self.known.get(uid)
+            if node is not None:
+                heads[uid] = node
+            elif uid not in self.known:
+                missing.append(uid)
+        found = self.store.get_nodes(missing, fields=HEAD_FIELDS)
+        self.known.update({uid: found.get(uid) for uid in missing})
+        heads.update(found)
+        return heads
 
     def _auto_fulfil(self, batch: Batch, existing: dict[str, Props]) -> None:
         """An issued document of the expected type, implementing the same target and
@@ -131,12 +158,11 @@ class Writer:
                     already.add((real, exp_uid))
 
     def _search_text(self, batch: Batch, existing: dict[str, Props]) -> None:
-        names: dict[str, str] = {}
         issuers = {p["issuer"] for p in batch.nodes.values() if p.get("issuer")}
-        missing = issuers - set(batch.nodes)
-        for uid, props in {**self.store.get_nodes(missing), **batch.nodes}.items():
-            if props.get("name"):
-                names[uid] = props["name"]
+        names = {uid: node.get("name") for uid, node in
+                 self._heads(issuers - set(existing), batch, existing).items()}
+        names.update({uid: existing[uid].get("name") for uid in issuers & set(existing)})
+        names.update({uid: p.get("name") for uid, p in batch.nodes.items()})
         for uid, props in batch.nodes.items():
             labels = batch.labels[uid]
             if labels[0] == "Institution":
@@ -184,9 +210,9 @@ def _year(props: Props) -> int | None:
     return None
 
 
-def _label_of(uid: str, batch: Batch, existing: dict[str, Props]) -> str:
+def _label_of(uid: str, batch: Batch, heads: dict[str, Props]) -> str:
     if uid in batch.labels:
         return batch.labels[uid][0]
-    if uid in existing:
-        return existing[uid]["labels"][0]
+    if uid in heads:
+        return heads[uid]["labels"][0]
     raise ValueError(f"unknown node {uid}")
