@@ -13,7 +13,7 @@ from typing import Any
 import networkx as nx
 
 Row = dict[str, Any]
-QueryFn = Callable[[nx.MultiDiGraph, dict[str, Any]], list[Row]]
+QueryFn = Callable[..., list[Row]]
 
 QUERIES: dict[str, QueryFn] = {}
 
@@ -26,12 +26,15 @@ def named(name: str) -> Callable[[QueryFn], QueryFn]:
     return register
 
 
-def run(graph: nx.MultiDiGraph, name: str, params: dict[str, Any]) -> list[Row]:
+def run(graph: nx.MultiDiGraph, name: str, params: dict[str, Any],
+        memo: dict[Any, Any] | None = None) -> list[Row]:
+    """``memo``: a dict the caller empties whenever the graph changes; queries keep derived
+    structures there (the implementation tree of a resolution) between calls."""
     try:
         fn = QUERIES[name]
     except KeyError:
         raise KeyError(f"no named query {name!r}") from None
-    return fn(graph, params)
+    return fn(graph, params, {} if memo is None else memo)
 
 
 # -- helpers ------------------------------------------------------------------
@@ -47,12 +50,14 @@ def _is(graph: nx.MultiDiGraph, uid: str, label: str) -> bool:
     return label in _labels(graph, uid)
 
 
+# The adjacency dicts themselves (uid -> neighbour -> key -> attrs): networkx's edge views cost more
+# than the walk on a national graph, and these two are on every query's path.
 def _out(graph: nx.MultiDiGraph, uid: str, rels: tuple[str, ...]) -> list[tuple[str, str, dict[str, Any]]]:
-    return [(v, d["type"], d) for _, v, d in graph.out_edges(uid, data=True) if d["type"] in rels]
+    return [(v, d["type"], d) for v, keyed in graph._succ[uid].items() for d in keyed.values() if d["type"] in rels]
 
 
 def _in(graph: nx.MultiDiGraph, uid: str, rels: tuple[str, ...]) -> list[tuple[str, str, dict[str, Any]]]:
-    return [(u, d["type"], d) for u, _, d in graph.in_edges(uid, data=True) if d["type"] in rels]
+    return [(u, d["type"], d) for u, keyed in graph._pred[uid].items() for d in keyed.values() if d["type"] in rels]
 
 
 def _bfs(graph: nx.MultiDiGraph, start: str, rels: tuple[str, ...], direction: str,
@@ -96,12 +101,12 @@ def _lineage(graph: nx.MultiDiGraph, params: dict[str, Any], direction: str) -> 
 
 
 @named("lineage_up")
-def lineage_up(graph: nx.MultiDiGraph, params: dict[str, Any]) -> list[Row]:
+def lineage_up(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any, Any]) -> list[Row]:
     return _lineage(graph, params, "out")
 
 
 @named("lineage_down")
-def lineage_down(graph: nx.MultiDiGraph, params: dict[str, Any]) -> list[Row]:
+def lineage_down(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any, Any]) -> list[Row]:
     return _lineage(graph, params, "in")
 
 
@@ -143,12 +148,16 @@ def _delivered_by(graph: nx.MultiDiGraph, deliverable: str | None, as_of: str) -
 
 
 @named("coverage")
-def coverage(graph: nx.MultiDiGraph, params: dict[str, Any]) -> list[Row]:
+def coverage(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any, Any]) -> list[Row]:
     target, scope, as_of = params["document"], params["scope"], params["as_of"]
     if not _is(graph, target, "Document") or not _is(graph, scope, "Institution"):
         return []
     levels = _bfs(graph, scope, ("PART_OF",), "in")
-    tree, parent = _implementation_tree(graph, target)
+    # The tree depends on the target only: every province's audit of one resolution shares it.
+    key = ("implementation_tree", target)
+    if key not in memo:
+        memo[key] = _implementation_tree(graph, target)
+    tree, parent = memo[key]
     owed: dict[str, list[str]] = {}  # unit -> expected documents of the tree it owns or will issue
     for e in tree:
         attrs = graph.nodes[e]
@@ -201,7 +210,7 @@ def coverage(graph: nx.MultiDiGraph, params: dict[str, Any]) -> list[Row]:
 
 
 @named("issued_by")
-def issued_by(graph: nx.MultiDiGraph, params: dict[str, Any]) -> list[Row]:
+def issued_by(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any, Any]) -> list[Row]:
     inst = params["institution"]
     if not _is(graph, inst, "Institution"):
         return []
@@ -215,7 +224,7 @@ def issued_by(graph: nx.MultiDiGraph, params: dict[str, Any]) -> list[Row]:
 
 
 @named("reports_to_chain")
-def reports_to_chain(graph: nx.MultiDiGraph, params: dict[str, Any]) -> list[Row]:
+def reports_to_chain(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any, Any]) -> list[Row]:
     start = params["institution"]
     if not _is(graph, start, "Institution"):
         return []
@@ -232,7 +241,7 @@ def reports_to_chain(graph: nx.MultiDiGraph, params: dict[str, Any]) -> list[Row
 
 
 @named("obligations")
-def obligations(graph: nx.MultiDiGraph, params: dict[str, Any]) -> list[Row]:
+def obligations(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any, Any]) -> list[Row]:
     inst = params["institution"]
     if not _is(graph, inst, "Institution"):
         return []
@@ -268,7 +277,7 @@ def obligations(graph: nx.MultiDiGraph, params: dict[str, Any]) -> list[Row]:
 
 
 @named("conflicts")
-def conflicts(graph: nx.MultiDiGraph, params: dict[str, Any]) -> list[Row]:
+def conflicts(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any, Any]) -> list[Row]:
     subjects: list[tuple[str, str, list[str], list[str]]] = []
     for uid, attrs in graph.nodes(data=True):
         if attrs.get("conflicts"):
@@ -298,7 +307,7 @@ def conflicts(graph: nx.MultiDiGraph, params: dict[str, Any]) -> list[Row]:
 
 
 @named("search")
-def search(graph: nx.MultiDiGraph, params: dict[str, Any]) -> list[Row]:
+def search(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any, Any]) -> list[Row]:
     from graph.text import fold
 
     terms = [t for t in re.findall(r"[a-z0-9]+", fold(str(params["terms"])))]
@@ -320,7 +329,7 @@ def search(graph: nx.MultiDiGraph, params: dict[str, Any]) -> list[Row]:
 
 
 @named("documents")
-def documents(graph: nx.MultiDiGraph, params: dict[str, Any]) -> list[Row]:
+def documents(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any, Any]) -> list[Row]:
     filters = {k: params.get(k) for k in ("code_key", "type", "issuer", "status")}
     uids, after, limit = params.get("uids"), params.get("after"), int(params["limit"])
     picked = []
@@ -347,7 +356,7 @@ def documents(graph: nx.MultiDiGraph, params: dict[str, Any]) -> list[Row]:
 
 
 @named("institutions")
-def institutions(graph: nx.MultiDiGraph, params: dict[str, Any]) -> list[Row]:
+def institutions(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any, Any]) -> list[Row]:
     uids, after, limit = params.get("uids"), params.get("after"), int(params["limit"])
     picked = sorted(
         uid for uid, a in graph.nodes(data=True)

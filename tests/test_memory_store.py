@@ -39,3 +39,34 @@ def test_a_damaged_file_is_a_clear_error(tmp_path: Path) -> None:
     path.write_bytes(b'{"version": 99}\n')
     with pytest.raises(StoreError, match="format"):
         MemoryStore(path)
+
+
+def test_coverage_memo_is_dropped_when_the_graph_changes(tmp_path: Path) -> None:
+    """Coverage keeps each resolution's implementation tree between calls; a new plan in the tree
+    (through this store, or by another process replacing the file) must show at once."""
+    path = tmp_path / "kg.jsonl"
+    store = MemoryStore(path)
+    load_demo(store)
+    params = {"document": "52-nq-tw.bo-chinh-tri.2019", "scope": "thanh-uy-thanh-pho-ho-chi-minh",
+              "as_of": "2021-01-01"}
+
+    def status(s: MemoryStore, unit: str) -> str:
+        return next(r["status"] for r in s.run("coverage", params) if r["institution"] == unit)
+
+    assert status(store, "huyen-uy-cu-chi") == "overdue"
+    assert status(store, "quan-uy-binh-thanh") == "expected"
+    plan = tmp_path / "cu-chi.yaml"
+    plan.write_text(
+        "documents:\n"
+        "  - {id: cu-chi-plan-52, type: plan, title: Kế hoạch thực hiện Nghị quyết 52, issuer: huyen-uy-cu-chi,\n"
+        "     issued_on: 2020-08-01, implements: hcmc-btv-letter-52-2020}\n", encoding="utf-8")
+    ingest_path(store, plan)
+    assert status(store, "huyen-uy-cu-chi") == "covered"
+
+    other = MemoryStore(path)  # another process: writes the file; `store` must reload and recompute
+    plan.write_text(
+        "documents:\n"
+        "  - {id: binh-thanh-plan-52, type: plan, title: Kế hoạch, issuer: quan-uy-binh-thanh,\n"
+        "     issued_on: 2020-08-01, implements: 52-NQ/TW}\n", encoding="utf-8")
+    ingest_path(other, plan)
+    assert status(store, "quan-uy-binh-thanh") == "covered"
