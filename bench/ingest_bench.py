@@ -47,6 +47,7 @@ def arguments(description: str) -> argparse.ArgumentParser:
 @contextlib.contextmanager
 def neo4j_store() -> Iterator[GraphStore]:
     from graph.neo4j_store import Neo4jStore
+    from graph.settings import get_settings
 
     uri = os.environ.get("NEO4J_URI")
     harness = None
@@ -58,7 +59,7 @@ def neo4j_store() -> Iterator[GraphStore]:
         harness.start(timeout=180)
         uri = harness.bolt_uri
     store = Neo4jStore(uri, os.environ.get("NEO4J_USER"), os.environ.get("NEO4J_PASSWORD"),
-                       os.environ.get("NEO4J_DATABASE"))
+                       os.environ.get("NEO4J_DATABASE"), batch_size=get_settings().kg_batch_size)
     try:
         store.ensure_schema()
         store.clear()

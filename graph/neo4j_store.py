@@ -50,20 +50,24 @@ def _label_pairs(rel: Rel) -> list[tuple[Label, Label]]:
     return pairs
 
 
-# Every property, or (with $fields) the uid and the named fields only: a lean read decodes a fraction.
-_PROJECTION = ("RETURN CASE WHEN $fields IS NULL THEN properties(n) END AS props, "
-               "CASE WHEN $fields IS NOT NULL THEN [n.uid] + [f IN $fields | n[f]] END AS values, "
-               "labels(n) AS labels")
+# One row per label holding a list: streaming thousands of small records costs several times the
+# index seeks (measured: ~250 vs ~900 ms for 6k references in one prefetch). Each item is
+# [labels, properties] or, with $fields (a lean read), [labels, uid, value of each field].
+_ITEM = ("CASE WHEN $fields IS NULL THEN [labels(n), properties(n)] "
+         "ELSE [labels(n), n.uid] + [f IN $fields | n[f]] END")
+_GET_NODES = " UNION ALL ".join(
+    f"MATCH (n:{label}) WHERE n.uid IN $uids RETURN collect({_ITEM}) AS items" for label in Label
+)
 
 
-def _lean(rows: list[dict[str, Any]], fields: Sequence[str] | None) -> Iterator[dict[str, Any]]:
-    """Rows of _PROJECTION as {props, labels}; a lean row's values become props (nulls dropped)."""
+def _items(rows: list[dict[str, Any]], fields: list[str] | None) -> Iterator[Props]:
     for row in rows:
-        if fields is not None:
-            values = row["values"]
-            row["props"] = {"uid": values[0], **{f: v for f, v in zip(fields, values[1:], strict=True)
-                                                 if v is not None}}
-        yield row
+        for item in row["items"]:
+            if fields is None:
+                yield _node(item[1], item[0])
+            else:
+                props = {"uid": item[1], **{f: v for f, v in zip(fields, item[2:], strict=True) if v is not None}}
+                yield _node(props, item[0])
 
 
 def _fields(fields: Sequence[str] | None) -> list[str] | None:
@@ -139,23 +143,15 @@ class Neo4jStore(GraphStore):
         wanted = sorted(set(uids))
         if not wanted:
             return {}
-        rows = self._read(
-            "UNWIND $labels AS label "
-            "CALL (label) { "
-            "  MATCH (n:Document) WHERE label = 'Document' AND n.uid IN $uids RETURN n "
-            "  UNION MATCH (n:Institution) WHERE label = 'Institution' AND n.uid IN $uids RETURN n "
-            "  UNION MATCH (n:Source) WHERE label = 'Source' AND n.uid IN $uids RETURN n } "
-            + _PROJECTION,
-            uids=wanted, labels=[label.value for label in Label], fields=_fields(fields),
-        )
-        return {r["props"]["uid"]: _node(r["props"], r["labels"]) for r in _lean(rows, fields)}
+        names = _fields(fields)
+        rows = self._read(_GET_NODES, uids=wanted, fields=names)
+        return {node["uid"]: node for node in _items(rows, names)}
 
     def documents_by_code_key(self, keys: Iterable[str], fields: Sequence[str] | None = None) -> list[Props]:
-        rows = self._read(
-            "MATCH (n:Document) WHERE n.code_key IN $keys " + _PROJECTION + " ORDER BY n.uid",
-            keys=sorted(set(keys)), fields=_fields(fields),
-        )
-        return [_node(r["props"], r["labels"]) for r in _lean(rows, fields)]
+        names = _fields(fields)
+        rows = self._read(f"MATCH (n:Document) WHERE n.code_key IN $keys WITH n ORDER BY n.uid "
+                          f"RETURN collect({_ITEM}) AS items", keys=sorted(set(keys)), fields=names)
+        return list(_items(rows, names))
 
     def get_edges(self, ids: Iterable[EdgeId]) -> dict[EdgeId, Props]:
         by_rel: dict[str, list[dict[str, str]]] = defaultdict(list)
