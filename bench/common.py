@@ -113,10 +113,13 @@ def memory_store(out: Path, truth: GroundTruth, path: Path | None) -> tuple[Memo
 
 
 @contextlib.contextmanager
-def bulk_neo4j(source: MemoryStore, workdir: Path, pagecache: str = "1g", heap: str = "1g",
+def bulk_neo4j(source: MemoryStore, workdir: Path, pagecache: str | None = None, heap: str | None = None,
                timings: dict[str, float] | None = None) -> Iterator[str]:
     """The source graph through ``kg export --neo4j-import`` + ``neo4j-admin database import full`` into a
-    fresh Neo4j server (CommunityEntryPoint on the harness jars); yields its bolt URI."""
+    fresh Neo4j server (CommunityEntryPoint on the harness jars); yields its bolt URI. Page cache and heap:
+    ``KG_BENCH_PAGECACHE`` / ``KG_BENCH_HEAP`` (default 1g each; a 1M-document store is ~4 GB)."""
+    pagecache = pagecache or os.environ.get("KG_BENCH_PAGECACHE", "1g")
+    heap = heap or os.environ.get("KG_BENCH_HEAP", "1g")
     from neo4j import GraphDatabase
 
     from graph.export import run_post_import, write_neo4j_import

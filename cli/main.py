@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -16,6 +17,7 @@ from graph.factory import open_store
 from graph.settings import get_settings
 from graph.store import GraphStore, StoreError
 from ingest.files import IngestError
+from ingest.loader import IngestReport
 
 app = typer.Typer(help="policy-kg: Vietnamese policy documents as a knowledge graph.",
                   no_args_is_help=True, add_completion=False,
@@ -59,28 +61,28 @@ def _progress(quiet: bool) -> Progress:
 
 
 def ingest_files(store: GraphStore, files: list[Path], quiet: bool, text: bool = False) -> int:
-    """Ingest files one by one (each atomic); return the number that failed."""
-    from ingest.loader import ingest_path
+    """Ingest files in order, each atomically (structured files into Neo4j overlap one file's write
+    with the next one's resolution: ingest/overlap.py); return the number that failed."""
+    from ingest.overlap import ingest_files as ingest_structured
+    from ingest.text_loader import ingest_text_path
+
+    def text_results() -> Iterator[tuple[Path, IngestReport | IngestError]]:
+        for path in files:
+            try:
+                yield path, ingest_text_path(store, path)
+            except IngestError as exc:
+                yield path, exc
 
     failed = 0
     with _progress(quiet) as progress:
-        task = progress.add_task("ingest", total=len(files), current="")
-        for path in files:
-            progress.update(task, current=path.name)
-            try:
-                if text:
-                    from ingest.text_loader import ingest_text_path
-
-                    report = ingest_text_path(store, path)
-                else:
-                    report = ingest_path(store, path)
-            except IngestError as exc:
+        task = progress.add_task("ingest", total=len(files), current=files[0].name if files else "")
+        for done, (path, result) in enumerate(text_results() if text else ingest_structured(store, files), 1):
+            if isinstance(result, IngestError):
                 failed += 1
-                _error(f"{exc}")
-            else:
-                if not quiet:
-                    console.print(f"{path}: {report.nodes} nodes, {report.edges} edges written")
-            progress.advance(task)
+                _error(f"{result}")
+            elif not quiet:
+                console.print(f"{path}: {result.nodes} nodes, {result.edges} edges written")
+            progress.update(task, advance=1, current=files[done].name if done < len(files) else "")
     return failed
 
 

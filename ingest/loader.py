@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.codes import CodeError, DocCode, DocType, parse_code, try_parse_code
-from graph.model import EdgeWrite, NodeWrite
+from graph.model import Batch, EdgeWrite, NodeWrite
 from graph.schema import DocStatus, Label, Rel
 from graph.store import GraphStore
 from graph.text import slug
@@ -454,7 +454,9 @@ class _Resolver:
                 self.writer.edge(EdgeWrite(rel, start, end, source=source, claims=claims))
 
 
-def ingest_dataset(store: GraphStore, ds: RawDataset) -> IngestReport:
+def build_batch(store: GraphStore, ds: RawDataset) -> tuple[Batch, IngestReport]:
+    """Validate and resolve a whole file against ``store``: the batch to apply and its report.
+    Raises :class:`IngestError` (every problem, with its place) and writes nothing."""
     resolver = _Resolver(store, ds)
     resolver.prefetch()
     resolver.sources()
@@ -467,9 +469,14 @@ def ingest_dataset(store: GraphStore, ds: RawDataset) -> IngestReport:
         batch = resolver.writer.build()
     except ValueError as exc:
         raise IngestError(ds.path, [("", str(exc))]) from exc
-    store.apply(batch)
     sources = sorted({uid for uid, labels in batch.labels.items() if labels[0] == "Source"})
-    return IngestReport(ds.path, nodes=len(batch.nodes), edges=len(batch.edges), sources=sources)
+    return batch, IngestReport(ds.path, nodes=len(batch.nodes), edges=len(batch.edges), sources=sources)
+
+
+def ingest_dataset(store: GraphStore, ds: RawDataset) -> IngestReport:
+    batch, report = build_batch(store, ds)
+    store.apply(batch)
+    return report
 
 
 def ingest_path(store: GraphStore, path: str | Path, content: bytes | None = None,
