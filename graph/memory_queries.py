@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
@@ -120,8 +121,20 @@ def _issued_by_then(attrs: dict[str, Any], as_of: str) -> bool:
     return attrs.get("status") == "issued" and (issued_on is None or issued_on <= as_of)
 
 
-def _implementation_tree(graph: nx.MultiDiGraph, target: str) -> tuple[dict[str, int], dict[str, str]]:
-    """Documents with an IMPLEMENTS chain to ``target``: hop count and next hop up."""
+@dataclass(slots=True)
+class _Tree:
+    """What a coverage audit needs of one target, whatever the scope and date (memoised per graph
+    version): the documents with an IMPLEMENTS chain to it (hop count, next hop up) and, per unit,
+    the tree's documents it issued, the tasks the tree assigns it and the expectations it owes."""
+
+    dist: dict[str, int]
+    parent: dict[str, str]
+    issued: dict[str, list[str]]
+    tasks: dict[str, list[tuple[str, dict[str, Any]]]]
+    owed: dict[str, list[str]]
+
+
+def _implementation_tree(graph: nx.MultiDiGraph, target: str) -> _Tree:
     dist = {target: 0}
     parent: dict[str, str] = {}
     frontier = [target]
@@ -137,7 +150,22 @@ def _implementation_tree(graph: nx.MultiDiGraph, target: str) -> tuple[dict[str,
                     nxt.append(lower)
         frontier = nxt
     del dist[target]
-    return dist, parent
+    issued: dict[str, list[str]] = {}
+    tasks: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    owed: dict[str, list[str]] = {}  # unit -> expected documents of the tree it owns or will issue
+    for doc in (target, *dist):
+        for unit, _, data in _out(graph, doc, ("ASSIGNS",)):
+            tasks.setdefault(unit, []).append((doc, data))
+        if doc == target:
+            continue
+        for unit, _, _ in _out(graph, doc, ("ISSUED_BY",)):
+            issued.setdefault(unit, []).append(doc)
+        attrs = graph.nodes[doc]
+        if attrs.get("status") in ("expected", "fulfilled"):
+            for unit in dict.fromkeys((attrs.get("owner"), attrs.get("issuer"))):
+                if unit is not None:
+                    owed.setdefault(unit, []).append(doc)
+    return _Tree(dist, parent, issued, tasks, owed)
 
 
 def _delivered_by(graph: nx.MultiDiGraph, deliverable: str | None, as_of: str) -> list[str]:
@@ -153,28 +181,19 @@ def coverage(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any, Any
     if not _is(graph, target, "Document") or not _is(graph, scope, "Institution"):
         return []
     levels = _bfs(graph, scope, ("PART_OF",), "in")
-    # The tree depends on the target only: every province's audit of one resolution shares it.
+    # The tree depends on the target only: every province's (and the nation's) audit shares it.
     key = ("implementation_tree", target)
     if key not in memo:
         memo[key] = _implementation_tree(graph, target)
-    tree, parent = memo[key]
-    owed: dict[str, list[str]] = {}  # unit -> expected documents of the tree it owns or will issue
-    for e in tree:
-        attrs = graph.nodes[e]
-        if attrs.get("status") in ("expected", "fulfilled"):
-            for unit in dict.fromkeys((attrs.get("owner"), attrs.get("issuer"))):
-                if unit is not None:
-                    owed.setdefault(unit, []).append(e)
+    tr: _Tree = memo[key]
+    tree, parent = tr.dist, tr.parent
     rows = []
     for unit, level in levels.items():
         attrs = graph.nodes[unit]
         if not _is(graph, unit, "Institution") or not _valid(attrs, as_of):
             continue
-        issued = sorted(
-            (d for d, _, _ in _in(graph, unit, ("ISSUED_BY",))
-             if d in tree and _issued_by_then(graph.nodes[d], as_of)),
-            key=lambda d: (tree[d], d),
-        )
+        issued = sorted((d for d in tr.issued.get(unit, ()) if _issued_by_then(graph.nodes[d], as_of)),
+                        key=lambda d: (tree[d], d))
         chain: list[str] = []
         if issued:
             node = issued[0]
@@ -182,10 +201,9 @@ def coverage(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any, Any
             while node != target:
                 node = parent[node]
                 chain.append(node)
-        tasks = [(a, d) for a, _, d in _in(graph, unit, ("ASSIGNS",))
-                 if (a == target or a in tree) and _issued_by_then(graph.nodes[a], as_of)]
+        tasks = [(a, d) for a, d in tr.tasks.get(unit, ()) if _issued_by_then(graph.nodes[a], as_of)]
         task_delivered = sorted({r for _, t in tasks for r in _delivered_by(graph, t.get("deliverable"), as_of)})
-        expected = owed.get(unit, [])
+        expected = tr.owed.get(unit, [])
         expected_delivered = sorted({r for e in expected for r in _delivered_by(graph, e, as_of)})
         delivered: list[str] = []
         for uid in task_delivered + expected_delivered:
