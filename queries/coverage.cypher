@@ -15,35 +15,41 @@
 // :param as_of => '2020-12-31'
 MATCH (target:Document {uid: $document})
 MATCH (scope:Institution {uid: $scope})
+// The target's implementation tree, collected once: `x IN tree` below is a hash lookup
+// (Cypher caches an IN list of 128+ values as a set), so a unit costs its own documents,
+// not a path search from each of them (a unit issues a plan for every resolution).
+CALL (target) {
+  OPTIONAL MATCH (d:Document)-[:IMPLEMENTS*1..20]->(target)
+  RETURN collect(DISTINCT d) AS tree
+}
 MATCH p = (unit:Institution)-[:PART_OF*0..20]->(scope)
 WHERE (unit.valid_from IS NULL OR unit.valid_from <= $as_of)
   AND (unit.valid_to IS NULL OR unit.valid_to >= $as_of)
-WITH target, unit, min(length(p)) AS level
-// Each subquery starts from the unit's own few documents and edges and climbs to the
-// target, instead of walking the target's whole implementation tree once per unit.
-CALL (target, unit) {
+WITH target, tree, unit, min(length(p)) AS level
+CALL (target, tree, unit) {
   OPTIONAL MATCH (unit)<-[:ISSUED_BY]-(d:Document)
-  WHERE d <> target AND d.status = 'issued' AND (d.issued_on IS NULL OR d.issued_on <= $as_of)
+  WHERE d IN tree AND d <> target AND d.status = 'issued'
+    AND (d.issued_on IS NULL OR d.issued_on <= $as_of)
   OPTIONAL MATCH chain = shortestPath((d)-[:IMPLEMENTS*1..20]->(target))
   WITH d, chain WHERE chain IS NOT NULL
   WITH d, chain ORDER BY length(chain), d.uid
   WITH collect(d.uid) AS issued, collect([n IN nodes(chain) | n.uid]) AS chains
   RETURN issued, head(chains) AS issued_chain
 }
-CALL (target, unit) {
+CALL (target, tree, unit) {
   OPTIONAL MATCH (a:Document)-[t:ASSIGNS]->(unit)
   WHERE a.status = 'issued' AND (a.issued_on IS NULL OR a.issued_on <= $as_of)
-    AND (a = target OR EXISTS { (a)-[:IMPLEMENTS*1..20]->(target) })
+    AND (a = target OR a IN tree)
   OPTIONAL MATCH (real:Document)-[:FULFILS]->(:Document {uid: t.deliverable})
   WHERE real.status = 'issued' AND (real.issued_on IS NULL OR real.issued_on <= $as_of)
   WITH t, real ORDER BY real.uid
   RETURN count(DISTINCT t) AS n_tasks, [x IN collect(DISTINCT t) | x.due] AS task_dues,
          collect(DISTINCT real.uid) AS delivered
 }
-CALL (target, unit) {
+CALL (tree, unit) {
   OPTIONAL MATCH (e:Document)
   WHERE (e.owner = unit.uid OR e.issuer = unit.uid) AND e.status IN ['expected', 'fulfilled']
-    AND EXISTS { (e)-[:IMPLEMENTS*1..20]->(target) }
+    AND e IN tree
   OPTIONAL MATCH (real:Document)-[:FULFILS]->(e)
   WHERE real.status = 'issued' AND (real.issued_on IS NULL OR real.issued_on <= $as_of)
   WITH e, real ORDER BY real.uid
