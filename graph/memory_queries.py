@@ -180,7 +180,11 @@ def coverage(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any, Any
     target, scope, as_of = params["document"], params["scope"], params["as_of"]
     if not _is(graph, target, "Document") or not _is(graph, scope, "Institution"):
         return []
-    levels = _bfs(graph, scope, ("PART_OF",), "in")
+    # Units under the scope, memoised too: climbing PART_OF scans every in-edge of each unit, and at 1M a
+    # unit has hundreds (an ISSUED_BY and an ASSIGNS per resolution).
+    levels = memo.get(("part_of_levels", scope))
+    if levels is None:
+        levels = memo[("part_of_levels", scope)] = _bfs(graph, scope, ("PART_OF",), "in")
     # The tree depends on the target only: every province's (and the nation's) audit shares it.
     key = ("implementation_tree", target)
     if key not in memo:
