@@ -42,8 +42,9 @@ def test_a_damaged_file_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_coverage_memo_is_dropped_when_the_graph_changes(tmp_path: Path) -> None:
-    """Coverage keeps each resolution's implementation tree between calls; a new plan in the tree
-    (through this store, or by another process replacing the file) must show at once."""
+    """Coverage keeps derived data per resolution and scope between calls (the implementation tree,
+    the per-unit index, the PART_OF levels); a new plan in the tree (through this store, or by
+    another process replacing the file) must show at once."""
     path = tmp_path / "kg.jsonl"
     store = MemoryStore(path)
     load_demo(store)
@@ -53,20 +54,17 @@ def test_coverage_memo_is_dropped_when_the_graph_changes(tmp_path: Path) -> None
     def status(s: MemoryStore, unit: str) -> str:
         return next(r["status"] for r in s.run("coverage", params) if r["institution"] == unit)
 
+    def plan(uid: str, issuer: str, implements: str) -> Path:
+        file = tmp_path / f"{uid}.yaml"
+        file.write_text(f"documents:\n  - {{id: {uid}, type: plan, title: Kế hoạch thực hiện Nghị quyết 52, "
+                        f"issuer: {issuer}, issued_on: 2020-08-01, implements: {implements}}}\n", encoding="utf-8")
+        return file
+
     assert status(store, "huyen-uy-cu-chi") == "overdue"
     assert status(store, "quan-uy-binh-thanh") == "expected"
-    plan = tmp_path / "cu-chi.yaml"
-    plan.write_text(
-        "documents:\n"
-        "  - {id: cu-chi-plan-52, type: plan, title: Kế hoạch thực hiện Nghị quyết 52, issuer: huyen-uy-cu-chi,\n"
-        "     issued_on: 2020-08-01, implements: hcmc-btv-letter-52-2020}\n", encoding="utf-8")
-    ingest_path(store, plan)
+    ingest_path(store, plan("cu-chi-plan-52", "huyen-uy-cu-chi", "hcmc-btv-letter-52-2020"))
     assert status(store, "huyen-uy-cu-chi") == "covered"
 
     other = MemoryStore(path)  # another process: writes the file; `store` must reload and recompute
-    plan.write_text(
-        "documents:\n"
-        "  - {id: binh-thanh-plan-52, type: plan, title: Kế hoạch, issuer: quan-uy-binh-thanh,\n"
-        "     issued_on: 2020-08-01, implements: 52-NQ/TW}\n", encoding="utf-8")
-    ingest_path(other, plan)
+    ingest_path(other, plan("binh-thanh-plan-52", "quan-uy-binh-thanh", "52-NQ/TW"))
     assert status(store, "quan-uy-binh-thanh") == "covered"
