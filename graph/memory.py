@@ -21,23 +21,13 @@ import orjson
 
 from graph import memory_queries
 from graph.model import Batch, Props
-from graph.store import EdgeId, GraphStore, Neighbour, Stats, StoreError
+from graph.store import EdgeId, GraphStore, Neighbour, Stats, StoreError, project
 
 FORMAT_VERSION = 2  # JSON Lines: a header, then one line per node or edge
 
 
 def _edge_key(rel: str, key: str) -> str:
     return f"{rel}|{key}"
-
-
-def _project(attrs: Props, fields: Sequence[str] | None) -> Props:
-    if fields is None:
-        return dict(attrs)
-    out = {"uid": attrs["uid"], "labels": attrs.get("labels", [])}
-    for name in fields:
-        if name in attrs:
-            out[name] = attrs[name]
-    return out
 
 
 class _Compactor:
@@ -173,7 +163,7 @@ class MemoryStore(GraphStore):
     def get_nodes(self, uids: Iterable[str], fields: Sequence[str] | None = None) -> dict[str, Props]:
         graph = self._fresh()
         nodes = graph.nodes
-        return {uid: _project(nodes[uid], fields) for uid in uids if uid in graph}
+        return {uid: project(nodes[uid], fields) for uid in uids if uid in graph}
 
     def get_edges(self, ids: Iterable[EdgeId]) -> dict[EdgeId, Props]:
         graph = self._fresh()
@@ -188,7 +178,7 @@ class MemoryStore(GraphStore):
     def documents_by_code_key(self, keys: Iterable[str], fields: Sequence[str] | None = None) -> list[Props]:
         graph = self._fresh()
         uids = sorted({uid for key in keys for uid in self._by_code.get(key, ())})
-        return [_project(graph.nodes[uid], fields) for uid in uids]
+        return [project(graph.nodes[uid], fields) for uid in uids]
 
     def neighbours(self, uids: Iterable[str], rel: str, direction: str) -> list[Neighbour]:
         graph = self._fresh()

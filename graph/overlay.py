@@ -13,13 +13,11 @@ from collections.abc import Iterable, Sequence
 from typing import Any, NoReturn
 
 from graph.model import Batch, Props
-from graph.store import EdgeId, GraphStore, Neighbour, Stats
+from graph.store import EdgeId, GraphStore, Neighbour, Stats, project
 
 
-def _project(uid: str, labels: tuple[str, ...], props: Props, fields: Sequence[str] | None) -> Props:
-    if fields is None:
-        return {"labels": list(labels), **props}
-    return {"uid": uid, "labels": list(labels), **{f: props[f] for f in fields if f in props}}
+def _project(labels: tuple[str, ...], props: Props, fields: Sequence[str] | None) -> Props:
+    return project({"labels": list(labels), **props}, fields)
 
 
 class PendingView(GraphStore):
@@ -47,7 +45,7 @@ class PendingView(GraphStore):
         for uid in wanted:
             if uid in self._nodes:
                 labels, props = self._nodes[uid]
-                found[uid] = _project(uid, labels, props, fields)
+                found[uid] = _project(labels, props, fields)
         return found
 
     def get_edges(self, ids: Iterable[EdgeId]) -> dict[EdgeId, Props]:
@@ -59,7 +57,7 @@ class PendingView(GraphStore):
     def documents_by_code_key(self, keys: Iterable[str], fields: Sequence[str] | None = None) -> list[Props]:
         wanted = set(keys)
         out = [n for n in self.store.documents_by_code_key(wanted, fields) if n["uid"] not in self._nodes]
-        out += [_project(uid, labels, props, fields) for uid, (labels, props) in self._nodes.items()
+        out += [_project(labels, props, fields) for labels, props in self._nodes.values()
                 if "Document" in labels and props.get("code_key") in wanted]
         return sorted(out, key=lambda n: n["uid"])
 
@@ -78,7 +76,7 @@ class PendingView(GraphStore):
                 continue  # rewritten by a pending batch: reported below
             if n.other in self._nodes:
                 labels, props = self._nodes[n.other]
-                n = Neighbour(n.uid, n.other, n.rel, n.edge, _project(n.other, labels, props, None))
+                n = Neighbour(n.uid, n.other, n.rel, n.edge, _project(labels, props, None))
             out.append(n)
         others = self.get_nodes({other for other, _ in pending.values()})
         for (uid, other, _), (_, edge) in pending.items():

@@ -53,6 +53,14 @@ class Neighbour:
     other_props: Props
 
 
+def project(node: Props, fields: Sequence[str] | None) -> Props:
+    """A node (props with ``labels``) as ``get_nodes`` returns it: a copy, or with ``fields`` only
+    ``uid``, ``labels`` and those fields that it has."""
+    if fields is None:
+        return dict(node)
+    return {"uid": node["uid"], "labels": node.get("labels", []), **{f: node[f] for f in fields if f in node}}
+
+
 class GraphStore(ABC):
     """The contract both backends fulfil (see tests/contract)."""
 

@@ -19,7 +19,7 @@ from graph.model import Batch
 from graph.overlay import PendingView
 from graph.store import GraphStore
 from ingest.files import IngestError, read_dataset
-from ingest.loader import IngestReport, build_batch
+from ingest.loader import IngestReport, build_batch, ingest_path
 
 Result = IngestReport | IngestError
 
@@ -33,12 +33,9 @@ def ingest_files(store: GraphStore, paths: Iterable[str | Path], overlap: bool |
     if not overlap:
         for path in map(Path, paths):
             try:
-                batch, report = build_batch(store, read_dataset(path))
+                yield path, ingest_path(store, path)
             except IngestError as exc:
                 yield path, exc
-                continue
-            store.apply(batch)
-            yield path, report
         return
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-ingest-write") as writer:
         pending: tuple[Path, Batch, IngestReport, Future[None]] | None = None
