@@ -15,61 +15,110 @@
 // :param as_of => '2020-12-31'
 MATCH (target:Document {uid: $document})
 MATCH (scope:Institution {uid: $scope})
-// The target's implementation tree, collected once: `x IN tree` below is a hash lookup
-// (Cypher caches an IN list of 128+ values as a set), so a unit costs its own documents,
-// not a path search from each of them (a unit issues a plan for every resolution).
+// The audit is driven from the target's implementation tree, not from the units: a unit
+// issues a plan for every resolution (and is assigned by each), so reading each unit's
+// documents costs units x resolutions; the tree's own facts cost the tree's size.
+// The valid units under the scope, collected once: `u IN units` is a hash lookup (Cypher
+// caches an IN list of 128+ values as a set).
+CALL (scope) {
+  MATCH (unit:Institution)-[:PART_OF*0..20]->(scope)
+  WHERE (unit.valid_from IS NULL OR unit.valid_from <= $as_of)
+    AND (unit.valid_to IS NULL OR unit.valid_to >= $as_of)
+  RETURN collect(DISTINCT unit) AS units
+}
+// The tree: every document with an IMPLEMENTS chain to the target, as
+// [document, hops to the target, issued by $as_of, an expectation].
 CALL (target) {
-  OPTIONAL MATCH (d:Document)-[:IMPLEMENTS*1..20]->(target)
-  RETURN collect(DISTINCT d) AS tree
+  OPTIONAL MATCH p = (d:Document)-[:IMPLEMENTS*1..20]->(target)
+  WITH d, min(length(p)) AS hops
+  WHERE d IS NOT NULL AND d <> target
+  WITH d, hops, d.status AS status
+  RETURN collect([d, hops, status = 'issued' AND (d.issued_on IS NULL OR d.issued_on <= $as_of),
+                  status IN ['expected', 'fulfilled']]) AS tree
 }
-MATCH p = (unit:Institution)-[:PART_OF*0..20]->(scope)
-WHERE (unit.valid_from IS NULL OR unit.valid_from <= $as_of)
-  AND (unit.valid_to IS NULL OR unit.valid_to >= $as_of)
-WITH target, tree, unit, min(length(p)) AS level
-CALL (target, tree, unit) {
-  OPTIONAL MATCH (unit)<-[:ISSUED_BY]-(d:Document)
-  WHERE d IN tree AND d <> target AND d.status = 'issued'
-    AND (d.issued_on IS NULL OR d.issued_on <= $as_of)
-  OPTIONAL MATCH chain = shortestPath((d)-[:IMPLEMENTS*1..20]->(target))
-  WITH d, chain WHERE chain IS NOT NULL
-  WITH d, chain ORDER BY length(chain), d.uid
-  WITH collect(d.uid) AS issued, collect([n IN nodes(chain) | n.uid]) AS chains
-  RETURN issued, head(chains) AS issued_chain
+// Per unit of the scope with any fact: the tree documents it issued (nearest the target
+// first), how many obligations it has, their earliest due date, and the documents that
+// fulfil them (the sorted, distinct deliveries of its tasks, then of its expectations).
+CALL (target, tree, units) {
+  // One row per fact: kind 0, a tree document the unit issued by $as_of; kind 1, a task
+  // that the target or a tree document (issued by $as_of) assigns it; kind 2, an expected
+  // document of the tree it owns or will issue. Obligations carry what fulfils them.
+  CALL (target, tree, units) {
+    UNWIND tree AS item
+    WITH item[0] AS d, item[1] AS hops WHERE item[2]
+    MATCH (d)-[:ISSUED_BY]->(u:Institution)
+    WHERE u IN units
+    RETURN u, 0 AS kind, [hops, d.uid] AS issued, null AS due, [] AS delivered
+    UNION ALL
+    UNWIND CASE WHEN target.status = 'issued'
+                      AND (target.issued_on IS NULL OR target.issued_on <= $as_of)
+                THEN [target] ELSE [] END + [item IN tree WHERE item[2] | item[0]] AS a
+    MATCH (a)-[t:ASSIGNS]->(u:Institution)
+    WHERE u IN units
+    CALL (t) {
+      OPTIONAL MATCH (real:Document)-[:FULFILS]->(:Document {uid: t.deliverable})
+      WHERE real.status = 'issued' AND (real.issued_on IS NULL OR real.issued_on <= $as_of)
+      RETURN collect(real.uid) AS delivered
+    }
+    RETURN u, 1 AS kind, null AS issued, t.due AS due, delivered
+    UNION ALL
+    UNWIND tree AS item
+    WITH item[0] AS e WHERE item[3]
+    UNWIND [key IN CASE WHEN e.owner = e.issuer THEN [e.owner] ELSE [e.owner, e.issuer] END
+            WHERE key IS NOT NULL] AS key
+    MATCH (u:Institution {uid: key})
+    WHERE u IN units
+    CALL (e) {
+      OPTIONAL MATCH (real:Document)-[:FULFILS]->(e)
+      WHERE real.status = 'issued' AND (real.issued_on IS NULL OR real.issued_on <= $as_of)
+      RETURN collect(real.uid) AS delivered
+    }
+    RETURN u, 2 AS kind, null AS issued, e.due AS due, delivered
+  }
+  WITH u,
+       collect(issued) AS issued_pairs,
+       sum(CASE WHEN kind > 0 THEN 1 ELSE 0 END) AS obligations,
+       collect(due) AS dues,
+       collect(CASE WHEN kind = 1 THEN delivered END) AS task_delivered,
+       collect(CASE WHEN kind = 2 THEN delivered END) AS expected_delivered
+  CALL (issued_pairs) {
+    UNWIND issued_pairs AS pair
+    WITH pair ORDER BY pair[0], pair[1]
+    RETURN collect(pair[1]) AS issued
+  }
+  CALL (task_delivered) {
+    UNWIND task_delivered AS list
+    UNWIND list AS uid
+    WITH DISTINCT uid ORDER BY uid
+    RETURN collect(uid) AS by_task
+  }
+  CALL (expected_delivered) {
+    UNWIND expected_delivered AS list
+    UNWIND list AS uid
+    WITH DISTINCT uid ORDER BY uid
+    RETURN collect(uid) AS by_expected
+  }
+  RETURN collect({unit: u, issued: issued, obligations: obligations,
+                  due: reduce(m = null, d IN dues | CASE WHEN m IS NULL OR d < m THEN d ELSE m END),
+                  delivered: reduce(acc = [], x IN by_task + by_expected |
+                                    CASE WHEN x IN acc OR x IN issued THEN acc ELSE acc + x END)}) AS facts
 }
-CALL (target, tree, unit) {
-  OPTIONAL MATCH (a:Document)-[t:ASSIGNS]->(unit)
-  WHERE a.status = 'issued' AND (a.issued_on IS NULL OR a.issued_on <= $as_of)
-    AND (a = target OR a IN tree)
-  OPTIONAL MATCH (real:Document)-[:FULFILS]->(:Document {uid: t.deliverable})
-  WHERE real.status = 'issued' AND (real.issued_on IS NULL OR real.issued_on <= $as_of)
-  WITH t, real ORDER BY real.uid
-  RETURN count(DISTINCT t) AS n_tasks, [x IN collect(DISTINCT t) | x.due] AS task_dues,
-         collect(DISTINCT real.uid) AS delivered
+// Units of the scope without any fact are missing.
+WITH scope, target, units, facts, [f IN facts | f.unit] AS with_facts
+UNWIND facts + [unit IN units WHERE NOT unit IN with_facts |
+                {unit: unit, issued: [], obligations: 0, due: null, delivered: []}] AS f
+WITH scope, target, f, f.unit AS unit
+CALL (unit, scope) {
+  MATCH up = (unit)-[:PART_OF*0..20]->(scope)
+  RETURN min(length(up)) AS level
 }
-CALL (tree, unit) {
-  OPTIONAL MATCH (e:Document)
-  WHERE (e.owner = unit.uid OR e.issuer = unit.uid) AND e.status IN ['expected', 'fulfilled']
-    AND e IN tree
-  OPTIONAL MATCH (real:Document)-[:FULFILS]->(e)
-  WHERE real.status = 'issued' AND (real.issued_on IS NULL OR real.issued_on <= $as_of)
-  WITH e, real ORDER BY real.uid
-  RETURN [x IN collect(DISTINCT e) | x.due] AS expected_dues, count(DISTINCT e) AS n_expected,
-         collect(DISTINCT real.uid) AS expected_delivered
-}
-WITH unit, level, issued, issued_chain,
-     task_dues + expected_dues AS dues,
-     n_tasks + n_expected AS obligations,
-     reduce(acc = [], x IN delivered + expected_delivered |
-            CASE WHEN x IN acc OR x IN issued THEN acc ELSE acc + x END) AS delivered
-WITH unit, level, issued, issued_chain, dues, obligations, delivered,
-     reduce(m = null, d IN dues | CASE WHEN d IS NOT NULL AND (m IS NULL OR d < m) THEN d ELSE m END) AS due
-WITH unit, level, due,
-     issued + delivered AS documents,
-     issued_chain AS chain,
+OPTIONAL MATCH chain = shortestPath((first:Document {uid: f.issued[0]})-[:IMPLEMENTS*1..20]->(target))
+WITH unit, level, f.due AS due, f.issued + f.delivered AS documents,
+     [n IN nodes(chain) | n.uid] AS chain,
      CASE
-       WHEN size(issued) > 0 OR size(delivered) > 0 THEN 'covered'
-       WHEN obligations > 0 AND due IS NOT NULL AND due < $as_of THEN 'overdue'
-       WHEN obligations > 0 THEN 'expected'
+       WHEN size(f.issued) > 0 OR size(f.delivered) > 0 THEN 'covered'
+       WHEN f.obligations > 0 AND f.due IS NOT NULL AND f.due < $as_of THEN 'overdue'
+       WHEN f.obligations > 0 THEN 'expected'
        ELSE 'missing'
      END AS status
 RETURN unit.uid AS institution, unit.name AS name, level, status,

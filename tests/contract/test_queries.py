@@ -29,6 +29,9 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("coverage", {"document": NQ52, "scope": TU, "as_of": "2020-05-01"}),
     ("coverage", {"document": NQ52, "scope": TU, "as_of": "2026-01-01"}),
     ("coverage", {"document": NQ52, "scope": "bo-cong-thuong", "as_of": "2021-01-01"}),
+    ("coverage", {"document": NQ52, "scope": "quan-uy-quan-1", "as_of": "2020-12-31"}),
+    ("coverage", {"document": "quan-1-plan-52", "scope": TU, "as_of": "2020-12-31"}),
+    ("coverage", {"document": NQ52, "scope": "no-such-unit", "as_of": "2020-12-31"}),
     ("issued_by", {"institution": "ban-thuong-vu-thanh-uy-thanh-pho-ho-chi-minh"}),
     ("reports_to_chain", {"institution": "uy-ban-nhan-dan-quan-1"}),
     ("reports_to_chain", {"institution": BCSD_UBND}),
@@ -117,6 +120,20 @@ def test_demo_coverage_after_q2_2020(demo_store: GraphStore) -> None:
     assert q1["chain"] == ["quan-1-plan-52", "hcmc-btv-letter-52-2020", NQ52]
     bcsd = next(r for r in rows if r["institution"] == BCSD_UBND)
     assert bcsd["due"] == "2020-06-30"
+
+
+def test_demo_coverage_without_implementations_is_all_missing(demo_store: GraphStore) -> None:
+    # a leaf plan: nothing implements it and it assigns nothing, yet every unit gets a row
+    rows = demo_store.run("coverage", {"document": "quan-1-plan-52", "scope": TU, "as_of": "2020-12-31"})
+    assert len(rows) == 9
+    assert {r["status"] for r in rows} == {"missing"}
+    assert rows[0] == {"institution": TU, "name": rows[0]["name"], "level": 0, "status": "missing",
+                       "documents": [], "chain": [], "due": None}
+
+
+def test_demo_coverage_of_one_unit(demo_store: GraphStore) -> None:
+    rows = demo_store.run("coverage", {"document": NQ52, "scope": "quan-uy-quan-1", "as_of": "2020-12-31"})
+    assert [(r["institution"], r["level"], r["status"]) for r in rows] == [("quan-uy-quan-1", 0, "covered")]
 
 
 def test_demo_coverage_districts_gone_after_2025(demo_store: GraphStore) -> None:
