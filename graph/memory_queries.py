@@ -111,6 +111,40 @@ def lineage_down(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any,
     return _lineage(graph, params, "in")
 
 
+def _issuer(graph: nx.MultiDiGraph, uid: str) -> str | None:
+    """The document's issuer; of a joint document's several, the least uid."""
+    return min((i for i, _, _ in _out(graph, uid, ("ISSUED_BY",)) if _is(graph, i, "Institution")), default=None)
+
+
+@named("lineage")
+def lineage(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any, Any]) -> list[Row]:
+    root = params["document"]
+    if not _is(graph, root, "Document"):
+        return []
+    depth_of = {root: 0}
+    edges: dict[tuple[str, str, str], None] = {}
+    truncated = False
+    for sign, direction, bound in ((-1, "out", int(params["up"])), (1, "in", int(params["down"]))):
+        if bound <= 0:
+            continue
+        # one hop further than asked: an edge out there means the bound cut the lineage
+        rows = _lineage(graph, {"document": root, "depth": min(bound + 1, MAX_HOPS)}, direction)
+        truncated = truncated or any(r["depth"] > bound for r in rows)
+        for r in rows:
+            if r["depth"] > bound:
+                continue
+            depth_of.setdefault(r["target"] if sign < 0 else r["source"], sign * r["depth"])
+            edges.setdefault((r["source"], r["target"], r["type"]))
+    nodes = []
+    for uid in sorted(depth_of, key=lambda u: (depth_of[u], u)):
+        a = graph.nodes[uid]
+        nodes.append({"uid": uid, "code": a.get("code"), "type": a.get("type"), "title": a.get("title"),
+                      "status": a.get("status"), "issued_on": a.get("issued_on"), "issuer": _issuer(graph, uid),
+                      "due": a.get("due"), "conflicts": a.get("conflicts"), "depth": depth_of[uid]})
+    return [{"nodes": nodes, "edges": [{"source": s, "target": t, "type": r} for s, t, r in edges],
+             "truncated": truncated}]
+
+
 def _valid(attrs: dict[str, Any], as_of: str) -> bool:
     start, end = attrs.get("valid_from"), attrs.get("valid_to")
     return (start is None or start <= as_of) and (end is None or end >= as_of)
@@ -368,8 +402,7 @@ def documents(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any, An
     rows = []
     for uid in sorted(picked)[:limit]:
         a = graph.nodes[uid]
-        issuers = [i for i, _, _ in _out(graph, uid, ("ISSUED_BY",)) if _is(graph, i, "Institution")]
-        issuer = issuers[0] if issuers else None
+        issuer = _issuer(graph, uid)
         rows.append({"uid": uid, "code": a.get("code"), "type": a.get("type"), "title": a.get("title"),
                      "issued_on": a.get("issued_on"), "status": a.get("status"),
                      "conflicts": a.get("conflicts"), "owner": a.get("owner"), "due": a.get("due"),

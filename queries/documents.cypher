@@ -27,7 +27,12 @@ WHERE ($code_key IS NULL OR d.code_key = $code_key)
   AND ($status IS NULL OR d.status = $status)
   AND ($after IS NULL OR d.uid > $after)
 WITH d ORDER BY d.uid LIMIT $limit
-OPTIONAL MATCH (d)-[:ISSUED_BY]->(i:Institution)
+// A joint document has several issuers: the one with the least uid stands for them.
+CALL (d) {
+  OPTIONAL MATCH (d)-[:ISSUED_BY]->(i:Institution)
+  WITH i ORDER BY i.uid LIMIT 1
+  RETURN i
+}
 RETURN d.uid AS uid, d.code AS code, d.type AS type, d.title AS title,
        d.issued_on AS issued_on, d.status AS status, d.conflicts AS conflicts,
        d.owner AS owner, d.due AS due, i.uid AS issuer, i.name AS issuer_name

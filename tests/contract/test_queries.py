@@ -25,6 +25,12 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("lineage_down", {"document": NQ52, "depth": 5}),
     ("lineage_down", {"document": NQ52, "depth": 1}),
     ("lineage_down", {"document": "no-such-doc", "depth": 5}),
+    ("lineage", {"document": KH15, "up": 5, "down": 5}),
+    ("lineage", {"document": NQ52, "up": 0, "down": 1}),
+    ("lineage", {"document": NQ52, "up": 20, "down": 20}),
+    ("lineage", {"document": "quan-1-plan-52", "up": 1, "down": 0}),
+    ("lineage", {"document": "hcmc-btv-letter-52-2020", "up": 5, "down": 5}),
+    ("lineage", {"document": "no-such-doc", "up": 5, "down": 5}),
     ("coverage", {"document": NQ52, "scope": TU, "as_of": "2020-12-31"}),
     ("coverage", {"document": NQ52, "scope": TU, "as_of": "2020-05-01"}),
     ("coverage", {"document": NQ52, "scope": TU, "as_of": "2026-01-01"}),
@@ -99,6 +105,21 @@ def test_demo_lineage(demo_store: GraphStore) -> None:
     assert {KH15, HD116} <= sources
     up = demo_store.run("lineage_up", {"document": KH15, "depth": 5})
     assert up == [{"source": KH15, "target": NQ52, "type": "IMPLEMENTS", "depth": 1}]
+
+
+def test_demo_lineage_view_in_one_row(demo_store: GraphStore) -> None:
+    [short] = demo_store.run("lineage", {"document": "quan-1-plan-52", "up": 1, "down": 0})
+    assert [(n["uid"], n["depth"]) for n in short["nodes"]] == [("hcmc-btv-letter-52-2020", -1),
+                                                              ("quan-1-plan-52", 0)]
+    assert short["edges"] == [{"source": "quan-1-plan-52", "target": "hcmc-btv-letter-52-2020",
+                               "type": "IMPLEMENTS"}]
+    assert short["truncated"] is True  # the letter implements 52-NQ/TW, one hop further
+    [full] = demo_store.run("lineage", {"document": "quan-1-plan-52", "up": 5, "down": 0})
+    assert [n["uid"] for n in full["nodes"]] == [NQ52, "hcmc-btv-letter-52-2020", "quan-1-plan-52"]
+    assert full["truncated"] is False
+    root = full["nodes"][0]
+    assert (root["code"], root["issuer"], root["status"]) == ("52-NQ/TW", "bo-chinh-tri", "issued")
+    assert demo_store.run("lineage", {"document": "no-such-doc", "up": 5, "down": 5}) == []
 
 
 def test_demo_coverage_after_q2_2020(demo_store: GraphStore) -> None:
