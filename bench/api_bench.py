@@ -41,7 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.common import apply_size, bulk_neo4j, dataset, memory_store, save, size_args  # noqa: E402
+from bench.common import apply_size, bulk_neo4j, dataset, existing_neo4j, memory_store, save, size_args  # noqa: E402
 from bench.ingest_bench import table  # noqa: E402
 from graph.memory import MemoryStore  # noqa: E402
 
@@ -190,6 +190,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="uvicorn workers (= cores)")
     parser.add_argument("--cache", default="off,on", choices=["off", "on", "off,on", "on,off"],
                         help="run with the API's response cache off, on, or both (KG_API_CACHE)")
+    parser.add_argument("--neo4j-uri", default=None,
+                        help="a Neo4j already holding the generated data set: used as it is, not bulk-loaded")
     parser.add_argument("--skip-demo", action="store_true")
     parser.add_argument("--demo-only", action="store_true")
     size_args(parser)
@@ -227,6 +229,9 @@ def main() -> None:
                 if name == "memory":
                     run_store("memory", {"KG_STORE": "memory", "KG_DATA": str(kg)}, cases, args, workdir, results,
                               size)
+                elif args.neo4j_uri:
+                    uri = existing_neo4j(args.neo4j_uri, truth)
+                    run_store("neo4j", {"KG_STORE": "neo4j", "NEO4J_URI": uri}, cases, args, workdir, results, size)
                 else:
                     timings: dict[str, float] = {}
                     with bulk_neo4j(store, workdir / "neo4j", timings=timings) as uri:

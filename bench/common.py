@@ -149,6 +149,20 @@ def bulk_neo4j(source: MemoryStore, workdir: Path, pagecache: str | None = None,
         server.stop()
 
 
+def existing_neo4j(uri: str, truth: GroundTruth) -> str:
+    """``--neo4j-uri``: a server that already holds the generated data set (loaded by an earlier run, or a
+    ``docker compose`` Neo4j after the bulk load of the README): checked, never cleared or loaded."""
+    from neo4j import GraphDatabase
+
+    with GraphDatabase.driver(uri, notifications_min_severity="OFF") as driver:
+        records, _, _ = driver.execute_query("MATCH (d:Document) RETURN count(d) AS n", routing_="r")
+    found = records[0]["n"]
+    if found != truth.documents:
+        raise SystemExit(f"--neo4j-uri {uri}: {found:,} documents, the data set has {truth.documents:,}; "
+                         "load it first (the README's bulk load)")
+    return uri
+
+
 def percentile(sorted_ms: list[float], p: float) -> float:
     """Nearest-rank percentile."""
     k = max(0, min(len(sorted_ms) - 1, round(p / 100 * len(sorted_ms) + 0.5) - 1))

@@ -6,6 +6,8 @@ coverage of a province and of the whole country, per store, over a generated nat
 
 --neo4j-load bulk fills Neo4j through `kg export --neo4j-import` + neo4j-admin (bench/common.py)
 instead of the project's online ingest (the default), which is what makes 100k/1M sizes quick.
+--neo4j-uri URI measures a server that already holds the same data set (checked by its document
+count; nothing is cleared or loaded), e.g. one bulk-loaded once for several runs.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.common import apply_size, bulk_neo4j, memory_store, save, size_args  # noqa: E402
+from bench.common import apply_size, bulk_neo4j, existing_neo4j, memory_store, save, size_args  # noqa: E402
+from bench.common import dataset as cached_dataset  # noqa: E402
 from bench.ingest_bench import arguments, dataset, ingest_all, stores, table  # noqa: E402
 from graph.store import GraphStore  # noqa: E402
 from ingest.generate import GroundTruth  # noqa: E402
@@ -40,6 +43,8 @@ def cases(truth: GroundTruth) -> list[tuple[str, str, list[dict[str, Any]]]]:
     for depth in (3, 6, 12):
         out.append((f"lineage_up depth {depth}", "lineage_up",
                     [{"document": r.deepest, "depth": depth} for r in res if r.deepest]))
+    out.append(("lineage (API view) up 6", "lineage",
+                [{"document": r.deepest, "up": 6, "down": 0} for r in res if r.deepest]))
     for depth in (3, 6, 12):
         out.append((f"lineage_down depth {depth}", "lineage_down",
                     [{"document": r.uid, "depth": depth} for r in res]))
@@ -68,28 +73,35 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=200, help="runs per query and store (>= 200)")
     parser.add_argument("--national-runs", type=int, default=None, help="runs of national coverage (default --runs)")
     parser.add_argument("--neo4j-load", choices=("online", "bulk"), default="online")
+    parser.add_argument("--neo4j-uri", default=None,
+                        help="a Neo4j already holding this data set: measured as it is (implies the bulk set-up)")
     size_args(parser)
     args = parser.parse_args()
     apply_size(args)
     with tempfile.TemporaryDirectory(prefix="kg-bench-") as tmp:
         workdir = Path(tmp)
-        out, truth = dataset(args, workdir)
+        bulk = args.neo4j_load == "bulk" or args.neo4j_uri is not None
+        # KG_BENCH_CACHE keeps the generated set and its memory-store file between bulk runs
+        out, truth = cached_dataset(args, workdir) if bulk else dataset(args, workdir)
         print(f"data set: {args.provinces} provinces x {args.communes_per_province} communes, "
               f"{args.resolutions} resolutions: {truth.institutions} institutions, {truth.documents} documents; "
               f"{args.runs} runs per query", flush=True)
         results: list[list[Any]] = []
         records: list[dict[str, Any]] = []
         with contextlib.ExitStack() as stack:
-            if args.neo4j_load == "bulk":
+            if bulk:
                 from graph.neo4j_store import Neo4jStore
 
-                mem, _, _ = memory_store(out, truth, None)
+                names = args.stores.split(",")
+                need_memory = "memory" in names or args.neo4j_uri is None
+                mem = memory_store(out, truth, None)[0] if need_memory else None
                 opened: dict[str, GraphStore] = {}
-                for name in args.stores.split(","):
-                    if name == "memory":
+                for name in names:
+                    if name == "memory" and mem is not None:
                         opened[name] = mem
                     elif name == "neo4j":
-                        uri = stack.enter_context(bulk_neo4j(mem, workdir))
+                        uri = existing_neo4j(args.neo4j_uri, truth) if args.neo4j_uri \
+                            else stack.enter_context(bulk_neo4j(mem, workdir))  # type: ignore[arg-type]
                         opened[name] = stack.enter_context(Neo4jStore(uri))  # type: ignore[arg-type]
             else:
                 opened = stack.enter_context(stores(args.stores, workdir))
