@@ -96,13 +96,11 @@ def document_item(store: GraphStore, uid: str) -> s.DocumentItem:
     return _doc_item(rows[0])
 
 
-def _edges(store: GraphStore, uid: str, direction: str) -> list[s.EdgeOut]:
-    out: list[s.EdgeOut] = []
-    for rel in Rel:
-        for n in store.neighbours([uid], rel.value, direction):
-            props = {k: v for k, v in n.edge.items() if k not in ("claims", "evidence", "key") and v not in ([], None)}
-            source, target = (uid, n.other) if direction == "out" else (n.other, uid)
-            out.append(s.EdgeOut(type=rel.value, source=source, target=target, properties=props))
+def _edges(rows: list[dict[str, Any]], direction: str) -> list[s.EdgeOut]:
+    out = [s.EdgeOut(type=r["type"], source=r["source"], target=r["target"],
+                     properties={k: v for k, v in r["properties"].items()
+                                 if k not in ("claims", "evidence", "key") and v not in ([], None)})
+           for r in rows if r["direction"] == direction]
     return sorted(out, key=lambda e: (e.type, e.source, e.target, str(e.properties.get("task", ""))))
 
 
@@ -110,9 +108,10 @@ def document_detail(store: GraphStore, uid: str) -> s.DocumentDetail:
     node = _node(store, uid, "Document")
     item = document_item(store, uid)
     claims = [s.Claim(field=f, value=v, source=src) for f, v, src in parse_claims(node.get("claims", []))]
+    edges = store.run("document_edges", {"uid": uid})
     return s.DocumentDetail(**item.model_dump(), deadline=node.get("deadline"), year=node.get("year"),
                             claims=claims, sources=_sources(store, node.get("sources", [])),
-                            outgoing=_edges(store, uid, "out"), incoming=_edges(store, uid, "in"))
+                            outgoing=_edges(edges, "out"), incoming=_edges(edges, "in"))
 
 
 def lineage(store: GraphStore, uid: str, direction: str, depth: int) -> s.Lineage:

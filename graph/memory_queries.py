@@ -111,6 +111,22 @@ def lineage_down(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any,
     return _lineage(graph, params, "in")
 
 
+@named("document_edges")
+def document_edges(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any, Any]) -> list[Row]:
+    uid = params["uid"]
+    if not _is(graph, uid, "Document"):
+        return []
+    rows = []
+    for direction, adjacency in (("out", graph._succ[uid]), ("in", graph._pred[uid])):
+        for other, keyed in adjacency.items():
+            for data in keyed.values():
+                source, target = (uid, other) if direction == "out" else (other, uid)
+                rows.append({"direction": direction, "type": data["type"], "source": source, "target": target,
+                             "properties": {k: v for k, v in data.items() if k != "type"}})
+    return sorted(rows, key=lambda r: (r["direction"] != "out", r["type"], r["source"], r["target"],
+                                       _nulls_last(r["properties"].get("key"))))
+
+
 def _issuer(graph: nx.MultiDiGraph, uid: str) -> str | None:
     """The document's issuer; of a joint document's several, the least uid."""
     return min((i for i, _, _ in _out(graph, uid, ("ISSUED_BY",)) if _is(graph, i, "Institution")), default=None)
