@@ -19,7 +19,7 @@ from typing import Any
 import networkx as nx
 import orjson
 
-from graph import memory_queries
+from graph import heap, memory_queries
 from graph.model import Batch, Props
 from graph.store import EdgeId, GraphStore, Neighbour, Stats, StoreError, project
 
@@ -88,7 +88,7 @@ class MemoryStore(GraphStore):
         stamp = self._file_stamp()
         if stamp is not None and self.path is not None:
             compact = self._compact.attrs
-            with self.path.open("rb") as fh:
+            with heap.collector_paused(), self.path.open("rb") as fh:
                 for number, line in enumerate(fh, start=1):
                     try:
                         item = orjson.loads(line)
@@ -105,6 +105,8 @@ class MemoryStore(GraphStore):
         self._stamp = stamp
         self._generation += 1
         self._reindex()
+        self._memo, self._memo_generation = {}, -1  # it may hold the replaced graph's objects
+        heap.settle(graph.number_of_nodes())
 
     def _reindex(self) -> None:
         by_code: dict[str, set[str]] = {}

@@ -68,3 +68,31 @@ def test_coverage_memo_is_dropped_when_the_graph_changes(tmp_path: Path) -> None
     other = MemoryStore(path)  # another process: writes the file; `store` must reload and recompute
     ingest_path(other, plan("binh-thanh-plan-52", "quan-uy-binh-thanh", "52-NQ/TW"))
     assert status(store, "quan-uy-binh-thanh") == "covered"
+
+
+def test_a_large_graph_is_frozen_out_of_the_collector_and_a_replaced_one_freed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+    import weakref
+
+    from graph import heap
+
+    monkeypatch.setattr(heap, "FREEZE_MIN_NODES", 10)  # the demo graph counts as large here
+    path = tmp_path / "kg.jsonl"
+    load_demo(MemoryStore(path))
+    try:
+        gc.unfreeze()
+        store = MemoryStore(path)
+        assert gc.get_freeze_count() > store.graph.number_of_nodes()  # the graph's dicts, at least
+        store.stats()  # walks graph.edges: networkx caches that view, which points back at the graph
+        old = weakref.ref(store.graph)
+        # another process replaces the file: the reader reloads it, and the old graph (a
+        # reference cycle through networkx's cached views) must not stay frozen forever
+        writer = MemoryStore(path)
+        writer.clear()
+        load_demo(writer)
+        assert store.version() != "1"
+        assert old() is None
+        assert store.run("lineage_up", {"document": "quan-1-plan-52", "depth": 5})
+    finally:
+        gc.unfreeze()
