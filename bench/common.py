@@ -90,6 +90,7 @@ def memory_store(out: Path, truth: GroundTruth, path: Path | None) -> tuple[Memo
     if cached is not None and meta is not None and cached.exists() and meta.exists():
         info = json.loads(meta.read_text())
         if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)  # the data set is in the cache, not beside it
             shutil.copyfile(cached, path)
         store = MemoryStore(path if path is not None else cached)
         store.path = Path(path) if path is not None else None

@@ -13,8 +13,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from neo4j import READ_ACCESS, Driver, GraphDatabase, ManagedTransaction
+from neo4j import READ_ACCESS, Driver, GraphDatabase, ManagedTransaction, Record
 from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired, TransientError
+from neo4j.graph import Node, Path, Relationship
 
 from graph import queries
 from graph.codes import DocType
@@ -60,6 +61,17 @@ _GET_NODES = " UNION ALL ".join(
 )
 
 
+def _row(record: Record) -> dict[str, Any]:
+    """A record as a dict. ``Record.data()`` walks every nested value to convert graph objects (3.4 of
+    7.5 ms for a lineage view of 170 documents); the named queries return plain values, so only a
+    top-level node, relationship or path (a Browser ``path`` column) goes through it."""
+    row = dict(record.items())
+    for key, value in row.items():
+        if isinstance(value, Node | Relationship | Path):
+            row[key] = record.data(key)[key]
+    return row
+
+
 def _items(rows: list[dict[str, Any]], fields: list[str] | None) -> Iterator[Props]:
     for row in rows:
         for item in row["items"]:
@@ -103,7 +115,7 @@ class Neo4jStore(GraphStore):
         for attempt in range(READ_ATTEMPTS):
             try:
                 with self.driver.session(database=self.database, default_access_mode=READ_ACCESS) as session:
-                    return [r.data() for r in session.run(query, params)]  # type: ignore[arg-type]
+                    return [_row(r) for r in session.run(query, params)]  # type: ignore[arg-type]
             except (ServiceUnavailable, SessionExpired, TransientError) as exc:
                 if attempt + 1 == READ_ATTEMPTS:
                     raise StoreError(f"Neo4j unreachable: {exc}") from exc
