@@ -1,7 +1,7 @@
 """Keep Python's cyclic garbage collector away from a large loaded graph.
 
 A national graph in the memory store is tens of millions of long-lived objects (1M documents:
-~30M). The collector's full collections scan every tracked object: measured at 1M documents, a
+~9M tracked objects). The collector's full collections scan every tracked object: measured at 1M documents, a
 2.5 s pause in the middle of a coverage request, and several of them during the load itself.
 So the store loads with the collector paused, then *freezes* what it loaded (``gc.freeze``: the
 objects move to a permanent generation that collections skip). Objects created later (writes,
@@ -33,12 +33,21 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+_frozen = False  # whether this module froze the heap (and a replaced graph may sit there)
+
+
 def settle(nodes: int) -> bool:
     """After loading a graph of ``nodes`` nodes: for a large one, collect once (freeing any graph it
-    replaced) and freeze everything alive. Returns whether it froze."""
+    replaced) and freeze everything alive. A small one only gives back to the collector what an
+    earlier large load froze. Returns whether it froze."""
+    global _frozen
     if nodes < FREEZE_MIN_NODES:
+        if _frozen:
+            gc.unfreeze()  # a replaced large graph becomes collectable again
+            _frozen = False
         return False
     gc.unfreeze()
     gc.collect()
     gc.freeze()
+    _frozen = True
     return True

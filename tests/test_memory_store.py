@@ -96,3 +96,27 @@ def test_a_large_graph_is_frozen_out_of_the_collector_and_a_replaced_one_freed(
         assert store.run("lineage_up", {"document": "quan-1-plan-52", "depth": 5})
     finally:
         gc.unfreeze()
+
+
+def test_a_small_reload_gives_a_frozen_graph_back_to_the_collector(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+    import weakref
+
+    from graph import heap
+
+    path = tmp_path / "kg.jsonl"
+    load_demo(MemoryStore(path))
+    try:
+        gc.unfreeze()
+        monkeypatch.setattr(heap, "FREEZE_MIN_NODES", 10)
+        store = MemoryStore(path)  # "large": frozen
+        store.stats()  # the graph is now a reference cycle through its cached edge view
+        old = weakref.ref(store.graph)
+        monkeypatch.setattr(heap, "FREEZE_MIN_NODES", 10**9)
+        MemoryStore(path).clear()  # another process empties the file: the reload is small
+        assert store.version() != "1"
+        gc.collect()
+        assert old() is None
+    finally:
+        gc.unfreeze()
