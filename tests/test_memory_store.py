@@ -120,3 +120,24 @@ def test_a_small_reload_gives_a_frozen_graph_back_to_the_collector(
         assert old() is None
     finally:
         gc.unfreeze()
+
+
+def test_the_file_loader_builds_what_networkx_would(tmp_path: Path) -> None:
+    import networkx as nx
+    import orjson
+
+    from graph.memory import _Compactor
+
+    path = tmp_path / "kg.jsonl"
+    load_demo(MemoryStore(path))
+    loaded = MemoryStore(path).graph
+    expected, compact = nx.MultiDiGraph(), _Compactor()
+    for line in path.read_bytes().splitlines()[1:]:
+        item = orjson.loads(line)
+        if item[0] == "n":
+            expected.add_node(item[1], **compact.attrs(item[2]))
+        else:
+            expected.add_edges_from(((item[1], item[2], item[3], compact.attrs(item[4])),))
+    assert list(loaded.nodes(data=True)) == list(expected.nodes(data=True))
+    assert list(loaded.edges(keys=True, data=True)) == list(expected.edges(keys=True, data=True))
+    assert all(loaded._succ[u][v] is loaded._pred[v][u] for u in loaded._succ for v in loaded._succ[u])
