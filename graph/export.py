@@ -131,10 +131,14 @@ class _Plan:
         self.keyed: dict[str, dict[str, list[tuple[Any, Any]]]] = {}
 
     def add(self, group: tuple[str, ...], ident: Any, props: dict[str, Any]) -> int:
-        kinds = tuple((k, _column_type(k, v)) for k, v in props.items())
-        for k, t in kinds:
+        # once per node and edge: strings (most values) are typed inline, without a call
+        kinds_list: list[tuple[str, str | None]] = []
+        for k, v in props.items():
+            t = "string" if type(v) is str else _column_type(k, v)
             if t is None:
-                self.keyed.setdefault(group[0], {}).setdefault(k, []).append((ident, props[k]))
+                self.keyed.setdefault(group[0], {}).setdefault(k, []).append((ident, v))
+            kinds_list.append((k, t))
+        kinds = tuple(kinds_list)
         sig = (group, kinds)
         index = self._cache.get(sig)
         if index is None:
@@ -160,7 +164,16 @@ def _write_rows(path: Path, fixed_header: list[str], columns: dict[str, str],
         fh.write(",".join(fixed_header + [f"{k}:{columns[k]}" for k in keys]) + "\n")
         for fixed, props in rows:
             get = props.get
-            line = ",".join(fixed + [_cell(k, get(k)) for k in keys])
+            cells = list(fixed)
+            for k in keys:  # _cell, with its string case inline (most fields)
+                v = get(k)
+                if type(v) is str:
+                    cells.append('"' + v.replace('"', '""') + '"')
+                elif v is None:
+                    cells.append("")
+                else:
+                    cells.append(_cell(k, v))
+            line = ",".join(cells)
             if not multiline and ("\n" in line or "\r" in line):
                 multiline = True
             fh.write(line)
