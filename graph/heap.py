@@ -24,6 +24,8 @@ FREEZE_MIN_NODES = 100_000
 
 @contextlib.contextmanager
 def collector_paused() -> Iterator[None]:
+    """No cyclic collections inside: for work that builds millions of acyclic objects (a load, an
+    export), which refcounting frees anyway and the collector would rescan again and again."""
     enabled = gc.isenabled()
     gc.disable()
     try:
