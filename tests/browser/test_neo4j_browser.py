@@ -67,13 +67,30 @@ def kit_env() -> Iterator[dict[str, Any]]:
         sock.close()
 
 
+FRAME = '[data-testid="stream"] [data-testid="frame"]'
+# The newest frame is at the top of the stream; the guide's own frame is never a result frame.
+NEW_FRAME_JS = """sel => { const f = document.querySelector(sel);
+  return !!f && f.dataset.kgSeen !== '1' && !f.querySelector('[data-testid="carousel"]'); }"""
+
+
 def _frames(page: Any) -> Any:
-    return page.locator('[data-testid="stream"] [data-testid="frame"]')
+    return page.locator(FRAME)
+
+
+def _frame_titles(page: Any) -> list[str]:
+    """The stream's frames, newest first, as one line each (for failure messages)."""
+    return [" ".join(t.split())[:100] for t in _frames(page).all_inner_texts()]
 
 
 def _run(page: Any, block: Any) -> Any:
-    """Click a runnable block (Browser copies it to the editor), run it, return the new frame (the first)."""
-    before = _frames(page).count()
+    """Click a runnable block (Browser copies it to the editor), run it, return the new frame.
+
+    Every frame already in the stream is marked first and the new frame is the unmarked one at the
+    top. Counting frames raced: Browser caps the stream and a closed frame can still be leaving.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    page.evaluate("sel => document.querySelectorAll(sel).forEach(f => { f.dataset.kgSeen = '1'; })", FRAME)
     block.click()
     editor = page.locator('[data-testid="activeEditor"]')
     first_line = block.inner_text().strip().splitlines()[0].strip()
@@ -83,8 +100,12 @@ def _run(page: Any, block: Any) -> Any:
         arg=['[data-testid="activeEditor"]', first_line.replace("=>", "").split()[0]])
     assert editor.count() == 1
     page.locator('[data-testid="editor-Run"]').first.click()
-    page.wait_for_function("([sel, n]) => document.querySelectorAll(sel).length > n",
-                           arg=['[data-testid="stream"] [data-testid="frame"]', before])
+    try:
+        page.wait_for_function(NEW_FRAME_JS, arg=FRAME, timeout=60_000)
+    except PlaywrightTimeout as exc:
+        editor_text = " ".join(editor.inner_text().split())[:100] if editor.count() else "<no editor>"
+        raise AssertionError(f"no new frame after running {first_line[:60]!r}; editor: {editor_text!r}; "
+                             f"frames: {_frame_titles(page)}") from exc
     return _frames(page).first
 
 
@@ -164,10 +185,9 @@ def test_kit_in_neo4j_browser(kit_env: dict[str, Any], browser_page: Any, tmp_pa
 
 def _close(page: Any, frame: Any) -> None:
     """Close a result frame: Browser keeps at most 15 frames and would drop the guide's."""
-    before = _frames(page).count()
+    handle = frame.element_handle()
     frame.locator('button[title="Close"]').first.click()
-    page.wait_for_function("([sel, n]) => document.querySelectorAll(sel).length < n",
-                           arg=['[data-testid="stream"] [data-testid="frame"]', before])
+    page.wait_for_function("f => !f.isConnected", arg=handle)
 
 
 def _query_name(text: str) -> str:
