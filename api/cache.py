@@ -10,60 +10,77 @@ read (single flight): a request that arrives while a read is in flight waits for
 starts after it arrived, so sharing never weakens the rule above. On Neo4j that turns a lineage
 request into (at most) one tiny round trip; on the memory store the read is a ``stat`` of its file.
 
+The cached endpoints are ``async``: a hit is answered on the event loop, with no hop through the
+thread pool; only the shared version read and a miss's computation run in a worker thread. (One
+thread-pool hop per request cost more than the whole cached answer.)
+
 Writes that bypass the project (Cypher typed into Neo4j Browser) do not change the version: turn the
 cache off (``KG_API_CACHE=false``) if analysts edit the graph by hand.
 """
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
 from fastapi.responses import Response
 from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 
 
 class VersionGate:
-    """Single-flight reads of the graph version (see the module docstring)."""
+    """Single-flight reads of the graph version for async callers (see the module docstring).
+
+    A caller joins the *next* read: the one that starts when no read is running, which is at once
+    if none is. The blocking read runs in a worker thread. State is per event loop (a test client
+    brings its own)."""
 
     def __init__(self, read: Callable[[], str | None]) -> None:
         self._read = read
-        self._cond = threading.Condition()
-        self._started = 0  # reads begun
-        self._finished = 0  # number of the last read that ended
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._running = False
-        self._value: str | None = None
-        self._error: BaseException | None = None
+        self._next: asyncio.Future[str | None] | None = None  # the read the next callers wait for
+        self._tasks: set[asyncio.Task[None]] = set()
         self.reads = 0  # for tests and benches: how many reads reached the store
 
-    def current(self) -> str | None:
-        with self._cond:
-            need = self._started + 1  # the first read that begins after this call
-            while self._finished < need and self._running:
-                self._cond.wait()
-            if self._finished >= need:
-                if self._error is not None:
-                    raise self._error
-                return self._value
-            self._running = True
-            self._started += 1
-            mine = self._started
-            self.reads += 1
-        value: str | None = None
-        error: BaseException | None = None
+    async def current(self) -> str | None:
+        loop = asyncio.get_running_loop()
+        if loop is not self._loop:
+            self._loop, self._running, self._next = loop, False, None
+        if self._next is None:
+            self._next = loop.create_future()
+        waiter = self._next
+        if not self._running:
+            self._start(loop)
+        return await asyncio.shield(waiter)  # a cancelled request leaves the shared read alone
+
+    def _start(self, loop: asyncio.AbstractEventLoop) -> None:
+        waiter, self._next = self._next, None
+        assert waiter is not None
+        self._running = True
+        self.reads += 1
+        task = loop.create_task(self._run(waiter))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _run(self, waiter: asyncio.Future[str | None]) -> None:
+        loop = asyncio.get_running_loop()
         try:
-            value = self._read()
-        except BaseException as exc:  # handed to the waiters too, then raised here
-            error = exc
-        with self._cond:
-            self._running = False
-            self._finished = mine
-            self._value, self._error = value, error
-            self._cond.notify_all()
-        if error is not None:
-            raise error
-        return value
+            value = await run_in_threadpool(self._read)
+        except asyncio.CancelledError:
+            waiter.cancel()
+            raise
+        except Exception as exc:  # handed to every waiter of this read
+            waiter.set_exception(exc)
+        else:
+            waiter.set_result(value)
+        finally:
+            if self._loop is loop:  # else a caller on a newer loop has reset the state
+                self._running = False
+                if self._next is not None:
+                    self._start(loop)
 
 
 class ResponseCache:
@@ -78,13 +95,14 @@ class ResponseCache:
         self.hits = 0
         self.misses = 0
 
-    def json(self, key: Hashable, compute: Callable[[], BaseModel]) -> Response:
-        """The JSON response for ``key``: cached if computed at the current version, else ``compute()``d.
+    async def json(self, key: Hashable, compute: Callable[[], BaseModel]) -> Response:
+        """The JSON response for ``key``: cached if computed at the current version, else ``compute()``d
+        (in a worker thread).
 
         Errors raised by ``compute`` (404, 422 problems) propagate and are never cached."""
         if not self.enabled:
-            return _json(compute().model_dump_json().encode())
-        version = self.gate.current()
+            return _json(await run_in_threadpool(_body, compute))
+        version = await self.gate.current()
         if version is not None:
             with self._lock:
                 entry = self._entries.get(key)
@@ -92,7 +110,7 @@ class ResponseCache:
                     self._entries.move_to_end(key)
                     self.hits += 1
                     return _json(entry[1])
-        body = compute().model_dump_json().encode()
+        body = await run_in_threadpool(_body, compute)
         with self._lock:
             self.misses += 1
             if version is not None:
@@ -107,6 +125,10 @@ class ResponseCache:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+
+
+def _body(compute: Callable[[], BaseModel]) -> bytes:
+    return compute().model_dump_json().encode()
 
 
 def _json(body: bytes) -> Response:

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from api import schemas as s
 from api import service
@@ -30,7 +31,7 @@ def coverage_csv(result: s.Coverage) -> str:
 
 @router.get("/coverage", response_model=s.Coverage,
             responses={200: {"content": {"text/csv": {}}, "description": "JSON, or CSV with format=csv"}})
-def get_coverage(
+async def get_coverage(
     store: StoreDep,
     cache: CacheDep,
     document: Annotated[str, Query(description="target document uid", examples=[s.NQ52])],
@@ -40,8 +41,9 @@ def get_coverage(
 ) -> Response:
     when = as_of or date.today()  # the cache key holds the date the answer is for
     if format == "json":
-        return cache.json(("coverage", document, scope, when), lambda: service.coverage(store, document, scope, when))
-    result = service.coverage(store, document, scope, when)
+        return await cache.json(("coverage", document, scope, when),
+                                lambda: service.coverage(store, document, scope, when))
+    result = await run_in_threadpool(service.coverage, store, document, scope, when)
     name = f"coverage-{document}-{scope}-{result.as_of}.csv"
     return Response(coverage_csv(result), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -36,11 +36,11 @@ def get_document(store: StoreDep, uid: DocUid) -> s.DocumentDetail:
 
 
 @router.get("/{uid}/lineage", response_model=s.Lineage)
-def get_lineage(
+async def get_lineage(
     store: StoreDep,
     cache: CacheDep,
     uid: DocUid,
     direction: Annotated[Literal["up", "down", "both"], Query()] = "both",
     depth: Annotated[int, Query(ge=1, le=service.MAX_DEPTH)] = 5,
 ) -> Response:
-    return cache.json(("lineage", uid, direction, depth), lambda: service.lineage(store, uid, direction, depth))
+    return await cache.json(("lineage", uid, direction, depth), lambda: service.lineage(store, uid, direction, depth))

@@ -3,7 +3,7 @@ whoever made the write (this app, or another store object on the same data: anot
 
 from __future__ import annotations
 
-import threading
+import asyncio
 import time
 from pathlib import Path
 
@@ -102,54 +102,67 @@ def test_version_changes_on_every_write(demo_store: GraphStore, tmp_path: Path) 
 
 
 def test_gate_shares_reads_started_after_arrival() -> None:
-    """Concurrent callers share reads, yet each gets a read that began after it called."""
+    """Concurrent callers share reads, yet the read each caller gets began after it called."""
     version = [0]
-    starts: list[float] = []
+    starts: list[float] = []  # read i began at starts[i] and returns "i:<version>"
 
     def read() -> str:
         starts.append(time.perf_counter())
+        n = len(starts) - 1
         time.sleep(0.01)
-        return str(version[0])
+        return f"{n}:{version[0]}"
 
     gate = VersionGate(read)
-    results: list[tuple[float, str | None]] = []
-    lock = threading.Lock()
 
-    def call() -> None:
+    async def call() -> tuple[float, str | None]:
         arrived = time.perf_counter()
-        value = gate.current()
-        with lock:
-            results.append((arrived, value))
+        return arrived, await gate.current()
 
-    threads = [threading.Thread(target=call) for _ in range(20)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert len(results) == 20 and gate.reads < 20 and gate.reads == len(starts)
-    for arrived, _ in results:  # some read began after each arrival
-        assert any(start >= arrived for start in starts)
+    async def main() -> list[tuple[float, str | None]]:
+        calls = []
+        for _ in range(20):  # arrivals spread over several reads
+            calls.append(asyncio.ensure_future(call()))
+            await asyncio.sleep(0.002)
+        return list(await asyncio.gather(*calls))
+
+    results = asyncio.run(main())
+    assert len(results) == 20 and 1 < gate.reads < 20 and gate.reads == len(starts)
+    for arrived, value in results:
+        assert value is not None
+        assert starts[int(value.split(":")[0])] >= arrived  # the read it got began after it arrived
     version[0] = 1
-    assert gate.current() == "1"  # a write before the call is always seen
+    assert asyncio.run(gate.current()).endswith(":1")  # a write before the call is always seen (new loop too)
 
 
 def test_gate_hands_errors_to_waiters() -> None:
+    calls = [0]
+
     def read() -> str:
+        calls[0] += 1
         time.sleep(0.01)
         raise RuntimeError("store down")
 
     gate = VersionGate(read)
-    errors: list[BaseException] = []
 
-    def call() -> None:
-        try:
-            gate.current()
-        except RuntimeError as exc:
-            errors.append(exc)
+    async def main() -> list[BaseException | str | None]:
+        return list(await asyncio.gather(*(gate.current() for _ in range(5)), return_exceptions=True))
 
-    threads = [threading.Thread(target=call) for _ in range(5)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert len(errors) == 5
+    errors = asyncio.run(main())
+    # five errors from at most two reads (the first caller starts one, the others join the next)
+    assert len(errors) == 5 and all(isinstance(e, RuntimeError) for e in errors) and calls[0] <= 2
+
+
+def test_gate_survives_a_cancelled_caller() -> None:
+    """A request cancelled (client gone) while waiting leaves the shared read to the others."""
+    gate = VersionGate(lambda: time.sleep(0.02) or "v")
+
+    async def main() -> str | None:
+        first = asyncio.ensure_future(gate.current())
+        await asyncio.sleep(0.005)  # the first read is running: the next two share the second
+        second, third = asyncio.ensure_future(gate.current()), asyncio.ensure_future(gate.current())
+        await asyncio.sleep(0.005)
+        second.cancel()
+        assert await first == "v"
+        return await third
+
+    assert asyncio.run(main()) == "v" and gate.reads == 2
