@@ -25,7 +25,8 @@ def create_app(store: GraphStore | None = None, settings: Settings | None = None
         app.state.store = store if store is not None else open_store(settings)
         app.state.settings = settings
         app.state.cache = ResponseCache(app.state.store.version, max_entries=settings.kg_api_cache_size,
-                                        enabled=settings.kg_api_cache)
+                                        enabled=settings.kg_api_cache,
+                                        max_staleness=settings.kg_api_cache_staleness_ms / 1000)
         try:
             yield
         finally:

@@ -14,6 +14,11 @@ The cached endpoints are ``async``: a hit is answered on the event loop, with no
 thread pool; only the shared version read and a miss's computation run in a worker thread. (One
 thread-pool hop per request cost more than the whole cached answer.)
 
+Opt-in bounded staleness (``KG_API_CACHE_STALENESS_MS`` > 0): a request may also use a read that
+began at most that long *before* it arrived, so concurrent and back-to-back requests skip the round
+trip. Writes through this worker's ``POST /ingest`` invalidate at once; writes by another process
+or worker are seen within the bound. Default 0: the strict rule above.
+
 Writes that bypass the project (Cypher typed into Neo4j Browser) do not change the version: turn the
 cache off (``KG_API_CACHE=false``) if analysts edit the graph by hand.
 """
@@ -37,8 +42,11 @@ class VersionGate:
     if none is. The blocking read runs in a worker thread. State is per event loop (a test client
     brings its own)."""
 
-    def __init__(self, read: Callable[[], str | None]) -> None:
+    def __init__(self, read: Callable[[], str | None], max_staleness: float = 0.0) -> None:
         self._read = read
+        self.max_staleness = max_staleness  # seconds; 0 = every caller waits for a read begun after it
+        self._fresh: tuple[float, str | None] | None = None  # (loop time it began, value) of the last read
+        self._epoch = 0  # bumped by invalidate(): a read begun before it is never kept as fresh
         self._loop: asyncio.AbstractEventLoop | None = None
         self._running = False
         self._next: asyncio.Future[str | None] | None = None  # the read the next callers wait for
@@ -48,13 +56,20 @@ class VersionGate:
     async def current(self) -> str | None:
         loop = asyncio.get_running_loop()
         if loop is not self._loop:
-            self._loop, self._running, self._next = loop, False, None
+            self._loop, self._running, self._next, self._fresh = loop, False, None, None
+        if self.max_staleness > 0 and self._fresh is not None and loop.time() - self._fresh[0] <= self.max_staleness:
+            return self._fresh[1]
         if self._next is None:
             self._next = loop.create_future()
         waiter = self._next
         if not self._running:
             self._start(loop)
         return await asyncio.shield(waiter)  # a cancelled request leaves the shared read alone
+
+    def invalidate(self) -> None:
+        """Forget the last read (after a write by this process): the next caller waits for a new one."""
+        self._fresh = None
+        self._epoch += 1
 
     def _start(self, loop: asyncio.AbstractEventLoop) -> None:
         waiter, self._next = self._next, None
@@ -67,6 +82,7 @@ class VersionGate:
 
     async def _run(self, waiter: asyncio.Future[str | None]) -> None:
         loop = asyncio.get_running_loop()
+        began, epoch = loop.time(), self._epoch
         try:
             value = await run_in_threadpool(self._read)
         except asyncio.CancelledError:
@@ -76,6 +92,8 @@ class VersionGate:
             waiter.set_exception(exc)
         else:
             waiter.set_result(value)
+            if self._loop is loop and self._epoch == epoch:
+                self._fresh = (began, value)
         finally:
             if self._loop is loop:  # else a caller on a newer loop has reset the state
                 self._running = False
@@ -86,10 +104,11 @@ class VersionGate:
 class ResponseCache:
     """A bounded LRU of JSON bodies, each stored with the graph version it was computed at."""
 
-    def __init__(self, version: Callable[[], str | None], max_entries: int = 1024, enabled: bool = True) -> None:
+    def __init__(self, version: Callable[[], str | None], max_entries: int = 1024, enabled: bool = True,
+                 max_staleness: float = 0.0) -> None:
         self.enabled = enabled and max_entries > 0
         self.max_entries = max_entries
-        self.gate = VersionGate(version)
+        self.gate = VersionGate(version, max_staleness)
         self._entries: OrderedDict[Hashable, tuple[str, bytes]] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = 0

@@ -20,6 +20,9 @@ class Settings(BaseSettings):
     # lineage/coverage responses cached per graph version (api/cache.py); off if the graph is edited by hand
     kg_api_cache: bool = True
     kg_api_cache_size: int = Field(1024, ge=0, le=1_000_000)
+    # 0: a cached answer needs a version read begun after the request (strict); > 0: a read begun at
+    # most this long before it will do (writes by other processes seen within the bound).
+    kg_api_cache_staleness_ms: int = Field(0, ge=0, le=60_000)
     neo4j_uri: str = "bolt://localhost:7687"
     neo4j_user: str | None = None
     neo4j_password: str | None = None

@@ -7,15 +7,22 @@ import threading
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Query, Request
+from starlette.concurrency import run_in_threadpool
 
 from api import schemas as s
-from api.deps import SettingsDep, StoreDep
+from api.deps import CacheDep, SettingsDep, StoreDep
 from api.errors import Problem
+from graph.store import GraphStore
 from ingest.files import IngestError
-from ingest.loader import ingest_path
+from ingest.loader import IngestReport, ingest_path
 
 router = APIRouter(tags=["ingest"])
-_write_lock = threading.Lock()
+_write_lock = threading.Lock()  # one upload at a time per worker
+
+
+def _ingest(store: GraphStore, path: str, body: bytes, fmt: str) -> IngestReport:
+    with _write_lock:
+        return ingest_path(store, path, content=body, fmt=fmt)
 FORMATS = {"application/json": "json", "text/csv": "csv", "application/yaml": "yaml",
            "application/x-yaml": "yaml", "text/yaml": "yaml", "text/x-yaml": "yaml"}
 
@@ -26,6 +33,7 @@ async def post_ingest(
     request: Request,
     store: StoreDep,
     settings: SettingsDep,
+    cache: CacheDep,
     x_api_key: Annotated[str | None, Header()] = None,
     format: Annotated[Literal["yaml", "json", "csv"] | None, Query()] = None,
     name: Annotated[str, Query(description="name for the upload's file source")] = "upload",
@@ -40,10 +48,11 @@ async def post_ingest(
         raise Problem(415, "Unsupported media type",
                       f"send YAML, JSON or CSV (Content-Type one of {sorted(FORMATS)}) or pass ?format=")
     body = await request.body()
-    try:
-        with _write_lock:
-            report = ingest_path(store, f"{name}.{fmt}", content=body, fmt=fmt)
+    try:  # in a worker thread: a large upload must not stall the event loop
+        report = await run_in_threadpool(_ingest, store, f"{name}.{fmt}", body, fmt)
     except IngestError as exc:
         raise Problem(422, "Ingest rejected", str(exc),
                       problems=[{"location": loc, "reason": msg} for loc, msg in exc.problems]) from exc
+    finally:
+        cache.gate.invalidate()  # this worker sees its own write at once, whatever the staleness bound
     return s.IngestResult(path=report.path, nodes=report.nodes, edges=report.edges, sources=report.sources)

@@ -87,6 +87,28 @@ def test_cache_is_bounded(demo_store: GraphStore) -> None:
         assert app.state.cache.hits == 0  # depth 1 was evicted by depth 3
 
 
+def test_bounded_staleness_opt_in(demo_store: GraphStore, tmp_path: Path) -> None:
+    """KG_API_CACHE_STALENESS_MS: another process's write shows within the bound, this worker's own
+    POST /ingest at once."""
+    app = create_app(store=demo_store, settings=Settings(kg_api_key="k", kg_api_cache_staleness_ms=3000))
+    url = f"/documents/{NQ52}/lineage?direction=down&depth=5"
+    with TestClient(app) as client:
+        gate = app.state.cache.gate
+        nodes = len(client.get(url).json()["nodes"])
+        reads = gate.reads
+        add_plan(other_writer(demo_store), tmp_path)  # another process
+        assert len(client.get(url).json()["nodes"]) == nodes  # within the bound: the last read serves
+        assert gate.reads == reads
+        time.sleep(3.1)
+        assert len(client.get(url).json()["nodes"]) == nodes + 1  # past the bound: read again
+        assert gate.reads == reads + 1
+        upload = "code,issuer,issued_on,implements\n12-KH/QU,quan-uy-binh-thanh,2020-09-01,52-NQ/TW\n"
+        posted = client.post("/ingest", params={"format": "csv", "name": "own"}, content=upload.encode(),
+                             headers={"X-API-Key": "k"})
+        assert posted.status_code == 201, posted.text
+        assert len(client.get(url).json()["nodes"]) == nodes + 2  # its own write: at once
+
+
 def test_version_changes_on_every_write(demo_store: GraphStore, tmp_path: Path) -> None:
     store = demo_store
     first = store.version()
@@ -166,3 +188,29 @@ def test_gate_survives_a_cancelled_caller() -> None:
         return await third
 
     assert asyncio.run(main()) == "v" and gate.reads == 2
+
+
+def test_gate_staleness_and_invalidate() -> None:
+    count = [0]
+
+    def read() -> str:
+        count[0] += 1
+        n = count[0]
+        time.sleep(0.01)
+        return str(n)
+
+    gate = VersionGate(read, max_staleness=60)
+
+    async def main() -> None:
+        assert await gate.current() == "1"
+        assert await gate.current() == "1"  # within the bound: no new read
+        gate.invalidate()
+        assert await gate.current() == "2"
+        gate.invalidate()
+        in_flight = asyncio.ensure_future(gate.current())
+        await asyncio.sleep(0.003)
+        gate.invalidate()  # a write lands while read 3 runs: read 3 may predate it
+        assert await in_flight == "3"
+        assert await gate.current() == "4"  # so it was not kept as fresh
+
+    asyncio.run(main())
