@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 NQ52 = "52-nq-tw.bo-chinh-tri.2019"
 HCMC = "thanh-uy-thanh-pho-ho-chi-minh"
@@ -78,6 +78,11 @@ class LineageNode(BaseModel):
     due: str | None = None
     conflicts: list[str] = Field(default_factory=list)
     depth: int = Field(description="hops from the root: negative upstream, positive downstream")
+
+    @field_validator("conflicts", mode="before")
+    @classmethod
+    def _no_conflicts(cls, value: Any) -> Any:
+        return [] if value is None else value  # the lineage query returns null for none
 
 
 class LineageEdge(BaseModel):
