@@ -24,12 +24,17 @@ def create_app(store: GraphStore | None = None, settings: Settings | None = None
         owned = store is None
         app.state.store = store if store is not None else open_store(settings)
         app.state.settings = settings
+        # the version read on this (the serving) event loop when the store offers it
+        reader = app.state.store.async_version_reader() if settings.kg_api_cache else None
         app.state.cache = ResponseCache(app.state.store.version, max_entries=settings.kg_api_cache_size,
                                         enabled=settings.kg_api_cache,
-                                        max_staleness=settings.kg_api_cache_staleness_ms / 1000)
+                                        max_staleness=settings.kg_api_cache_staleness_ms / 1000,
+                                        aversion=reader.read if reader is not None else None)
         try:
             yield
         finally:
+            if reader is not None:
+                await reader.aclose()
             if owned:
                 app.state.store.close()
 

@@ -11,8 +11,9 @@ starts after it arrived, so sharing never weakens the rule above. On Neo4j that 
 request into (at most) one tiny round trip; on the memory store the read is a ``stat`` of its file.
 
 The cached endpoints are ``async``: a hit is answered on the event loop, with no hop through the
-thread pool; only the shared version read and a miss's computation run in a worker thread. (One
-thread-pool hop per request cost more than the whole cached answer.)
+thread pool; a miss's computation runs in a worker thread. (One thread-pool hop per request cost
+more than the whole cached answer.) The shared version read runs on the loop when the store offers
+an async reader (Neo4j: ``GraphStore.async_version_reader``), else in a worker thread.
 
 Opt-in bounded staleness (``KG_API_CACHE_STALENESS_MS`` > 0): a request may also use a read that
 began at most that long *before* it arrived, so concurrent and back-to-back requests skip the round
@@ -28,7 +29,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Awaitable, Callable, Hashable
 
 from fastapi.responses import Response
 from pydantic import BaseModel
@@ -39,11 +40,14 @@ class VersionGate:
     """Single-flight reads of the graph version for async callers (see the module docstring).
 
     A caller joins the *next* read: the one that starts when no read is running, which is at once
-    if none is. The blocking read runs in a worker thread. State is per event loop (a test client
+    if none is. The read is ``aread`` on the event loop when the store offers one (Neo4j: an async
+    driver), else the blocking ``read`` in a worker thread. State is per event loop (a test client
     brings its own)."""
 
-    def __init__(self, read: Callable[[], str | None], max_staleness: float = 0.0) -> None:
+    def __init__(self, read: Callable[[], str | None], max_staleness: float = 0.0,
+                 aread: Callable[[], Awaitable[str | None]] | None = None) -> None:
         self._read = read
+        self._aread = aread
         self.max_staleness = max_staleness  # seconds; 0 = every caller waits for a read begun after it
         self._fresh: tuple[float, str | None] | None = None  # (loop time it began, value) of the last read
         self._epoch = 0  # bumped by invalidate(): a read begun before it is never kept as fresh
@@ -84,7 +88,7 @@ class VersionGate:
         loop = asyncio.get_running_loop()
         began, epoch = loop.time(), self._epoch
         try:
-            value = await run_in_threadpool(self._read)
+            value = await (self._aread() if self._aread is not None else run_in_threadpool(self._read))
         except asyncio.CancelledError:
             waiter.cancel()
             raise
@@ -105,10 +109,10 @@ class ResponseCache:
     """A bounded LRU of JSON bodies, each stored with the graph version it was computed at."""
 
     def __init__(self, version: Callable[[], str | None], max_entries: int = 1024, enabled: bool = True,
-                 max_staleness: float = 0.0) -> None:
+                 max_staleness: float = 0.0, aversion: Callable[[], Awaitable[str | None]] | None = None) -> None:
         self.enabled = enabled and max_entries > 0
         self.max_entries = max_entries
-        self.gate = VersionGate(version, max_staleness)
+        self.gate = VersionGate(version, max_staleness, aversion)
         self._entries: OrderedDict[Hashable, tuple[str, bytes]] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = 0

@@ -20,6 +20,9 @@ load, per store, on a generated national graph (>= 100k documents) and on the de
   `--cache stale` adds the opt-in bounded staleness (store name "... cached, stale"):
   `KG_API_CACHE_STALENESS_MS=--staleness-ms` (default 100), so a version read serves every request
   that arrives within that bound after it began.
+* Warm-up: each server first takes `--warmup` seconds (default 30) of load over all the cases,
+  then 2 s per case. Neo4j's JIT compiler is still the JVM's busiest thread ~45 s after start-up,
+  so a short warm-up measures compilation, not the steady state of a server that has been up.
 """
 
 from __future__ import annotations
@@ -164,6 +167,8 @@ def run_store(name: str, env: dict[str, str], cases: list[tuple[str, list[str]]]
 def run_server(name: str, env: dict[str, str], cases: list[tuple[str, list[str]]], args: argparse.Namespace,
                workdir: Path, results: list[dict[str, Any]], size: str) -> None:
     with uvicorn(env, args.workers, workdir) as base:
+        if args.warmup > 0:  # the JVM's JIT and both workers' first calls, over every case
+            wrk(base, [p for _, paths in cases for p in paths[:50]], 4, args.warmup, workdir)
         for label, paths in cases:
             heavy = "national" in label
             wrk(base, paths, 2, 2, workdir)  # warm-up (plan cache, page cache)
@@ -198,6 +203,7 @@ def main() -> None:
     parser.add_argument("--stores", default="memory,neo4j")
     parser.add_argument("--duration", type=float, default=10, help="seconds per scenario and concurrency")
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--warmup", type=float, default=30, help="seconds of load per server before measuring")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="uvicorn workers (= cores)")
     parser.add_argument("--cache", default="off,on", type=_cache_modes,
                         help="comma list of off, on, stale: the API's response cache off (KG_API_CACHE), "

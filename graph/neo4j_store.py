@@ -8,12 +8,13 @@ at most ``batch_size`` rows each.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from neo4j import READ_ACCESS, Driver, GraphDatabase, ManagedTransaction, Record
+from neo4j import READ_ACCESS, AsyncDriver, AsyncGraphDatabase, Driver, GraphDatabase, ManagedTransaction, Record
 from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired, TransientError
 from neo4j.graph import Node, Path, Relationship
 
@@ -21,7 +22,7 @@ from graph import queries
 from graph.codes import DocType
 from graph.model import Batch, Props
 from graph.schema import EDGES, EDGES_EXTRA, META_ID, META_LABEL, Label, Rel, neo4j_schema_statements
-from graph.store import EdgeId, GraphStore, Neighbour, Stats, StoreError
+from graph.store import AsyncVersionReader, EdgeId, GraphStore, Neighbour, Stats, StoreError
 
 READ_ATTEMPTS = 3
 # The graph's version token (graph/schema.py META_LABEL): replaced by every write, in its transaction.
@@ -91,6 +92,39 @@ def _node(record_props: dict[str, Any], labels: list[str]) -> Props:
             **record_props}
 
 
+class _AsyncVersion:
+    """The version read on the event loop, through an async driver of its own (one connection in
+    practice: the API's gate runs one read at a time). An async driver belongs to the loop it was
+    opened on, so a reader used from another loop opens a new one."""
+
+    def __init__(self, uri: str, auth: tuple[str, str] | None, database: str | None) -> None:
+        self._uri, self._auth, self._database = uri, auth, database
+        self._driver: AsyncDriver | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    async def read(self) -> str | None:
+        loop = asyncio.get_running_loop()
+        if self._driver is None or self._loop is not loop:
+            self._driver = AsyncGraphDatabase.driver(self._uri, auth=self._auth, notifications_min_severity="OFF")
+            self._loop = loop
+        for attempt in range(READ_ATTEMPTS):
+            try:
+                async with self._driver.session(database=self._database, default_access_mode=READ_ACCESS) as session:
+                    result = await session.run(READ_VERSION, id=META_ID)
+                    record = await result.single()
+                    return None if record is None else record["version"]
+            except (ServiceUnavailable, SessionExpired, TransientError, OSError) as exc:
+                if attempt + 1 == READ_ATTEMPTS:
+                    raise StoreError(f"Neo4j unreachable: {exc}") from exc
+                await asyncio.sleep(0.1 * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    async def aclose(self) -> None:
+        driver, self._driver = self._driver, None
+        if driver is not None and self._loop is asyncio.get_running_loop():
+            await driver.close()
+
+
 class Neo4jStore(GraphStore):
     kind = "neo4j"
 
@@ -98,6 +132,7 @@ class Neo4jStore(GraphStore):
                  database: str | None = None, batch_size: int = 1000,
                  driver: Driver | None = None) -> None:
         auth = (user, password) if user and password else None
+        self._uri, self._auth = uri, auth  # an injected driver must have been opened on the same URI
         self._owns_driver = driver is None
         self.driver = driver or GraphDatabase.driver(uri, auth=auth, notifications_min_severity="OFF")
         self.database = database or None
@@ -150,6 +185,9 @@ class Neo4jStore(GraphStore):
     def version(self) -> str | None:
         rows = self._read(READ_VERSION, id=META_ID)
         return rows[0]["version"] if rows else None
+
+    def async_version_reader(self) -> AsyncVersionReader:
+        return _AsyncVersion(self._uri, self._auth, self.database)
 
     def get_nodes(self, uids: Iterable[str], fields: Sequence[str] | None = None) -> dict[str, Props]:
         wanted = sorted(set(uids))

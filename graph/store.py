@@ -11,7 +11,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from graph.model import Batch, Props
 
@@ -59,6 +59,14 @@ def project(node: Props, fields: Sequence[str] | None) -> Props:
     if fields is None:
         return dict(node)
     return {"uid": node["uid"], "labels": node.get("labels", []), **{f: node[f] for f in fields if f in node}}
+
+
+class AsyncVersionReader(Protocol):
+    """:meth:`GraphStore.version` as a coroutine, for one event loop at a time."""
+
+    async def read(self) -> str | None: ...
+
+    async def aclose(self) -> None: ...
 
 
 class GraphStore(ABC):
@@ -115,6 +123,12 @@ class GraphStore(ABC):
     def version(self) -> str | None:
         """A token that changes whenever the graph does (every ``apply`` and ``clear``, in
         any process), or None when unknown: then nothing derived from the graph may be cached."""
+        return None
+
+    def async_version_reader(self) -> AsyncVersionReader | None:
+        """A reader of :meth:`version` for asyncio callers (the API's version gate), or None: then
+        callers run :meth:`version` in a worker thread. A store whose version is a network round trip
+        offers one, so that the read does not cost a thread hop and a second thread's share of the GIL."""
         return None
 
     def __enter__(self) -> GraphStore:

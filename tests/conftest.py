@@ -57,7 +57,8 @@ def make_store(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> Gra
     from graph.neo4j_store import Neo4jStore
 
     driver = request.getfixturevalue("neo4j_driver")
-    store = Neo4jStore("unused", driver=driver)  # type: ignore[arg-type]
+    store = Neo4jStore(request.getfixturevalue("neo4j_uri"), os.environ.get("NEO4J_USER"),
+                       os.environ.get("NEO4J_PASSWORD"), driver=driver)
     store.ensure_schema()
     store.clear()
     return store

@@ -115,7 +115,7 @@ def test_admin_import_round_trip(demo_memory: MemoryStore, tmp_path: Path) -> No
         driver = GraphDatabase.driver(server.bolt_uri)
         try:
             run_post_import(driver, read_post_import(tmp_path / "csv"))
-            store = Neo4jStore("unused", driver=driver)
+            store = Neo4jStore(server.bolt_uri, driver=driver)
             assert store.dump() == demo_memory.dump()
             assert store.version() is not None  # set by post-import: the API cache works on it
             # the named queries answer as on the memory store

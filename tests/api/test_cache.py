@@ -27,7 +27,7 @@ def other_writer(store: GraphStore) -> GraphStore:
         return MemoryStore(store.path)
     from graph.neo4j_store import Neo4jStore
 
-    return Neo4jStore("unused", driver=store.driver)  # type: ignore[attr-defined]
+    return Neo4jStore(store._uri, driver=store.driver)  # type: ignore[attr-defined]
 
 
 def add_plan(store: GraphStore, tmp_path: Path) -> None:
@@ -43,6 +43,8 @@ def test_cache_hits_and_invalidation(demo_store: GraphStore, tmp_path: Path) -> 
     coverage = {"document": NQ52, "scope": TU, "as_of": "2020-12-31"}
     with TestClient(app) as client:
         cache = app.state.cache
+        # Neo4j: the version is read on the event loop (async driver); memory: in a worker thread
+        assert (cache.gate._aread is not None) == (demo_store.kind == "neo4j")
         first = client.get(lineage_url)
         assert first.status_code == 200 and first.headers["content-type"] == "application/json"
         again = client.get(lineage_url)
@@ -107,6 +109,27 @@ def test_bounded_staleness_opt_in(demo_store: GraphStore, tmp_path: Path) -> Non
                              headers={"X-API-Key": "k"})
         assert posted.status_code == 201, posted.text
         assert len(client.get(url).json()["nodes"]) == nodes + 2  # its own write: at once
+
+
+def test_async_version_reader(demo_store: GraphStore, tmp_path: Path) -> None:
+    """The event-loop read returns what version() returns, after a write too, on any loop."""
+    reader = demo_store.async_version_reader()
+    if demo_store.kind == "memory":
+        assert reader is None  # its version is a file stat: read in a worker thread
+        return
+    assert reader is not None
+
+    async def read_twice() -> tuple[str | None, str | None]:
+        try:
+            return await reader.read(), await reader.read()
+        finally:
+            await reader.aclose()  # as the app's lifespan does on its loop
+
+    first = asyncio.run(read_twice())
+    assert first == (demo_store.version(),) * 2 and first[0] is not None
+    add_plan(other_writer(demo_store), tmp_path)
+    second = asyncio.run(read_twice())  # a new event loop: the reader opens a driver for it
+    assert second == (demo_store.version(),) * 2 and second[0] != first[0]
 
 
 def test_version_changes_on_every_write(demo_store: GraphStore, tmp_path: Path) -> None:

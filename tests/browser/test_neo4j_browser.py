@@ -54,7 +54,7 @@ def kit_env() -> Iterator[dict[str, Any]]:
     harness.start(timeout=180)
     driver = GraphDatabase.driver(harness.bolt_uri, auth=None)
     try:
-        store = Neo4jStore("unused", driver=driver)  # type: ignore[arg-type]
+        store = Neo4jStore(harness.bolt_uri, driver=driver)
         store.ensure_schema()
         store.clear()
         load_demo(store)
