@@ -134,14 +134,15 @@ def coverage(store: GraphStore, document: str, scope: str, as_of: date | None) -
     scope_node = _node(store, scope, "Institution")
     when = (as_of or date.today()).isoformat()
     rows = store.run("coverage", {"document": document, "scope": scope, "as_of": when})
-    units = [s.CoverageUnit(institution=s.Ref(uid=r["institution"], name=r.get("name")), level=r["level"],
-                            status=r["status"], documents=r["documents"], chain=r["chain"], due=r.get("due"))
-             for r in rows]
-    counts = Counter(u.status for u in units)
-    summary = s.CoverageSummary(covered=counts["covered"], expected=counts["expected"],
-                                overdue=counts["overdue"], missing=counts["missing"], total=len(units))
-    return s.Coverage(document=item, scope=s.Ref(uid=scope, name=scope_node.get("name")), as_of=when,
-                      summary=summary, units=units)
+    counts = Counter(r["status"] for r in rows)
+    # validated in one call into pydantic-core (a national audit has ~3,500 units)
+    return s.Coverage.model_validate({
+        "document": item, "scope": {"uid": scope, "name": scope_node.get("name")}, "as_of": when,
+        "summary": {"covered": counts["covered"], "expected": counts["expected"], "overdue": counts["overdue"],
+                    "missing": counts["missing"], "total": len(rows)},
+        "units": [{"institution": {"uid": r["institution"], "name": r.get("name")}, "level": r["level"],
+                   "status": r["status"], "documents": r["documents"], "chain": r["chain"], "due": r.get("due")}
+                  for r in rows]})
 
 
 # -- institutions -----------------------------------------------------------------
