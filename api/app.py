@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api.cache import ResponseCache
+from api.cache import CachedRoutes, ResponseCache
 from api.errors import install_problem_handlers
 from api.routes import browser_kit, coverage, documents, explore, health, ingest, institutions, reports, web
 from graph.factory import open_store
@@ -48,4 +48,5 @@ def create_app(store: GraphStore | None = None, settings: Settings | None = None
     for module in (health, reports, documents, coverage, institutions, explore, ingest, web, browser_kit):
         app.include_router(module.router)
     app.add_middleware(browser_kit.KitCORSMiddleware)  # CORS for the read-only /browser/* kit only
+    app.add_middleware(CachedRoutes)  # outermost: repeat GETs of the cached routes skip the routing
     return app

@@ -7,12 +7,13 @@ import io
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from api import schemas as s
 from api import service
+from api.cache import request_url
 from api.deps import CacheDep, StoreDep
 
 router = APIRouter(tags=["coverage"])
@@ -32,6 +33,7 @@ def coverage_csv(result: s.Coverage) -> str:
 @router.get("/coverage", response_model=s.Coverage,
             responses={200: {"content": {"text/csv": {}}, "description": "JSON, or CSV with format=csv"}})
 async def get_coverage(
+    request: Request,
     store: StoreDep,
     cache: CacheDep,
     document: Annotated[str, Query(description="target document uid", examples=[s.NQ52])],
@@ -42,7 +44,7 @@ async def get_coverage(
     when = as_of or date.today()  # the cache key holds the date the answer is for
     if format == "json":
         return await cache.json(("coverage", document, scope, when),
-                                lambda: service.coverage(store, document, scope, when))
+                                lambda: service.coverage(store, document, scope, when), url=request_url(request.scope))
     result = await run_in_threadpool(service.coverage, store, document, scope, when)
     name = f"coverage-{document}-{scope}-{result.as_of}.csv"
     return Response(coverage_csv(result), media_type="text/csv; charset=utf-8",

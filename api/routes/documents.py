@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
 from api import schemas as s
 from api import service
+from api.cache import request_url
 from api.deps import CacheDep, StoreDep
 
 router = APIRouter(prefix="/documents", tags=["documents"])
@@ -37,10 +38,12 @@ def get_document(store: StoreDep, uid: DocUid) -> s.DocumentDetail:
 
 @router.get("/{uid}/lineage", response_model=s.Lineage)
 async def get_lineage(
+    request: Request,
     store: StoreDep,
     cache: CacheDep,
     uid: DocUid,
     direction: Annotated[Literal["up", "down", "both"], Query()] = "both",
     depth: Annotated[int, Query(ge=1, le=service.MAX_DEPTH)] = 5,
 ) -> Response:
-    return await cache.json(("lineage", uid, direction, depth), lambda: service.lineage(store, uid, direction, depth))
+    return await cache.json(("lineage", uid, direction, depth), lambda: service.lineage(store, uid, direction, depth),
+                            url=request_url(request.scope))

@@ -13,7 +13,7 @@ from api.app import create_app
 from api.cache import VersionGate
 from graph.memory import MemoryStore
 from graph.settings import Settings
-from graph.store import GraphStore
+from graph.store import GraphStore, StoreError
 from ingest.loader import ingest_path
 
 NQ52 = "52-nq-tw.bo-chinh-tri.2019"
@@ -78,6 +78,57 @@ def test_cache_serves_what_the_uncached_app_serves(demo_store: GraphStore) -> No
         for _ in range(2):
             missing = a.get("/documents/no-such-doc/lineage")
             assert missing.status_code == 404 and missing.headers["content-type"] == "application/problem+json"
+
+
+def test_repeat_urls_are_answered_before_the_routing(demo_store: GraphStore, tmp_path: Path) -> None:
+    """CachedRoutes: a URL a cached route answered is answered again from the cache, byte for byte
+    and header for header, never after a write; other spellings and other URLs go through the app."""
+    app = create_app(store=demo_store, settings=Settings(kg_api_key=None))
+    url = f"/documents/{NQ52}/lineage?direction=down&depth=5"
+    with TestClient(app) as client:
+        cache = app.state.cache
+        first = client.get(url)
+        again = client.get(url)
+        assert cache.front_hits == 1 and (cache.hits, cache.misses) == (1, 1)
+        assert (again.status_code, again.content) == (200, first.content)
+        assert {k: again.headers[k] for k in ("content-type", "content-length")} == \
+            {k: first.headers[k] for k in ("content-type", "content-length")}
+        respelled = client.get(f"/documents/{NQ52}/lineage?depth=5&direction=down")  # the route's hit
+        assert respelled.content == first.content and (cache.front_hits, cache.hits) == (1, 2)
+        today = client.get("/coverage", params={"document": NQ52, "scope": TU})  # as_of: today
+        assert client.get("/coverage", params={"document": NQ52, "scope": TU}).content == today.content
+        assert cache.front_hits == 2
+        csv = {"document": NQ52, "scope": TU, "format": "csv"}
+        assert client.get("/coverage", params=csv).text == client.get("/coverage", params=csv).text
+        assert cache.front_hits == 2  # CSV is not cached
+        for _ in range(2):  # errors are neither cached nor known
+            assert client.get("/documents/no-such-doc/lineage").status_code == 404
+        assert cache.front_hits == 2
+
+        add_plan(other_writer(demo_store), tmp_path)
+        after = client.get(url)
+        assert any(n["code"] == PLAN for n in after.json()["nodes"]), "a front hit outlived a write"
+        assert cache.front_hits == 2
+        assert client.get(url).content == after.content and cache.front_hits == 3
+
+
+def test_front_leaves_a_failing_version_read_to_the_route(tmp_path: Path) -> None:
+    from tests.conftest import load_demo
+
+    store = MemoryStore(tmp_path / "kg.json")
+    load_demo(store)
+    app = create_app(store=store, settings=Settings(kg_api_key=None))
+    url = f"/documents/{NQ52}/lineage"
+    with TestClient(app) as client:
+        assert client.get(url).status_code == 200
+
+        def down() -> str | None:
+            raise StoreError("the store is down")
+
+        app.state.cache.gate._read = down
+        failed = client.get(url)
+        assert failed.status_code == 503 and failed.headers["content-type"] == "application/problem+json"
+        assert "down" in failed.json()["detail"]
 
 
 def test_cache_is_bounded(demo_store: GraphStore) -> None:
