@@ -14,26 +14,25 @@ def test_health(client: TestClient) -> None:
     assert response.json() == {"status": "ok", "store": store_kind}
 
 
-def test_health_503_when_neo4j_is_unreachable() -> None:
+def _unreachable(url: str) -> dict[str, object]:
+    """GET url on an app whose Neo4j cannot be reached: a 503 problem saying so."""
     store = Neo4jStore("bolt://127.0.0.1:9", batch_size=10)
     app = create_app(store=store, settings=Settings())
     with TestClient(app) as client:
-        response = client.get("/health")
+        response = client.get(url)
     store.close()
-    assert response.status_code == 503
+    assert response.status_code == 503, response.text
     assert response.headers["content-type"] == "application/problem+json"
-    body = response.json()
+    body: dict[str, object] = response.json()
+    assert "unreachable" in str(body["detail"])
+    return body
+
+
+def test_health_503_when_neo4j_is_unreachable() -> None:
+    body = _unreachable("/health")
     assert body["status"] == 503 and body["store"] == "neo4j"
-    assert "unreachable" in body["detail"]
 
 
 def test_cached_route_503_when_neo4j_is_unreachable() -> None:
     """The cache's version read (on the event loop, Neo4j's async driver) fails as a problem, not a 500."""
-    store = Neo4jStore("bolt://127.0.0.1:9", batch_size=10)
-    app = create_app(store=store, settings=Settings())
-    with TestClient(app) as client:
-        response = client.get("/documents/52-nq-tw.bo-chinh-tri.2019/lineage")
-    store.close()
-    assert response.status_code == 503, response.text
-    assert response.headers["content-type"] == "application/problem+json"
-    assert "unreachable" in response.json()["detail"]
+    _unreachable("/documents/52-nq-tw.bo-chinh-tri.2019/lineage")
