@@ -134,10 +134,10 @@ class ResponseCache:
         self.misses = 0
         self.front_hits = 0  # the hits among them answered by CachedRoutes, before FastAPI's routing
 
-    async def json(self, key: Hashable, compute: Callable[[], BaseModel], url: Url | None = None) -> Response:
+    async def json(self, key: Hashable, compute: Callable[[], BaseModel | bytes], url: Url | None = None) -> Response:
         """The JSON response for ``key``: cached if computed at the current version, else ``compute()``d
-        (in a worker thread). ``url``, the request's (:func:`request_url`), is remembered as one that
-        ``key`` answers, for :meth:`front`.
+        (in a worker thread: a response model, or its JSON already). ``url``, the request's
+        (:func:`request_url`), is remembered as one that ``key`` answers, for :meth:`front`.
 
         Errors raised by ``compute`` (404, 422 problems) propagate and are never cached."""
         if not self.enabled:
@@ -225,8 +225,9 @@ class CachedRoutes:
         await self.app(scope, receive, send)
 
 
-def _body(compute: Callable[[], BaseModel]) -> bytes:
-    return compute().model_dump_json().encode()
+def _body(compute: Callable[[], BaseModel | bytes]) -> bytes:
+    answer = compute()
+    return answer if isinstance(answer, bytes) else answer.model_dump_json().encode()
 
 
 def _json(body: bytes) -> Response:

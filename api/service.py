@@ -13,10 +13,13 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
+import orjson
+
 from api import schemas as s
 from api.errors import Problem
 from graph.codes import try_parse_code
 from graph.model import parse_claims
+from graph.queries import LINEAGE_NODE
 from graph.schema import Rel
 from graph.store import GraphStore
 from graph.text import fold
@@ -114,18 +117,25 @@ def document_detail(store: GraphStore, uid: str) -> s.DocumentDetail:
                             outgoing=_edges(edges, "out"), incoming=_edges(edges, "in"))
 
 
-def lineage(store: GraphStore, uid: str, direction: str, depth: int) -> s.Lineage:
+def lineage(store: GraphStore, uid: str, direction: str, depth: int) -> bytes:
+    """The lineage view as JSON: the bytes ``s.Lineage`` would give for the same view (tested equal on
+    both stores), built without it. At 1M documents, validating and dumping the ~340 nodes and edges
+    of a provincial programme's view cost ~1.9 ms of a ~10 ms request."""
     # one named query, one round trip: the edges and the fields of the documents they reach
     rows = store.run("lineage", {"document": uid, "up": depth if direction in ("up", "both") else 0,
                                  "down": depth if direction in ("down", "both") else 0})
     if not rows:
         raise Problem(404, "Not found", f"no document with uid {uid!r}")
     view = rows[0]
-    levels = Counter(str(n["depth"]) for n in view["nodes"])
-    # validated in one call into pydantic-core: a constructor call per node cost ~2 ms for 340 items
-    return s.Lineage.model_validate({
-        "root": uid, "direction": direction, "depth": depth, "nodes": view["nodes"], "edges": view["edges"],
-        "levels": dict(sorted(levels.items(), key=lambda kv: int(kv[0]))), "truncated": view["truncated"]})
+    nodes = [dict(zip(LINEAGE_NODE, row, strict=True)) for row in view["nodes"]]
+    for node in nodes:
+        if node["conflicts"] is None:  # the query's null for none
+            node["conflicts"] = []
+    levels = Counter(node["depth"] for node in nodes)
+    return orjson.dumps({
+        "root": uid, "direction": direction, "depth": depth, "nodes": nodes,
+        "edges": [{"source": source, "target": target, "type": type_} for source, target, type_ in view["edges"]],
+        "levels": {str(level): levels[level] for level in sorted(levels)}, "truncated": view["truncated"]})
 
 
 # -- coverage -------------------------------------------------------------------

@@ -154,11 +154,9 @@ def lineage(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any, Any]
     nodes = []
     for uid in sorted(depth_of, key=lambda u: (depth_of[u], u)):
         a = graph.nodes[uid]
-        nodes.append({"uid": uid, "code": a.get("code"), "type": a.get("type"), "title": a.get("title"),
-                      "status": a.get("status"), "issued_on": a.get("issued_on"), "issuer": _issuer(graph, uid),
-                      "due": a.get("due"), "conflicts": a.get("conflicts"), "depth": depth_of[uid]})
-    return [{"nodes": nodes, "edges": [{"source": s, "target": t, "type": r} for s, t, r in edges],
-             "truncated": truncated}]
+        nodes.append([uid, a.get("code"), a.get("type"), a.get("title"), a.get("status"), a.get("issued_on"),
+                      _issuer(graph, uid), a.get("due"), a.get("conflicts"), depth_of[uid]])
+    return [{"nodes": nodes, "edges": [[s, t, r] for s, t, r in edges], "truncated": truncated}]
 
 
 def _valid(attrs: dict[str, Any], as_of: str) -> bool:

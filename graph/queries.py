@@ -15,6 +15,9 @@ from pathlib import Path
 QUERIES_DIR = Path(os.environ.get("KG_QUERIES_DIR", Path(__file__).resolve().parent.parent / "queries"))
 _PARAM_RE = re.compile(r"^//\s*:param\s+(\w+)\s*=>\s*(.+?)\s*;?\s*$")
 
+# The `lineage` query's node lists, column by column (the API's LineageNode has its fields in this order).
+LINEAGE_NODE = ("uid", "code", "type", "title", "status", "issued_on", "issuer", "due", "conflicts", "depth")
+
 
 @dataclass(frozen=True, slots=True)
 class NamedQuery:

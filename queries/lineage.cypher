@@ -1,18 +1,22 @@
 // lineage: the lineage view of a document as the API serves it, in one round trip.
 // One row (none if $document is not a document): `nodes`, the document (depth 0), those
 // it comes from within $up hops (IMPLEMENTS|GUIDES upwards, depth -1, -2, ...) and those
-// that grew out of it within $down hops (depth 1, 2, ...), each with its fields, ordered
-// by (depth, uid); `edges`, the lineage edges reached (upwards ones first), each once, by
-// (depth, source, target, type); `truncated`, whether a bound cut edges off (an edge one
-// hop further exists). A node reached both ways keeps its upward depth. 0 skips a
-// direction. Same edges as lineage_up / lineage_down, without the Browser's path column.
+// that grew out of it within $down hops (depth 1, 2, ...), ordered by (depth, uid), each
+// as [uid, code, type, title, status, issued_on, issuer, due, conflicts, depth]; `edges`,
+// the lineage edges reached (upwards ones first), each once, by (depth, source, target,
+// type), each as [source, target, type]; `truncated`, whether a bound cut edges off (an
+// edge one hop further exists). A node reached both ways keeps its upward depth. 0 skips
+// a direction. Same edges as lineage_up / lineage_down, without the Browser's path column.
+// Lists, not maps: Neo4j writes and the driver reads a map's keys with every value, and
+// at 1M documents maps made a 170-document view ~1.3 ms slower (docs/benchmarks.md).
 // Parameters: document (uid), up (0..20), down (0..20).
 // :param document => '15-kh-bcsd.ban-can-su-dang-bo-cong-thuong.2020'
 // :param up => 5
 // :param down => 5
 MATCH (root:Document {uid: $document})
 // Every edge is the last one of some path: its depth is the shortest such path. A node's
-// distance is the least depth of the edges that reach it.
+// distance is the least depth of the edges that reach it. An edge e of `ups` / `downs` is
+// [source, target, type, depth, far], far being the node it reaches.
 CALL (root) {
   WITH root WHERE $up > 0
   MATCH path = (root)-[:IMPLEMENTS|GUIDES*1..20]->(:Document)
@@ -21,7 +25,7 @@ CALL (root) {
   WITH r, min(hop) AS depth
   WITH r, depth, startNode(r).uid AS source, endNode(r).uid AS target, type(r) AS type
   ORDER BY depth, source, target, type
-  RETURN collect({source: source, target: target, type: type, depth: depth, far: endNode(r)}) AS ups
+  RETURN collect([source, target, type, depth, endNode(r)]) AS ups
 }
 CALL (root) {
   WITH root WHERE $down > 0
@@ -31,20 +35,20 @@ CALL (root) {
   WITH r, min(hop) AS depth
   WITH r, depth, startNode(r).uid AS source, endNode(r).uid AS target, type(r) AS type
   ORDER BY depth, source, target, type
-  RETURN collect({source: source, target: target, type: type, depth: depth, far: startNode(r)}) AS downs
+  RETURN collect([source, target, type, depth, startNode(r)]) AS downs
 }
 // Cut off: a node exactly at the bound (no nearer) with a lineage edge one hop further.
 WITH root, ups, downs,
-     [e IN ups WHERE e.depth = $up | e.far] AS up_rim, [e IN ups WHERE e.depth < $up | e.far] AS up_inner,
-     [e IN downs WHERE e.depth = $down | e.far] AS down_rim,
-     [e IN downs WHERE e.depth < $down | e.far] AS down_inner
+     [e IN ups WHERE e[3] = $up | e[4]] AS up_rim, [e IN ups WHERE e[3] < $up | e[4]] AS up_inner,
+     [e IN downs WHERE e[3] = $down | e[4]] AS down_rim,
+     [e IN downs WHERE e[3] < $down | e[4]] AS down_inner
 WITH root, ups, downs,
      $up < 20 AND any(x IN up_rim WHERE x <> root AND NOT x IN up_inner
                       AND EXISTS { (x)-[:IMPLEMENTS|GUIDES]->(:Document) }) AS cut_up,
      $down < 20 AND any(x IN down_rim WHERE x <> root AND NOT x IN down_inner
                         AND EXISTS { (x)<-[:IMPLEMENTS|GUIDES]-(:Document) }) AS cut_down
 CALL (root, ups, downs) {
-  UNWIND [[root, 0]] + [e IN ups | [e.far, -e.depth]] + [e IN downs | [e.far, e.depth]] AS reached
+  UNWIND [[root, 0]] + [e IN ups | [e[4], -e[3]]] + [e IN downs | [e[4], e[3]]] AS reached
   WITH reached[0] AS n, reached[1] AS depth
   WITH n, max(CASE WHEN depth <= 0 THEN depth END) AS above, min(depth) AS below
   WITH n, coalesce(above, below) AS depth
@@ -53,13 +57,12 @@ CALL (root, ups, downs) {
     RETURN min(i.uid) AS issuer
   }
   WITH n, depth, issuer ORDER BY depth, n.uid
-  RETURN collect({uid: n.uid, code: n.code, type: n.type, title: n.title, status: n.status,
-                  issued_on: n.issued_on, issuer: issuer, due: n.due, conflicts: n.conflicts,
-                  depth: depth}) AS nodes
+  RETURN collect([n.uid, n.code, n.type, n.title, n.status, n.issued_on, issuer, n.due, n.conflicts,
+                  depth]) AS nodes
 }
 // Each edge once: an edge reached both ways (a cycle) is listed with the upward ones.
 WITH nodes, cut_up, cut_down,
-     [e IN ups | {source: e.source, target: e.target, type: e.type}] AS up_edges,
-     [e IN downs | {source: e.source, target: e.target, type: e.type}] AS down_edges
+     [e IN ups | [e[0], e[1], e[2]]] AS up_edges,
+     [e IN downs | [e[0], e[1], e[2]]] AS down_edges
 RETURN nodes, up_edges + [e IN down_edges WHERE NOT e IN up_edges] AS edges,
        (cut_up OR cut_down) AS truncated

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from graph import queries
+from graph.queries import LINEAGE_NODE
 from graph.store import GraphStore
 from tests.conftest import load_demo, make_store
 
@@ -112,16 +113,18 @@ def test_demo_lineage(demo_store: GraphStore) -> None:
 
 def test_demo_lineage_view_in_one_row(demo_store: GraphStore) -> None:
     [short] = demo_store.run("lineage", {"document": "quan-1-plan-52", "up": 1, "down": 0})
-    assert [(n["uid"], n["depth"]) for n in short["nodes"]] == [("hcmc-btv-letter-52-2020", -1),
-                                                              ("quan-1-plan-52", 0)]
-    assert short["edges"] == [{"source": "quan-1-plan-52", "target": "hcmc-btv-letter-52-2020",
-                               "type": "IMPLEMENTS"}]
+    assert all(len(n) == len(LINEAGE_NODE) for n in short["nodes"])
+    nodes = [dict(zip(LINEAGE_NODE, n, strict=True)) for n in short["nodes"]]
+    assert [(n["uid"], n["depth"]) for n in nodes] == [("hcmc-btv-letter-52-2020", -1), ("quan-1-plan-52", 0)]
+    assert short["edges"] == [["quan-1-plan-52", "hcmc-btv-letter-52-2020", "IMPLEMENTS"]]
     assert short["truncated"] is True  # the letter implements 52-NQ/TW, one hop further
     [full] = demo_store.run("lineage", {"document": "quan-1-plan-52", "up": 5, "down": 0})
-    assert [n["uid"] for n in full["nodes"]] == [NQ52, "hcmc-btv-letter-52-2020", "quan-1-plan-52"]
+    nodes = [dict(zip(LINEAGE_NODE, n, strict=True)) for n in full["nodes"]]
+    assert [n["uid"] for n in nodes] == [NQ52, "hcmc-btv-letter-52-2020", "quan-1-plan-52"]
     assert full["truncated"] is False
-    root = full["nodes"][0]
-    assert (root["code"], root["issuer"], root["status"]) == ("52-NQ/TW", "bo-chinh-tri", "issued")
+    root = nodes[0]
+    assert (root["code"], root["type"], root["issuer"], root["status"], root["issued_on"]) == (
+        "52-NQ/TW", "resolution", "bo-chinh-tri", "issued", "2019-09-27")
     assert demo_store.run("lineage", {"document": "no-such-doc", "up": 5, "down": 5}) == []
 
 
