@@ -186,6 +186,11 @@ def demo_cases() -> list[tuple[str, list[str]]]:
             ("demo lineage up 15-KH/BCSĐ depth 5", [f"/documents/{DEMO_PLAN}/lineage?direction=up&depth=5"])]
 
 
+def _only(cases: list[tuple[str, list[str]]], only: str | None) -> list[tuple[str, list[str]]]:
+    """``--only``: the cases whose name contains one of its words."""
+    return cases if not only else [(label, paths) for label, paths in cases if any(w in label for w in only.split(","))]
+
+
 def _cache_modes(value: str) -> str:
     modes = value.split(",")
     if not modes or any(m not in ("off", "on", "stale") for m in modes):
@@ -211,6 +216,8 @@ def main() -> None:
     parser.add_argument("--staleness-ms", type=int, default=100, help="KG_API_CACHE_STALENESS_MS for --cache stale")
     parser.add_argument("--neo4j-uri", default=None,
                         help="a Neo4j already holding the generated data set: used as it is, not bulk-loaded")
+    parser.add_argument("--only", default=None,
+                        help="comma list of words: run only the scenarios whose name contains one of them")
     parser.add_argument("--skip-demo", action="store_true")
     parser.add_argument("--demo-only", action="store_true")
     size_args(parser)
@@ -227,13 +234,14 @@ def main() -> None:
             demo = MemoryStore(workdir / "demo.json")
             load_demo(demo)
             print("demo graph", flush=True)
+            demo_runs = _only(demo_cases(), args.only)
             for name in stores:
                 if name == "memory":
-                    run_store("memory", {"KG_STORE": "memory", "KG_DATA": str(workdir / "demo.json")}, demo_cases(),
+                    run_store("memory", {"KG_STORE": "memory", "KG_DATA": str(workdir / "demo.json")}, demo_runs,
                               args, workdir, results, "demo")
                 else:
                     with bulk_neo4j(demo, workdir / "demo-neo4j", pagecache="128m", heap="512m") as uri:
-                        run_store("neo4j", {"KG_STORE": "neo4j", "NEO4J_URI": uri}, demo_cases(), args, workdir,
+                        run_store("neo4j", {"KG_STORE": "neo4j", "NEO4J_URI": uri}, demo_runs, args, workdir,
                                   results, "demo")
         truth = None
         if not args.demo_only:
@@ -243,6 +251,7 @@ def main() -> None:
             print(f"data set: {truth.institutions} institutions, {truth.documents} documents, {rows} rows "
                   f"(memory ingest {secs:.0f} s)", flush=True)
             cases = scenarios(store, truth, rng)
+            cases = _only(cases, args.only)
             size = f"{truth.documents // 1000}k"
             for name in stores:
                 if name == "memory":

@@ -6,7 +6,12 @@ import orjson
 
 from api import schemas as s
 from api import service
+from graph.queries import LINEAGE_NODE
 from graph.store import GraphStore
+
+
+def test_the_querys_node_columns_are_the_models_fields() -> None:
+    assert tuple(s.LineageNode.model_fields) == LINEAGE_NODE
 
 
 def test_lineage_bytes_are_the_response_models_json(demo_store: GraphStore) -> None:
