@@ -140,13 +140,16 @@ def lineage(store: GraphStore, uid: str, direction: str, depth: int) -> bytes:
 # -- coverage -------------------------------------------------------------------
 def coverage(store: GraphStore, document: str, scope: str, as_of: date | None) -> s.Coverage:
     item = document_item(store, document)
-    scope_node = _node(store, scope, "Institution")
     when = (as_of or date.today()).isoformat()
     rows = store.run("coverage", {"document": document, "scope": scope, "as_of": when})
+    if rows and rows[0]["institution"] == scope:  # valid on the day, the scope is its own first unit (level 0)
+        scope_name = rows[0].get("name")
+    else:  # one more round trip: is it an institution at all (else 404), and its name
+        scope_name = _node(store, scope, "Institution").get("name")
     counts = Counter(r["status"] for r in rows)
     # validated in one call into pydantic-core (a national audit has ~3,500 units)
     return s.Coverage.model_validate({
-        "document": item, "scope": {"uid": scope, "name": scope_node.get("name")}, "as_of": when,
+        "document": item, "scope": {"uid": scope, "name": scope_name}, "as_of": when,
         "summary": {"covered": counts["covered"], "expected": counts["expected"], "overdue": counts["overdue"],
                     "missing": counts["missing"], "total": len(rows)},
         "units": [{"institution": {"uid": r["institution"], "name": r.get("name")}, "level": r["level"],

@@ -78,6 +78,16 @@ def test_coverage_after_q2_2020(client: TestClient) -> None:
     assert {u["institution"]["uid"]: u["status"] for u in before["units"]}[BCSD_UBND] == "expected"
 
 
+def test_coverage_names_its_scope_whether_or_not_it_is_valid_on_the_day(client: TestClient) -> None:
+    # valid: the scope is its own level-0 unit; dissolved on 2025-06-30: not among the units, named all the same
+    valid = client.get("/coverage", params={"document": NQ52, "scope": "quan-uy-quan-1", "as_of": "2020-12-31"}).json()
+    assert valid["scope"] == {"uid": "quan-uy-quan-1", "name": "Quận ủy Quận 1"}
+    assert valid["units"][0]["institution"]["uid"] == "quan-uy-quan-1" and valid["units"][0]["level"] == 0
+    gone = client.get("/coverage", params={"document": NQ52, "scope": "quan-uy-quan-1", "as_of": "2025-12-31"}).json()
+    assert gone["scope"] == {"uid": "quan-uy-quan-1", "name": "Quận ủy Quận 1"}
+    assert "quan-uy-quan-1" not in {u["institution"]["uid"] for u in gone["units"]}
+
+
 def test_coverage_csv_has_the_same_rows(client: TestClient) -> None:
     params = {"document": NQ52, "scope": TU, "as_of": "2020-12-31"}
     body = client.get("/coverage", params=params).json()
@@ -122,6 +132,9 @@ def test_search_and_conflicts(client: TestClient) -> None:
     ("/documents?code=not-a-code", 422),
     ("/documents?cursor=%%%", 422),
     (f"/coverage?document={NQ52}&scope=nowhere", 404),
+    (f"/coverage?document=no-such-doc&scope={TU}", 404),
+    (f"/coverage?document={NQ52}&scope={NQ52}", 404),  # a document is not a scope
+    (f"/coverage?document={TU}&scope={TU}", 404),  # nor an institution a document
     (f"/coverage?document={NQ52}&scope={TU}&as_of=2020-13-01", 422),
     ("/institutions/nowhere/obligations", 404),
 ])
