@@ -51,6 +51,21 @@ def test_demo_chain_identity(demo_store: GraphStore) -> None:
     assert len(tasks) == 6
 
 
+def test_get_edges_answers_exactly_the_ids_asked(demo_store: GraphStore) -> None:
+    tasks = demo_store.neighbours([KH15], "ASSIGNS", "out")
+    ids = [("ASSIGNS", KH15, t.other, t.edge.get("key", "")) for t in tasks]
+    assert len(ids) > 1  # several edges from one start, each asked for
+    missing = [("ASSIGNS", KH15, tasks[0].other, "no-such-key"),  # right pair, wrong key
+               ("ASSIGNS", NQ52, tasks[0].other, ids[0][3]),  # another start
+               ("IMPLEMENTS", KH15, HD116, "")]  # no such edge
+    implements = ("IMPLEMENTS", KH15, NQ52, "")
+    found = demo_store.get_edges([*ids, *missing, implements, ids[0]])  # a duplicate id too
+    assert set(found) == {*ids, implements}
+    for t in tasks:
+        assert found[("ASSIGNS", KH15, t.other, t.edge.get("key", ""))] == t.edge
+    assert demo_store.get_edges([]) == {}
+
+
 def test_conflicting_dates_are_kept_with_their_sources(demo_store: GraphStore) -> None:
     nq = demo_store.get_nodes([NQ52])[NQ52]
     assert nq["issued_on"] == "2019-09-27", "the wrong year must not be adopted"
