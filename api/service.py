@@ -175,10 +175,11 @@ def list_institutions(store: GraphStore, q: str | None, limit: int, cursor: str 
 def institution_detail(store: GraphStore, uid: str) -> s.InstitutionDetail:
     node = _node(store, uid, "Institution")
     row = store.run("institutions", {"uids": [uid], "after": None, "limit": 1})[0]
-    members = sorted((s.Ref(uid=n.other, name=n.other_props.get("name"))
-                      for n in store.neighbours([uid], Rel.PART_OF.value, "in")), key=lambda r: r.uid)
-    reports = sorted((s.Ref(uid=n.other, name=n.other_props.get("name"))
-                      for n in store.neighbours([uid], Rel.REPORTS_TO.value, "out")), key=lambda r: r.uid)
+    def refs(rel: Rel, direction: str) -> list[s.Ref]:
+        return sorted((s.Ref(uid=n.other, name=n.other_props.get("name"))
+                       for n in store.neighbours([uid], rel.value, direction, fields=("name",))), key=lambda r: r.uid)
+
+    members, reports = refs(Rel.PART_OF, "in"), refs(Rel.REPORTS_TO, "out")
     issued_uids = [r["uid"] for r in store.run("issued_by", {"institution": uid})]
     issued = store.run("documents", {"code_key": None, "type": None, "issuer": None, "status": None,
                                      "uids": issued_uids, "after": None, "limit": max(len(issued_uids), 1)})

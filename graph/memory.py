@@ -227,7 +227,8 @@ class MemoryStore(GraphStore):
         uids = sorted({uid for key in keys for uid in self._by_code.get(key, ())})
         return [project(graph.nodes[uid], fields) for uid in uids]
 
-    def neighbours(self, uids: Iterable[str], rel: str, direction: str) -> list[Neighbour]:
+    def neighbours(self, uids: Iterable[str], rel: str, direction: str,
+                   fields: Sequence[str] | None = None) -> list[Neighbour]:
         graph = self._fresh()
         out: list[Neighbour] = []
         for uid in uids:
@@ -240,7 +241,7 @@ class MemoryStore(GraphStore):
             for other, data in edges:
                 if data["type"] == rel:
                     edge = {k: v for k, v in data.items() if k != "type"}
-                    out.append(Neighbour(uid, other, rel, edge, dict(graph.nodes[other])))
+                    out.append(Neighbour(uid, other, rel, edge, project(graph.nodes[other], fields)))
         return out
 
     def apply(self, batch: Batch) -> None:

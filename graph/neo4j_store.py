@@ -225,9 +225,11 @@ class Neo4jStore(GraphStore):
                     out[(rel.value, r["start"], r["end"], r["props"].get("key", ""))] = r["props"]
         return out
 
-    def neighbours(self, uids: Iterable[str], rel: str, direction: str) -> list[Neighbour]:
+    def neighbours(self, uids: Iterable[str], rel: str, direction: str,
+                   fields: Sequence[str] | None = None) -> list[Neighbour]:
         rel_t = Rel(rel)
         wanted = sorted(set(uids))
+        names = _fields(fields)
         out: list[Neighbour] = []
         seen: set[tuple[str, str, str]] = set()
         for start_label, end_label in _label_pairs(rel_t):
@@ -238,14 +240,17 @@ class Neo4jStore(GraphStore):
                 query = (f"MATCH (n:{end_label})<-[r:{rel_t}]-(m:{start_label}) "
                          "WHERE n.uid IN $uids ")
             query += ("RETURN n.uid AS uid, m.uid AS other, properties(r) AS edge, "
-                      "properties(m) AS props, labels(m) AS labels ORDER BY uid, other")
-            for r in self._read(query, uids=wanted):
+                      "CASE WHEN $fields IS NULL THEN properties(m) "
+                      "ELSE {uid: m.uid, values: [f IN $fields | m[f]]} END AS props, "
+                      "labels(m) AS labels ORDER BY uid, other")
+            for r in self._read(query, uids=wanted, fields=names):
                 ident = (r["uid"], r["other"], r["edge"].get("key", ""))
                 if ident in seen:
                     continue
                 seen.add(ident)
-                out.append(Neighbour(r["uid"], r["other"], rel_t.value, r["edge"],
-                                     _node(r["props"], r["labels"])))
+                props = r["props"] if names is None else {"uid": r["other"], **{
+                    f: v for f, v in zip(names, r["props"]["values"], strict=True) if v is not None}}
+                out.append(Neighbour(r["uid"], r["other"], rel_t.value, r["edge"], _node(props, r["labels"])))
         return out
 
     def apply(self, batch: Batch) -> None:

@@ -61,7 +61,8 @@ class PendingView(GraphStore):
                 if "Document" in labels and props.get("code_key") in wanted]
         return sorted(out, key=lambda n: n["uid"])
 
-    def neighbours(self, uids: Iterable[str], rel: str, direction: str) -> list[Neighbour]:
+    def neighbours(self, uids: Iterable[str], rel: str, direction: str,
+                   fields: Sequence[str] | None = None) -> list[Neighbour]:
         wanted = list(dict.fromkeys(uids))
         pending: dict[tuple[str, str, str], tuple[str, Props]] = {}  # (uid, other, key) -> (other, edge)
         for uid in wanted:
@@ -70,15 +71,15 @@ class PendingView(GraphStore):
                 other = end if direction == "out" else start
                 pending[(uid, other, key)] = (other, self._edges[eid])
         out: list[Neighbour] = []
-        for n in self.store.neighbours(wanted, rel, direction):
+        for n in self.store.neighbours(wanted, rel, direction, fields):
             ident = (n.uid, n.other, n.edge.get("key", ""))
             if ident in pending:
                 continue  # rewritten by a pending batch: reported below
             if n.other in self._nodes:
                 labels, props = self._nodes[n.other]
-                n = Neighbour(n.uid, n.other, n.rel, n.edge, _project(labels, props, None))
+                n = Neighbour(n.uid, n.other, n.rel, n.edge, _project(labels, props, fields))
             out.append(n)
-        others = self.get_nodes({other for other, _ in pending.values()})
+        others = self.get_nodes({other for other, _ in pending.values()}, fields)
         for (uid, other, _), (_, edge) in pending.items():
             if other in others:
                 out.append(Neighbour(uid, other, rel, edge, others[other]))

@@ -102,8 +102,10 @@ class GraphStore(ABC):
         """Documents whose ``code_key`` is among ``keys``, in uid order (``fields`` as in get_nodes)."""
 
     @abstractmethod
-    def neighbours(self, uids: Iterable[str], rel: str, direction: str) -> list[Neighbour]:
-        """Edges of type ``rel`` leaving (``out``) or entering (``in``) the nodes."""
+    def neighbours(self, uids: Iterable[str], rel: str, direction: str,
+                   fields: Sequence[str] | None = None) -> list[Neighbour]:
+        """Edges of type ``rel`` leaving (``out``) or entering (``in``) the nodes; ``other_props`` as
+        ``get_nodes`` gives them (``fields``: a lean read of the other ends)."""
 
     @abstractmethod
     def apply(self, batch: Batch) -> None:

@@ -138,7 +138,8 @@ class _TextWriter:
                     claims={"deadline": exp.deadline.text if exp.deadline else None, "due": due}))
 
     def _existing_expectation(self, doc_type: DocType, target: str, bodies: set[str]) -> str | None:
-        for n in self.store.neighbours([target], Rel.IMPLEMENTS.value, "in"):
+        lean = ("status", "type", "owner", "issuer")
+        for n in self.store.neighbours([target], Rel.IMPLEMENTS.value, "in", fields=lean):
             p = n.other_props
             if p.get("status") in (DocStatus.EXPECTED, DocStatus.FULFILLED) and p.get("type") == doc_type.value \
                     and bodies & {p.get("owner"), p.get("issuer")}:

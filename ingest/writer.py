@@ -134,7 +134,8 @@ class Writer:
             return
         targets = sorted({t for ts in issued.values() for t in ts})
         candidates: dict[str, set[str]] = {}  # expected uid -> targets
-        for n in self.store.neighbours(targets, Rel.IMPLEMENTS.value, "in"):
+        # a lean read: the target's implementers are its whole first level (thousands for a national one)
+        for n in self.store.neighbours(targets, Rel.IMPLEMENTS.value, "in", fields=("status",)):
             if n.other_props.get("status") == DocStatus.EXPECTED:
                 candidates.setdefault(n.other, set()).add(n.uid)
         for uid, props in batch.nodes.items():

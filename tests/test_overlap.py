@@ -9,12 +9,13 @@ import pytest
 
 from graph.memory import MemoryStore
 from graph.model import Batch
-from graph.store import GraphStore, StoreError
+from graph.overlay import PendingView
+from graph.store import GraphStore, StoreError, project
 from ingest.files import IngestError
 from ingest.generate import generate
 from ingest.loader import IngestReport, ingest_path
 from ingest.overlap import ingest_files
-from tests.conftest import DEMO_DIR
+from tests.conftest import DEMO_DIR, load_demo
 
 SMALL = {"provinces": 3, "communes_per_province": 4, "resolutions": 2, "coverage": 0.8}
 
@@ -94,3 +95,18 @@ def test_the_next_file_is_resolved_against_the_pending_write(tmp_path: Path) -> 
     results = list(ingest_files(store, files, overlap=True))
     assert all(isinstance(r, IngestReport) for _, r in results), results
     assert store.dump() == _sequential(files).dump()
+
+
+def test_the_pending_view_reads_neighbours_lean_as_the_store_does(tmp_path: Path) -> None:
+    store = MemoryStore(None)
+    load_demo(store)
+    nq52 = "52-nq-tw.bo-chinh-tri.2019"
+    pending = Batch(nodes={"new-plan": {"uid": "new-plan", "status": "expected", "title": "Kế hoạch mới"}},
+                    labels={"new-plan": ("Document",)},
+                    edges={("IMPLEMENTS", "new-plan", nq52, ""): {"key": "", "sources": ["s"]}})
+    view = PendingView(store, [pending])
+    fields = ("status", "title")
+    full = view.neighbours([nq52], "IMPLEMENTS", "in")
+    lean = view.neighbours([nq52], "IMPLEMENTS", "in", fields=fields)
+    assert "new-plan" in {n.other for n in lean}
+    assert [(n.other, project(n.other_props, fields)) for n in full] == [(n.other, n.other_props) for n in lean]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.store import GraphStore
+from graph.store import GraphStore, project
 from ingest.files import IngestError
 from ingest.loader import ingest_path
 from tests.conftest import load_demo, make_store
@@ -64,6 +64,16 @@ def test_get_edges_answers_exactly_the_ids_asked(demo_store: GraphStore) -> None
     for t in tasks:
         assert found[("ASSIGNS", KH15, t.other, t.edge.get("key", ""))] == t.edge
     assert demo_store.get_edges([]) == {}
+
+
+def test_neighbours_lean_read_is_the_full_one_projected(demo_store: GraphStore) -> None:
+    for uids, rel, direction in (([NQ52], "IMPLEMENTS", "in"), ([KH15], "ASSIGNS", "out"),
+                                 (["thanh-uy-thanh-pho-ho-chi-minh"], "PART_OF", "in")):
+        full = demo_store.neighbours(uids, rel, direction)
+        lean = demo_store.neighbours(uids, rel, direction, fields=("status", "name", "due"))
+        assert full, (rel, direction)
+        assert [(n.uid, n.other, n.edge) for n in lean] == [(n.uid, n.other, n.edge) for n in full]
+        assert [n.other_props for n in lean] == [project(n.other_props, ("status", "name", "due")) for n in full]
 
 
 def test_conflicting_dates_are_kept_with_their_sources(demo_store: GraphStore) -> None:
