@@ -27,14 +27,13 @@ CALL (scope) {
   RETURN collect(DISTINCT unit) AS units
 }
 // The tree: every document with an IMPLEMENTS chain to the target, as
-// [document, hops to the target, issued by $as_of, an expectation].
+// [document, hops to the target, status]. Issue dates are read below, only for the few
+// documents that touch the scope's units (not for the whole national tree).
 CALL (target) {
   OPTIONAL MATCH p = (d:Document)-[:IMPLEMENTS*1..20]->(target)
   WITH d, min(length(p)) AS hops
   WHERE d IS NOT NULL AND d <> target
-  WITH d, hops, d.status AS status
-  RETURN collect([d, hops, status = 'issued' AND (d.issued_on IS NULL OR d.issued_on <= $as_of),
-                  status IN ['expected', 'fulfilled']]) AS tree
+  RETURN collect([d, hops, d.status]) AS tree
 }
 // Per unit of the scope with any fact: the tree documents it issued (nearest the target
 // first), how many obligations it has, their earliest due date, and the documents that
@@ -45,16 +44,20 @@ CALL (target, tree, units) {
   // document of the tree it owns or will issue. Obligations carry what fulfils them.
   CALL (target, tree, units) {
     UNWIND tree AS item
-    WITH item[0] AS d, item[1] AS hops WHERE item[2]
+    WITH item[0] AS d, item[1] AS hops WHERE item[2] = 'issued'
     MATCH (d)-[:ISSUED_BY]->(u:Institution)
     WHERE u IN units
+    WITH d, hops, u, d.issued_on AS issued_on
+    WHERE issued_on IS NULL OR issued_on <= $as_of
     RETURN u, 0 AS kind, [hops, d.uid] AS issued, null AS due, [] AS delivered
     UNION ALL
     UNWIND CASE WHEN target.status = 'issued'
                       AND (target.issued_on IS NULL OR target.issued_on <= $as_of)
-                THEN [target] ELSE [] END + [item IN tree WHERE item[2] | item[0]] AS a
+                THEN [target] ELSE [] END + [item IN tree WHERE item[2] = 'issued' | item[0]] AS a
     MATCH (a)-[t:ASSIGNS]->(u:Institution)
     WHERE u IN units
+    WITH target, a, t, u, a.issued_on AS issued_on
+    WHERE a = target OR issued_on IS NULL OR issued_on <= $as_of
     CALL (t) {
       OPTIONAL MATCH (real:Document)-[:FULFILS]->(:Document {uid: t.deliverable})
       WHERE real.status = 'issued' AND (real.issued_on IS NULL OR real.issued_on <= $as_of)
@@ -63,7 +66,7 @@ CALL (target, tree, units) {
     RETURN u, 1 AS kind, null AS issued, t.due AS due, delivered
     UNION ALL
     UNWIND tree AS item
-    WITH item[0] AS e WHERE item[3]
+    WITH item[0] AS e WHERE item[2] IN ['expected', 'fulfilled']
     UNWIND [key IN CASE WHEN e.owner = e.issuer THEN [e.owner] ELSE [e.owner, e.issuer] END
             WHERE key IS NOT NULL] AS key
     MATCH (u:Institution {uid: key})
