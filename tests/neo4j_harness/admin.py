@@ -133,8 +133,9 @@ class ImportedNeo4j:
             while True:
                 if self._proc.poll() is not None:
                     raise RuntimeError(f"Neo4j exited ({self._proc.returncode}):\n{self.output()}")
-                try:
-                    driver.execute_query("RETURN 1")
+                try:  # a plain session: execute_query would retry with back-off and log each attempt
+                    with driver.session() as session:
+                        session.run("RETURN 1").consume()
                     return
                 except (ServiceUnavailable, OSError):
                     pass
