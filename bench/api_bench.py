@@ -47,7 +47,16 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.common import apply_size, bulk_neo4j, dataset, existing_neo4j, memory_store, save, size_args  # noqa: E402
+from bench.common import (  # noqa: E402
+    apply_size,
+    bulk_neo4j,
+    dataset,
+    dataset_args,
+    existing_neo4j,
+    memory_store,
+    save,
+    size_args,
+)
 from bench.ingest_bench import table  # noqa: E402
 from graph.memory import MemoryStore  # noqa: E402
 
@@ -200,11 +209,7 @@ def _cache_modes(value: str) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--provinces", type=int, default=34)
-    parser.add_argument("--communes-per-province", type=int, default=100)
-    parser.add_argument("--resolutions", type=int, default=19)
-    parser.add_argument("--coverage", type=float, default=0.8)
-    parser.add_argument("--seed", type=int, default=1)
+    dataset_args(parser)
     parser.add_argument("--stores", default="memory,neo4j")
     parser.add_argument("--duration", type=float, default=10, help="seconds per scenario and concurrency")
     parser.add_argument("--connections", type=int, default=16)

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.common import apply_size, bulk_neo4j, dataset, memory_store, save, size_args  # noqa: E402
+from bench.common import apply_size, bulk_neo4j, dataset, dataset_args, memory_store, save, size_args  # noqa: E402
 from bench.ingest_bench import table  # noqa: E402
 
 TARGET = 150_000
@@ -29,11 +29,7 @@ TARGET = 150_000
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--provinces", type=int, default=34)
-    parser.add_argument("--communes-per-province", type=int, default=100)
-    parser.add_argument("--resolutions", type=int, default=2)
-    parser.add_argument("--coverage", type=float, default=0.8)
-    parser.add_argument("--seed", type=int, default=1)
+    dataset_args(parser, 100, 2)
     size_args(parser)
     args = parser.parse_args()
     apply_size(args)

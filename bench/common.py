@@ -35,6 +35,15 @@ signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 SIZES: dict[str, tuple[int, int]] = {"10k": (100, 2), "100k": (100, 19), "1m": (100, 185)}
 
 
+def dataset_args(parser: Any, communes: int = 100, resolutions: int = 19) -> None:
+    """The generator's arguments (those of ``kg generate``), with a script's own default size."""
+    parser.add_argument("--provinces", type=int, default=34)
+    parser.add_argument("--communes-per-province", type=int, default=communes)
+    parser.add_argument("--resolutions", type=int, default=resolutions)
+    parser.add_argument("--coverage", type=float, default=0.8)
+    parser.add_argument("--seed", type=int, default=1)
+
+
 def size_args(parser: Any, default: str | None = None) -> None:
     parser.add_argument("--size", choices=sorted(SIZES), default=default,
                         help="preset (34 provinces x 100 communes, R resolutions); overrides the two below")

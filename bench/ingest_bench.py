@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.common import dataset_args  # noqa: E402
 from graph.memory import MemoryStore  # noqa: E402
 from graph.store import GraphStore  # noqa: E402
 from ingest.generate import GroundTruth, generate  # noqa: E402
@@ -35,11 +36,7 @@ logging.getLogger("neo4j").setLevel(logging.ERROR)  # no "property key does not 
 
 def arguments(description: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("--provinces", type=int, default=34)
-    parser.add_argument("--communes-per-province", type=int, default=10)
-    parser.add_argument("--resolutions", type=int, default=5)
-    parser.add_argument("--coverage", type=float, default=0.8)
-    parser.add_argument("--seed", type=int, default=1)
+    dataset_args(parser, 10, 5)
     parser.add_argument("--stores", default="memory,neo4j", help="comma-separated: memory, neo4j")
     return parser
 

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.common import apply_size, dataset, memory_store, size_args  # noqa: E402
+from bench.common import apply_size, dataset, dataset_args, memory_store, size_args  # noqa: E402
 
 MARKER = "bench-dataset.json"  # in the home: which data set its store holds
 
@@ -54,11 +54,7 @@ def _load(args: argparse.Namespace, home: Path, key: dict[str, object]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--provinces", type=int, default=34)
-    parser.add_argument("--communes-per-province", type=int, default=100)
-    parser.add_argument("--resolutions", type=int, default=19)
-    parser.add_argument("--coverage", type=float, default=0.8)
-    parser.add_argument("--seed", type=int, default=1)
+    dataset_args(parser)
     parser.add_argument("--home", type=Path, required=True, help="the Neo4j home to import into, or reuse")
     parser.add_argument("--port", type=int, default=0, help="Bolt port on 127.0.0.1 (default: a free one)")
     size_args(parser)
