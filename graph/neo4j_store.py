@@ -76,11 +76,12 @@ def _row(record: Record) -> dict[str, Any]:
 def _items(rows: list[dict[str, Any]], fields: list[str] | None) -> Iterator[Props]:
     for row in rows:
         for item in row["items"]:
-            if fields is None:
-                yield _node(item[1], item[0])
-            else:
-                props = {"uid": item[1], **{f: v for f, v in zip(fields, item[2:], strict=True) if v is not None}}
-                yield _node(props, item[0])
+            yield _node(item[1] if fields is None else _lean(item[1], fields, item[2:]), item[0])
+
+
+def _lean(uid: str, fields: Sequence[str], values: Sequence[Any]) -> Props:
+    """A lean read's props: the uid and the asked fields that the node has (Cypher gives null for the rest)."""
+    return {"uid": uid, **{f: v for f, v in zip(fields, values, strict=True) if v is not None}}
 
 
 def _fields(fields: Sequence[str] | None) -> list[str] | None:
@@ -240,16 +241,14 @@ class Neo4jStore(GraphStore):
                 query = (f"MATCH (n:{end_label})<-[r:{rel_t}]-(m:{start_label}) "
                          "WHERE n.uid IN $uids ")
             query += ("RETURN n.uid AS uid, m.uid AS other, properties(r) AS edge, "
-                      "CASE WHEN $fields IS NULL THEN properties(m) "
-                      "ELSE {uid: m.uid, values: [f IN $fields | m[f]]} END AS props, "
+                      "CASE WHEN $fields IS NULL THEN properties(m) ELSE [f IN $fields | m[f]] END AS props, "
                       "labels(m) AS labels ORDER BY uid, other")
             for r in self._read(query, uids=wanted, fields=names):
                 ident = (r["uid"], r["other"], r["edge"].get("key", ""))
                 if ident in seen:
                     continue
                 seen.add(ident)
-                props = r["props"] if names is None else {"uid": r["other"], **{
-                    f: v for f, v in zip(names, r["props"]["values"], strict=True) if v is not None}}
+                props = r["props"] if names is None else _lean(r["other"], names, r["props"])
                 out.append(Neighbour(r["uid"], r["other"], rel_t.value, r["edge"], _node(props, r["labels"])))
         return out
 
