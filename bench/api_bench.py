@@ -52,10 +52,12 @@ from bench.common import (  # noqa: E402
     bulk_neo4j,
     dataset,
     dataset_args,
+    end_run,
     existing_neo4j,
     memory_store,
     save,
     size_args,
+    start_run,
 )
 from bench.ingest_bench import table  # noqa: E402
 from graph.memory import MemoryStore  # noqa: E402
@@ -228,6 +230,7 @@ def main() -> None:
     size_args(parser)
     args = parser.parse_args()
     apply_size(args)
+    run = start_run()
     stores = args.stores.split(",")
     results: list[dict[str, Any]] = []
     rng = random.Random(args.seed)
@@ -277,7 +280,7 @@ def main() -> None:
     print(table(["graph", "store", "scenario", "conns", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors"],
                 [[r["size"], r["store"], r["scenario"], r["connections"], f"{r['rps']:,.0f}", f"{r['p50']:.2f}",
                   f"{r['p95']:.2f}", f"{r['p99']:.2f}", r["errors"]] for r in results]))
-    save(args.json, "api", results)
+    save(args.json, "api", results, end_run(run))
     demo = [r for r in results if r["size"] == "demo" and r["connections"] > 1 and "down" in r["scenario"]]
     parts = [f"demo lineage {r['store']} {r['rps']:,.0f} req/s = {r['rps'] / 2000:.2f}x the 2,000 target"
              for r in demo]

@@ -21,7 +21,17 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.common import apply_size, bulk_neo4j, dataset, dataset_args, memory_store, save, size_args  # noqa: E402
+from bench.common import (  # noqa: E402
+    apply_size,
+    bulk_neo4j,
+    dataset,
+    dataset_args,
+    end_run,
+    memory_store,
+    save,
+    size_args,
+    start_run,
+)
 from bench.ingest_bench import table  # noqa: E402
 
 TARGET = 150_000
@@ -33,6 +43,7 @@ def main() -> None:
     size_args(parser)
     args = parser.parse_args()
     apply_size(args)
+    run = start_run()
     with tempfile.TemporaryDirectory(prefix="kg-bulk-") as tmp:
         workdir = Path(tmp)
         start = time.perf_counter()
@@ -67,7 +78,7 @@ def main() -> None:
         save(args.json, "bulk", [{"documents": truth.documents, "rows": total, "nodes": n_nodes,
                                   "relationships": n_rels, "export_s": t["export"], "import_s": t["import"],
                                   "post_import_s": t["post_import"], "rows_per_s": total / bulk,
-                                  "rows_per_s_with_post": total / full}])
+                                  "rows_per_s_with_post": total / full}], end_run(run))
         print(f"bulk path end to end (export + neo4j-admin import): {total / bulk:,.0f} rows/s vs target "
               f"{TARGET:,} = {total / bulk / TARGET:.2f}x (with post-import {total / full:,.0f} rows/s)")
 

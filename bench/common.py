@@ -179,6 +179,23 @@ def percentile(sorted_ms: list[float], p: float) -> float:
     return sorted_ms[k]
 
 
+def speed_probe(repeats: int = 5) -> float:
+    """Median ms of a fixed pure-Python workload (a sort, a JSON round trip, a dict build over 20k rows).
+
+    This VM's speed drifts by up to 1.5-1.9x within an hour, so a figure from one run compares with
+    another run's only alongside both runs' probes: every bench prints one at its start and its end
+    and stores them with its results."""
+    rows = [{"uid": f"doc-{i:05d}", "hops": i % 7, "title": "Kế hoạch thực hiện Nghị quyết"} for i in range(20_000)]
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        ordered = sorted(rows, key=lambda r: (r["hops"], r["uid"]))
+        back = json.loads(json.dumps(ordered, ensure_ascii=False))
+        {r["uid"]: r["hops"] for r in back}
+        times.append((time.perf_counter() - start) * 1000)
+    return sorted(times)[len(times) // 2]
+
+
 def machine() -> dict[str, Any]:
     cpu = ""
     with contextlib.suppress(OSError):
@@ -195,12 +212,30 @@ def machine() -> dict[str, Any]:
             "os": platform.platform(), "java": java[0] if java else ""}
 
 
-def save(path: Path | None, bench: str, rows: list[dict[str, Any]]) -> None:
-    """Append ``rows`` (dicts) to the JSON list in ``path`` (bench/plot.py reads it)."""
+def start_run() -> dict[str, Any]:
+    """The machine and a speed probe, printed first: what the figures below were measured on."""
+    info = {**machine(), "probe_start_ms": speed_probe()}
+    print(f"machine: {info['cpu'] or 'unknown CPU'}, {info['cores']} cores, {info['memory']}, Python {info['python']};"
+          f" speed probe {info['probe_start_ms']:.1f} ms (lower is faster)", flush=True)
+    return info
+
+
+def end_run(info: dict[str, Any]) -> dict[str, Any]:
+    """The probe again at the end (the speed can drift during a run), printed; ``info`` for :func:`save`."""
+    info = {**info, "probe_end_ms": speed_probe()}
+    print(f"speed probe: {info['probe_start_ms']:.1f} ms at the start, {info['probe_end_ms']:.1f} ms at the end",
+          flush=True)
+    return info
+
+
+def save(path: Path | None, bench: str, rows: list[dict[str, Any]], run: dict[str, Any] | None = None) -> None:
+    """Append ``rows`` (dicts) to the JSON list in ``path`` (bench/plot.py reads it), each with ``run``
+    (:func:`end_run`: the machine and its speed probes) when given."""
     if path is None:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     old: list[dict[str, Any]] = json.loads(path.read_text()) if path.exists() else []
     stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
-    old += [{"bench": bench, "when": stamp, **row} for row in rows]
+    extra = {"machine": run} if run is not None else {}
+    old += [{"bench": bench, "when": stamp, **row, **extra} for row in rows]
     path.write_text(json.dumps(old, ensure_ascii=False, indent=1) + "\n")

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.common import dataset_args  # noqa: E402
+from bench.common import dataset_args, end_run, start_run  # noqa: E402
 from graph.memory import MemoryStore  # noqa: E402
 from graph.store import GraphStore  # noqa: E402
 from ingest.generate import GroundTruth, generate  # noqa: E402
@@ -185,6 +185,7 @@ def main() -> None:
     parser.add_argument("--compare-sequential", action="store_true",
                         help="also time the Neo4j ingest without overlapping writes (file after file)")
     args = parser.parse_args()
+    run = start_run()
     with tempfile.TemporaryDirectory(prefix="kg-bench-") as tmp:
         workdir = Path(tmp)
         out, truth = dataset(args, workdir)
@@ -219,6 +220,7 @@ def main() -> None:
                     results.append(["neo4j (naive MERGE per tx)", len(sample), f"{secs:.2f}", f"{naive_rate:,.0f}"])
                     store.clear()
         print(table(["ingest", "rows", "seconds", "rows/s"], results))
+        end_run(run)
         if project_neo4j and naive_rate:
             print(f"neo4j project ingest vs naive per-row baseline: {project_neo4j:,.0f} vs {naive_rate:,.0f} rows/s "
                   f"= {project_neo4j / naive_rate:.1f}x")

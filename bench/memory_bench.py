@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.common import SIZES, dataset, memory_store, save  # noqa: E402
+from bench.common import SIZES, dataset, end_run, memory_store, save, start_run  # noqa: E402
 from bench.ingest_bench import table  # noqa: E402
 
 CHILD = r"""
@@ -85,6 +85,7 @@ def main() -> None:
     sizes = args.size or ["10k", "100k"]
     if args.big and "1m" not in sizes:
         sizes.append("1m")
+    run = start_run()
     rows = []
     with tempfile.TemporaryDirectory(prefix="kg-mem-") as tmp:
         for size in sizes:
@@ -99,7 +100,7 @@ def main() -> None:
                 [[d["size"], d["documents"], d["nodes"], d["edges"], f"{d['file_mb']:.0f}",
                   f"{(d['rss_after'] - d['rss_before']) / 2**20:.0f}", f"{d['bytes_per_node']:.0f}",
                   f"{d['load_s']:.2f}", f"{d['lineage_p95']:.2f}", f"{d['coverage_p95']:.2f}"] for d in rows]))
-    save(args.json, "memory", rows)
+    save(args.json, "memory", rows, end_run(run))
     last = rows[-1]
     print(f"memory store at {last['documents']:,} documents: {last['bytes_per_node']:.0f} B/node = "
           f"{last['bytes_per_node'] / 1024:.2f}x the 1 KiB target; load {last['load_s']:.2f} s = "

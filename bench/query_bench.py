@@ -23,7 +23,16 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.common import apply_size, bulk_neo4j, existing_neo4j, memory_store, save, size_args  # noqa: E402
+from bench.common import (  # noqa: E402
+    apply_size,
+    bulk_neo4j,
+    end_run,
+    existing_neo4j,
+    memory_store,
+    save,
+    size_args,
+    start_run,
+)
 from bench.common import dataset as cached_dataset  # noqa: E402
 from bench.ingest_bench import arguments, dataset, ingest_all, stores, table  # noqa: E402
 from graph.store import GraphStore  # noqa: E402
@@ -78,6 +87,7 @@ def main() -> None:
     size_args(parser)
     args = parser.parse_args()
     apply_size(args)
+    run = start_run()
     with tempfile.TemporaryDirectory(prefix="kg-bench-") as tmp:
         workdir = Path(tmp)
         bulk = args.neo4j_load == "bulk" or args.neo4j_uri is not None
@@ -120,7 +130,7 @@ def main() -> None:
         for r in records:
             if r["query"].startswith("coverage") and r["query"] != "coverage national":
                 r["query"] = "coverage province"
-        save(args.json, "query", records)
+        save(args.json, "query", records, end_run(run))
         by = {(r["store"], r["query"]): r for r in records}
         parts = []
         for store_name in opened:
