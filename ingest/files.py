@@ -40,7 +40,16 @@ class RawDataset:
 
 
 class _LineLoader(yaml.SafeLoader):
-    """SafeLoader that records the line of every mapping."""
+    """SafeLoader that records the line of every mapping, and refuses aliases."""
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        # Nested aliases expand exponentially (a ~500-byte "billion laughs" file is 10^6 strings
+        # and more); records are flat, so an alias is refused where it stands.
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(None, None, f"aliases (*{event.anchor}) are not supported in "
+                                              "ingest files: write the value out", event.start_mark)
+        return super().compose_node(parent, index)  # type: ignore[no-any-return]
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
@@ -108,8 +117,18 @@ def _csv_section(header: list[str]) -> str:
                      "'name' (institutions) or 'type,from,to' (relations)")
 
 
+def _decode(path: str, content: bytes) -> str:
+    """The file's text (UTF-8, a BOM allowed), or an error naming the line of the first bad byte."""
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = content[:exc.start].count(b"\n") + 1
+        raise IngestError(path, [(f"line {line}", f"not UTF-8: byte 0x{content[exc.start]:02x} at offset "
+                                                  f"{exc.start} ({exc.reason})")]) from exc
+
+
 def _from_csv(path: str, content: bytes) -> RawDataset:
-    text = content.decode("utf-8-sig")
+    text = _decode(path, content)
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip() for h in reader.fieldnames or []]
     try:
@@ -145,18 +164,22 @@ def read_dataset(path: str | Path, content: bytes | None = None, fmt: str | None
             raise IngestError(path, [("", f"cannot read: {exc.strerror}")]) from exc
     fmt = (fmt or Path(path).suffix.lstrip(".")).lower()
     if fmt in ("yaml", "yml"):
+        text = _decode(path, content)
         try:
-            data = yaml.load(content.decode("utf-8-sig"), Loader=_LineLoader)
+            data = yaml.load(text, Loader=_LineLoader)
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark
             loc = f"line {mark.line + 1}" if mark else ""
             raise IngestError(path, [(loc, f"invalid YAML: {exc.problem}")]) from exc
-        except UnicodeDecodeError as exc:
-            raise IngestError(path, [("", f"not UTF-8: {exc}")]) from exc
+        except yaml.reader.ReaderError as exc:  # a character YAML does not allow (a control character)
+            line = text[:exc.position].count("\n") + 1
+            code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+            raise IngestError(path, [(f"line {line}", f"invalid YAML: character U+{code:04X} is not "
+                                                      "allowed (a control character)")]) from exc
         return _from_mapping(path, content, data)
     if fmt == "json":
         try:
-            data = json.loads(content.decode("utf-8-sig"))
+            data = json.loads(_decode(path, content))
         except json.JSONDecodeError as exc:
             raise IngestError(path, [(f"line {exc.lineno}", f"invalid JSON: {exc.msg}")]) from exc
         return _from_mapping(path, content, data)

@@ -20,7 +20,8 @@ from graph.schema import DocStatus, Label, Rel
 from graph.store import GraphStore
 from graph.text import slug
 from ingest.files import LOC, IngestError, RawDataset, read_dataset
-from ingest.writer import HEAD_FIELDS, Writer, document_uid
+from ingest.shapes import shape_problems
+from ingest.writer import HEAD_FIELDS, KindConflict, Writer, document_uid
 
 UID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 DOC_REL_FIELDS = {"implements": Rel.IMPLEMENTS, "guides": Rel.GUIDES, "cites": Rel.CITES,
@@ -160,7 +161,7 @@ class _Resolver:
                 continue
             self.writer.node(NodeWrite(Label.SOURCE, uid, source=uid, props={
                 "title": rec["title"], "url": rec.get("url"), "kind": rec.get("kind"),
-                "note": rec.get("note"), "illustrative": illustrative}))
+                "note": rec.get("note"), "illustrative": illustrative}), place=str(rec.get(LOC, "")))
 
     def source_for(self, rec: dict[str, Any]) -> str:
         sid = rec.get("source") or self.ds.source
@@ -215,7 +216,8 @@ class _Resolver:
                 continue
             aliases = [str(a) for a in _as_list(rec.get("aliases"))]
             self.writer.node(NodeWrite(Label.INSTITUTION, uid, source=source, claims=claims,
-                                       props={"aliases": aliases, "illustrative": illustrative}))
+                                       props={"aliases": aliases, "illustrative": illustrative}),
+                             place=str(rec.get(LOC, "")))
             for ref in _as_list(rec.get("part_of")):
                 target = self.institution(rec, ref)
                 if target:
@@ -377,7 +379,7 @@ class _Resolver:
         }
         self.writer.node(NodeWrite(Label.DOCUMENT, uid, source=source, props=props,
                                    claims={"title": rec.get("title"), "issued_on": issued_on},
-                                   extra_labels=(doc_type.label,)))
+                                   extra_labels=(doc_type.label,)), place=str(rec.get(LOC, "")))
         if rec["__issuer__"]:
             self.writer.edge(EdgeWrite(Rel.ISSUED_BY, uid, rec["__issuer__"], source=source))
         for fld, rel in DOC_REL_FIELDS.items():
@@ -458,6 +460,12 @@ def build_batch(store: GraphStore, ds: RawDataset) -> tuple[Batch, IngestReport]
     """Validate and resolve a whole file against ``store``: the batch to apply and its report.
     Raises :class:`IngestError` (every problem, with its place) and writes nothing."""
     resolver = _Resolver(store, ds)
+    for records in ds.sections.values():
+        for rec in records:
+            for msg in shape_problems(rec):
+                resolver.problem(rec, msg)
+    if resolver.problems:  # the rest reads these values: stop before it does
+        raise IngestError(ds.path, resolver.problems)
     resolver.prefetch()
     resolver.sources()
     resolver.institutions()
@@ -467,6 +475,8 @@ def build_batch(store: GraphStore, ds: RawDataset) -> tuple[Batch, IngestReport]
         raise IngestError(ds.path, resolver.problems)
     try:
         batch = resolver.writer.build()
+    except KindConflict as exc:
+        raise IngestError(ds.path, exc.problems) from exc
     except ValueError as exc:
         raise IngestError(ds.path, [("", str(exc))]) from exc
     sources = sorted({uid for uid, labels in batch.labels.items() if labels[0] == "Source"})

@@ -23,7 +23,7 @@ from ingest.extract import extract_text
 from ingest.extract.model import Evidence, Extraction, RelationType
 from ingest.files import IngestError
 from ingest.loader import IngestReport
-from ingest.writer import Writer, document_uid
+from ingest.writer import KindConflict, Writer, document_uid
 
 _DOC_RELS = {RelationType.IMPLEMENTS: Rel.IMPLEMENTS, RelationType.GUIDES: Rel.GUIDES,
              RelationType.CITES: Rel.CITES}
@@ -160,6 +160,8 @@ def ingest_text(store: GraphStore, text: str, path: str, title: str | None = Non
     tw.expected()
     try:
         batch = tw.writer.build()
+    except KindConflict as exc:
+        raise IngestError(path, exc.problems) from exc
     except ValueError as exc:
         raise IngestError(path, [("", str(exc))]) from exc
     store.apply(batch)

@@ -38,6 +38,22 @@ def document_uid(code: DocCode, issuer: str | None, year: int | None) -> str:
 HEAD_FIELDS = ("name",)
 
 
+#: The kinds of node: a uid names one of them, for good.
+KINDS = frozenset(label.value for label in (Label.DOCUMENT, Label.INSTITUTION, Label.SOURCE))
+
+
+class KindConflict(ValueError):
+    """Writes that would make a node of one kind (document, institution, source) into another."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        self.problems = problems  # (place, message)
+        super().__init__("; ".join(msg for _, msg in problems))
+
+
+def _kind(labels: Any) -> str | None:
+    return next((label for label in labels or () if label in KINDS), None)
+
+
 class Writer:
     def __init__(self, store: GraphStore, known: dict[str, Props | None] | None = None) -> None:
         """``known``: lean store nodes (uid, labels, HEAD_FIELDS) already read, None for a uid the
@@ -47,9 +63,12 @@ class Writer:
         self.nodes: list[NodeWrite] = []
         self.edges: list[EdgeWrite] = []
         self.fulfils: list[tuple[str, str, str]] = []  # (real, expected, source)
+        self.places: dict[int, str] = {}  # id() of a NodeWrite -> where it came from (``line 12``)
 
-    def node(self, write: NodeWrite) -> None:
+    def node(self, write: NodeWrite, place: str = "") -> None:
         self.nodes.append(write)
+        if place:
+            self.places[id(write)] = place
 
     def edge(self, write: EdgeWrite) -> None:
         self.edges.append(write)
@@ -63,6 +82,7 @@ class Writer:
         # Full props of the nodes this batch rewrites (their claims merge); known misses are not asked.
         written = {w.uid for w in self.nodes} | {u for f in self.fulfils for u in f[:2]}
         existing = self.store.get_nodes(u for u in written if u not in self.known or self.known[u] is not None)
+        self._check_kinds(existing)
         for write in self.nodes:
             old = batch.nodes.get(write.uid) or _props(existing.get(write.uid))
             merged = merge_node(old, write)
@@ -102,6 +122,23 @@ class Writer:
                 batch.new_edges.add(write.id)
         self._search_text(batch, existing)
         return batch
+
+    def _check_kinds(self, existing: dict[str, Props]) -> None:
+        """A uid keeps its kind: a document never becomes an institution, in the store or in the batch."""
+        kinds = {uid: kind for uid, node in existing.items() if (kind := _kind(node.get("labels")))}
+        first: dict[str, str] = {}  # uid -> where this batch first gave it its kind
+        problems: list[tuple[str, str]] = []
+        for write in self.nodes:
+            kind, place = write.label.value, self.places.get(id(write), "")
+            held = kinds.setdefault(write.uid, kind)
+            first.setdefault(write.uid, place)
+            if held != kind:
+                where = "in the graph" if write.uid in existing else \
+                    f"at {first[write.uid]}" if first[write.uid] else "earlier in this file"
+                problems.append((place, f"uid {write.uid!r} is already {_article(held)} {held} {where}: it cannot "
+                                        f"also be {_article(kind)} {kind} (give this record another id)"))
+        if problems:
+            raise KindConflict(problems)
 
     def _heads(self, uids: set[str], batch: Batch, existing: dict[str, Props]) -> dict[str, Props]:
         """Lean nodes (labels, HEAD_FIELDS) for ``uids`` that the batch does not write: from what was
@@ -209,6 +246,10 @@ def _year(props: Props) -> int | None:
     if props.get("issued_on"):
         return int(str(props["issued_on"])[:4])
     return None
+
+
+def _article(kind: str) -> str:
+    return "an" if kind[0] in "AEIOU" else "a"
 
 
 def _label_of(uid: str, batch: Batch, heads: dict[str, Props]) -> str:

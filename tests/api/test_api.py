@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from graph.settings import Settings
+from graph.store import GraphStore
 from tests.conftest import load_demo, make_store
 
 NQ52 = "52-nq-tw.bo-chinh-tri.2019"
@@ -163,6 +164,25 @@ def test_ingest_with_key(write_client: TestClient) -> None:
     bad = write_client.post("/ingest", content="code,issuer\n12-KH/QU,nobody\n",
                             headers={**headers, "X-API-Key": "test-key"})
     assert bad.status_code == 422 and "line 2" in bad.json()["detail"]
+
+
+@pytest.mark.parametrize(("ctype", "body", "detail"), [
+    ("application/json", b'{"documents": [{"title": "a\xff"}]}', "line 1: not UTF-8: byte 0xff"),
+    ("text/csv", b"code,title\n1/NQ-TW,x\xff\n", "line 2: not UTF-8: byte 0xff"),
+    ("application/yaml", b'a: "\x07"\n', "line 1: invalid YAML: character U+0007"),
+    ("application/yaml", b"documents:\n  - {code: 99-NQ/TW, issuer: bo-chinh-tri, title: [1]}\n",
+     "line 2: 'title' must be text, not a list"),
+    ("application/yaml", b"documents:\n  - {uid: bo-chinh-tri, type: plan, title: X}\n",
+     "line 2: uid 'bo-chinh-tri' is already an Institution in the graph"),
+])
+def test_ingest_of_a_bad_body_is_a_422_and_writes_nothing(write_client: TestClient, demo_store: GraphStore,
+                                                          ctype: str, body: bytes, detail: str) -> None:
+    before = demo_store.dump()
+    bad = write_client.post("/ingest", content=body, headers={"Content-Type": ctype, "X-API-Key": "test-key"})
+    assert bad.status_code == 422 and bad.headers["content-type"] == PROBLEM, bad.text
+    assert detail in bad.json()["detail"]
+    assert demo_store.dump() == before
+    assert write_client.get("/institutions/bo-chinh-tri").status_code == 200
 
 
 URLS = [

@@ -122,6 +122,69 @@ def test_broken_file_changes_nothing(demo_store: GraphStore, tmp_path: Path) -> 
     assert demo_store.dump() == before
 
 
+@pytest.mark.parametrize(("text", "held", "asked"), [
+    ("documents:\n  - uid: bo-chinh-tri\n    type: plan\n    title: X\n", "Institution", "Document"),
+    ("institutions:\n  - id: 52-nq-tw.bo-chinh-tri.2019\n    name: X\n", "Document", "Institution"),
+])
+def test_a_uid_keeps_its_kind(demo_store: GraphStore, tmp_path: Path, text: str, held: str, asked: str) -> None:
+    """A record whose uid names a node of another kind is refused at its line; nothing is written."""
+    before = demo_store.dump()
+    path = tmp_path / "kind.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(IngestError) as err:
+        ingest_path(demo_store, path)
+    article = "an" if held[0] in "AEIOU" else "a"
+    assert f"kind.yaml: line 2: uid '{text.split()[3]}' is already {article} {held} in the graph" in str(err.value)
+    assert f"cannot also be {'an' if asked[0] in 'AEIOU' else 'a'} {asked}" in str(err.value)
+    assert demo_store.dump() == before
+
+
+def test_a_uid_keeps_its_kind_within_a_file(store: GraphStore, tmp_path: Path) -> None:
+    path = tmp_path / "both.yaml"
+    path.write_text("institutions:\n  - id: so-noi-vu\n    name: Sở Nội vụ\n"
+                    "documents:\n  - uid: so-noi-vu\n    type: plan\n", encoding="utf-8")
+    with pytest.raises(IngestError, match=r"both.yaml: line 5: uid 'so-noi-vu' is already an Institution at "
+                                          r"line 2: it cannot also be a Document"):
+        ingest_path(store, path)
+    assert store.stats().total_nodes == 0
+
+
+def test_numbers_in_text_fields_become_text(store: GraphStore, tmp_path: Path) -> None:
+    """YAML types a bare 2020 as a number; in a text field it is the text, as a CSV cell would be."""
+    path = tmp_path / "numbers.yaml"
+    path.write_text("institutions:\n  - id: 1234\n    name: 1234\n    kind: 5\n"
+                    "documents:\n  - code: 99-NQ/TW\n    issuer: 1234\n    issued_on: 2020-01-01\n    title: 2020\n"
+                    "    assigns:\n      - {to: 1234, task: 7, cadence: 5}\n", encoding="utf-8")
+    ingest_path(store, path)
+    inst = store.get_nodes(["1234"])["1234"]
+    assert (inst["name"], inst["kind"]) == ("1234", "5")
+    doc = store.get_nodes(["99-nq-tw.1234.2020"])["99-nq-tw.1234.2020"]
+    assert doc["title"] == "2020"
+    [task] = [props for rel, _, _, props in store.dump()[1] if rel == "ASSIGNS"]
+    assert (task["task"], task["cadence"]) == ("7", "5")
+
+
+@pytest.mark.parametrize(("record", "message"), [
+    ("institutions:\n  - id: a\n    name: [1, 2]\n", "line 2: 'name' must be text, not a list ([1, 2])"),
+    ("institutions:\n  - id: a\n    name: A\n    kind: {x: 1}\n", "line 2: 'kind' must be text, not a mapping"),
+    ("documents:\n  - code: 1-NQ/TW\n    title: yes\n", "line 2: 'title' must be text, not true/false (True)"),
+    ("documents:\n  - code: 1-NQ/TW\n    assigns: [bo-chinh-tri]\n",
+     "line 2: 'assigns[0]' must be a mapping, not str ('bo-chinh-tri')"),
+    ("documents:\n  - code: 1-NQ/TW\n    implements: [[52-NQ/TW]]\n",
+     "line 2: 'implements[0]' must be text, not a list"),
+    ("sources:\n  - id: s\n    title: T\n    illustrative: [1]\n", "line 2: 'illustrative' must be true or false"),
+])
+def test_values_of_the_wrong_shape_are_refused(demo_store: GraphStore, tmp_path: Path, record: str,
+                                               message: str) -> None:
+    before = demo_store.dump()
+    path = tmp_path / "shape.yaml"
+    path.write_text(record, encoding="utf-8")
+    with pytest.raises(IngestError) as err:
+        ingest_path(demo_store, path)
+    assert f"shape.yaml: {message}" in str(err.value)
+    assert demo_store.dump() == before
+
+
 def test_unknown_reference_is_an_error(store: GraphStore, tmp_path: Path) -> None:
     path = tmp_path / "refs.csv"
     path.write_text("code,issuer,issued_on,implements\n"
