@@ -253,7 +253,11 @@ def audit_coverage(
 
     from graph.reports import ReportError, coverage_report, to_csv, to_html, to_xlsx
 
-    when = as_of or date.today().isoformat()
+    try:
+        when = date.fromisoformat(as_of).isoformat() if as_of else date.today().isoformat()
+    except ValueError:
+        _error(f"--as-of {as_of!r} is not a date: use YYYY-MM-DD, e.g. 2020-12-31")
+        raise typer.Exit(2) from None
     with _store() as store, _progress(quiet) as progress:
         task = progress.add_task("audit", total=4, current="coverage")
         try:
@@ -263,10 +267,11 @@ def audit_coverage(
             raise typer.Exit(1) from exc
         progress.advance(task)
         out.mkdir(parents=True, exist_ok=True)
+        # uids hold dots: the name is spelled out, never built with with_suffix() (it cut at the uid's dot)
         base = out / f"coverage-{document}-{scope}-{when}"
         for suffix, render in ((".html", lambda r: to_html(r).encode("utf-8")), (".csv", to_csv), (".xlsx", to_xlsx)):
             progress.update(task, current=suffix)
-            base.with_suffix(suffix).write_bytes(render(report))
+            base.with_name(base.name + suffix).write_bytes(render(report))
             progress.advance(task)
     console.print(f"{base}.html/.csv/.xlsx: {report.summary}")
 

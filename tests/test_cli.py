@@ -56,7 +56,17 @@ def test_audit_and_lineage_commands(tmp_path: Path) -> None:
     result = _kg(tmp_path, "audit", "coverage", "--document", "52-nq-tw.bo-chinh-tri.2019",
                  "--scope", "thanh-uy-thanh-pho-ho-chi-minh", "--as-of", "2020-12-31", "--out", str(out), "-q")
     assert result.returncode == 0, result.stderr
-    assert sorted(p.suffix for p in out.iterdir()) == [".csv", ".html", ".xlsx"]
+    base = "coverage-52-nq-tw.bo-chinh-tri.2019-thanh-uy-thanh-pho-ho-chi-minh-2020-12-31"
+    assert sorted(p.name for p in out.iterdir()) == [f"{base}.csv", f"{base}.html", f"{base}.xlsx"]
+    # another date is another report, not an overwrite of the first
+    assert _kg(tmp_path, "audit", "coverage", "--document", "52-nq-tw.bo-chinh-tri.2019", "--scope",
+               "thanh-uy-thanh-pho-ho-chi-minh", "--as-of", "2026-01-01", "--out", str(out), "-q").returncode == 0
+    assert len(list(out.iterdir())) == 6
+    for bad in ("2026-13-01", "31/12/2020", "yesterday"):
+        result = _kg(tmp_path, "audit", "coverage", "--document", "52-nq-tw.bo-chinh-tri.2019", "--scope",
+                     "thanh-uy-thanh-pho-ho-chi-minh", "--as-of", bad, "--out", str(out), "-q")
+        assert result.returncode == 2 and f"--as-of {bad!r} is not a date" in result.stdout + result.stderr
+    assert len(list(out.iterdir())) == 6
     svg = tmp_path / "l.svg"
     assert _kg(tmp_path, "lineage", "52-nq-tw.bo-chinh-tri.2019", "--svg", str(svg)).returncode == 0
     assert "52-nq-tw.bo-chinh-tri.2019" in svg.read_text(encoding="utf-8").replace("&#45;", "-")
