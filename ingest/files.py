@@ -53,6 +53,19 @@ class _LineLoader(yaml.SafeLoader):
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+    # PyYAML keeps the last of two equal keys: a second `documents:` block would silently replace the first
+    seen: dict[Any, int] = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        line = key_node.start_mark.line + 1
+        if not isinstance(key, str):
+            raise yaml.constructor.ConstructorError(None, None, f"the key {key!r} is not text: field names are "
+                                                    "words such as 'title'", key_node.start_mark)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(None, None, f"the key {key!r} appears twice (lines {seen[key]} "
+                                                    f"and {line}): the second would replace the first",
+                                                    key_node.start_mark)
+        seen[key] = line
     mapping = loader.construct_mapping(node, deep=True)
     mapping[LOC] = f"line {node.start_mark.line + 1}"
     return mapping
@@ -64,6 +77,16 @@ _LineLoader.yaml_implicit_resolvers = {
     key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object, refusing a key given twice (json keeps the last, silently)."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"the key {key!r} appears twice in one object: the second would replace the first")
+        out[key] = value
+    return out
 
 
 def _clean(value: Any) -> Any:
@@ -130,11 +153,21 @@ def _decode(path: str, content: bytes) -> str:
 def _from_csv(path: str, content: bytes) -> RawDataset:
     text = _decode(path, content)
     reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip() for h in reader.fieldnames or []]
     try:
+        header = [h.strip() for h in reader.fieldnames or []]
+        twice = sorted({h for h in header if header.count(h) > 1})
+        if twice:
+            raise ValueError(f"column(s) {twice} appear twice: the second would replace the first")
         section = _csv_section(header)
-    except ValueError as exc:
+    except (ValueError, csv.Error) as exc:
         raise IngestError(path, [("line 1", str(exc))]) from exc
+    try:
+        return _csv_records(path, content, reader, section)
+    except csv.Error as exc:  # e.g. a cell over the csv module's field size limit
+        raise IngestError(path, [(f"line {reader.line_num + 1}", f"invalid CSV: {exc}")]) from exc
+
+
+def _csv_records(path: str, content: bytes, reader: csv.DictReader[str], section: str) -> RawDataset:
     records = []
     for row in reader:
         rec: dict[str, Any] = {LOC: f"line {reader.line_num}"}
@@ -179,9 +212,11 @@ def read_dataset(path: str | Path, content: bytes | None = None, fmt: str | None
         return _from_mapping(path, content, data)
     if fmt == "json":
         try:
-            data = json.loads(_decode(path, content))
+            data = json.loads(_decode(path, content), object_pairs_hook=_unique_keys)
         except json.JSONDecodeError as exc:
             raise IngestError(path, [(f"line {exc.lineno}", f"invalid JSON: {exc.msg}")]) from exc
+        except ValueError as exc:
+            raise IngestError(path, [("", f"invalid JSON: {exc}")]) from exc
         return _from_mapping(path, content, data)
     if fmt == "csv":
         return _from_csv(path, content)

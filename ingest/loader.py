@@ -33,6 +33,9 @@ DOC_FIELDS = {"id", "uid", "code", "type", "title", "issuer", "issued_on", "stat
               "assigns", "source", "illustrative", LOC}
 CODE_FIELDS = ("code_key", "issuer", "year")  # what identity resolution reads of a stored document
 SOURCE_FIELDS = {"id", "title", "url", "kind", "illustrative", "note", LOC}
+TASK_FIELDS = {"to", "task", "deadline", "due", "cadence", "deliverable", "source", LOC}  # an 'assigns' entry
+REPORT_FIELDS = {"to", "cadence", LOC}  # a 'reports_to' entry
+REL_FIELDS = {"type", "from", "to", "source", "cadence", "task", "deadline", "due", "deliverable", LOC}
 
 
 @dataclass(slots=True)
@@ -194,6 +197,10 @@ class _Resolver:
             uid = str(rec.get("uid") or rec.get("id") or slug(str(name)))
             if rec.get("uid") or rec.get("id"):
                 uid = slug(uid) if not UID_RE.match(uid) else uid
+            if not UID_RE.match(uid):
+                self.problem(rec, f"cannot make a uid of {str(rec.get('uid') or rec.get('id') or name)!r}: give the "
+                                  "institution an 'id' of letters a-z, digits, '.', '_' or '-'")
+                continue
             for ref in (rec.get("id"), rec.get("uid"), name, uid):
                 if ref:
                     self.inst_refs[str(ref)] = uid
@@ -227,6 +234,8 @@ class _Resolver:
                 if target:
                     self.writer.edge(EdgeWrite(Rel.SUPERSEDES, uid, target, source=source))
             for line in _as_list(rec.get("reports_to")):
+                if isinstance(line, dict):
+                    self._unknown_fields({LOC: rec.get(LOC), **line}, REPORT_FIELDS, "a 'reports_to' entry")
                 to, cadence = (line.get("to"), line.get("cadence")) if isinstance(line, dict) \
                     else (line, None)
                 target = self.institution(rec, to)
@@ -399,6 +408,8 @@ class _Resolver:
             self.problem(rec, "each 'assigns' entry needs 'to' (an institution)")
             return
         task_rec = {**task, LOC: task.get(LOC, rec.get(LOC))}
+        if "type" not in task:  # an entry of a document's 'assigns' (a relation's fields are checked there)
+            self._unknown_fields(task_rec, TASK_FIELDS, "an 'assigns' entry")
         if task.get("source"):
             source = self.source_for(task_rec)
         target = self.institution(task_rec, task["to"])
@@ -428,6 +439,7 @@ class _Resolver:
     # -- generic relations ---------------------------------------------------
     def relations(self) -> None:
         for rec in self.ds.sections.get("relations", []):
+            self._unknown_fields(rec, REL_FIELDS, "a relation")
             rel_name = str(rec.get("type", "")).upper()
             try:
                 rel = Rel(rel_name)
@@ -460,10 +472,16 @@ def build_batch(store: GraphStore, ds: RawDataset) -> tuple[Batch, IngestReport]
     """Validate and resolve a whole file against ``store``: the batch to apply and its report.
     Raises :class:`IngestError` (every problem, with its place) and writes nothing."""
     resolver = _Resolver(store, ds)
-    for records in ds.sections.values():
+    for section, records in ds.sections.items():
+        ids: dict[str, str] = {}  # local id -> where it was first used
         for rec in records:
             for msg in shape_problems(rec):
                 resolver.problem(rec, msg)
+            local = rec.get("id")
+            if section != "relations" and isinstance(local, str):
+                if local in ids:
+                    resolver.problem(rec, f"id {local!r} is already used at {ids[local]}: an id names one record")
+                ids.setdefault(local, str(rec.get(LOC, "")))
     if resolver.problems:  # the rest reads these values: stop before it does
         raise IngestError(ds.path, resolver.problems)
     resolver.prefetch()

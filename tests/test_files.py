@@ -15,6 +15,17 @@ from ingest.files import IngestError, read_dataset
      "bell.yaml: line 3: invalid YAML: character U+0007 is not allowed (a control character)"),
     ("alias.yaml", b"a: &x [1, 2]\nb: [*x, *x]\n",
      "alias.yaml: line 2: invalid YAML: aliases (*x) are not supported in ingest files"),
+    ("twice.yaml", b"documents:\n  - code: 1/NQ-TW\ndocuments:\n  - code: 2/NQ-TW\n",
+     "twice.yaml: line 3: invalid YAML: the key 'documents' appears twice (lines 1 and 3)"),
+    ("field.yaml", b"documents:\n  - code: 1/NQ-TW\n    code: 2/NQ-TW\n",
+     "field.yaml: line 3: invalid YAML: the key 'code' appears twice (lines 2 and 3)"),
+    ("numkey.yaml", b"documents:\n  - {code: 1/NQ-TW, 1: x}\n",
+     "numkey.yaml: line 2: invalid YAML: the key 1 is not text"),
+    ("twice.json", b'{"documents": [{"code": "1/NQ-TW", "code": "2/NQ-TW"}]}',
+     "twice.json: invalid JSON: the key 'code' appears twice in one object"),
+    ("twice.csv", b"code,code,issuer\n1/NQ-TW,2/NQ-TW,x\n", "twice.csv: line 1: column(s) ['code'] appear twice"),
+    ("huge.csv", b"code,title\n1/NQ-TW," + b"x" * 200_000 + b"\n",
+     "huge.csv: line 2: invalid CSV: field larger than field limit"),
 ])
 def test_unreadable_files_name_the_line(name: str, content: bytes, message: str) -> None:
     with pytest.raises(IngestError) as err:

@@ -1,0 +1,41 @@
+"""Records the loader refuses, each at its line, with nothing written (store-independent checks)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from graph.memory import MemoryStore
+from ingest.files import IngestError
+from ingest.loader import ingest_path
+from tests.conftest import load_demo
+
+BAD = [
+    ("documents:\n  - code: 09-KH/QU\n    issuer: quan-uy-quan-1\n    assigns:\n"
+     "      - {to: uy-ban-nhan-dan-quan-1, task: x, dedline: trong quý II năm 2020}\n",
+     "line 5: unknown field(s) ['dedline'] for an 'assigns' entry"),
+    ("relations:\n  - {type: REPORTS_TO, from: quan-uy-quan-1, to: bo-chinh-tri, cadance: monthly}\n",
+     "line 2: unknown field(s) ['cadance'] for a relation"),
+    ("institutions:\n  - id: so-y-te\n    name: Sở Y tế\n    reports_to: [{to: bo-chinh-tri, cadense: yearly}]\n",
+     "line 4: unknown field(s) ['cadense'] for a 'reports_to' entry"),
+    ("institutions:\n  - name: '!!!'\n", "line 2: cannot make a uid of '!!!': give the institution an 'id'"),
+    ("institutions:\n  - name: 中文\n", "line 2: cannot make a uid of '中文'"),
+    ("documents:\n  - {id: kh, code: 01-KH/QU, issuer: quan-uy-quan-1}\n"
+     "  - {id: kh, code: 02-KH/QU, issuer: quan-uy-quan-1}\n",
+     "line 3: id 'kh' is already used at line 2: an id names one record"),
+    ("institutions:\n  - {id: x, name: A}\n  - {id: x, name: B}\n", "line 3: id 'x' is already used at line 2"),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), BAD)
+def test_refused_at_the_line(tmp_path: Path, text: str, message: str) -> None:
+    store = MemoryStore(tmp_path / "kg.json")
+    load_demo(store)
+    before = store.dump()
+    path = tmp_path / "bad.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(IngestError) as err:
+        ingest_path(store, path)
+    assert f"bad.yaml: {message}" in str(err.value)
+    assert store.dump() == before
