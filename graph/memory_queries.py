@@ -143,8 +143,8 @@ def lineage(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any, Any]
     for sign, direction, bound in ((-1, "out", int(params["up"])), (1, "in", int(params["down"]))):
         if bound <= 0:
             continue
-        # one hop further than asked: an edge out there means the bound cut the lineage
-        rows = _lineage(graph, {"document": root, "depth": min(bound + 1, MAX_HOPS)}, direction)
+        # one hop further than asked (21 at the bound of 20 too): an edge out there means the bound cut the lineage
+        rows = _lineage(graph, {"document": root, "depth": bound + 1}, direction)
         truncated = truncated or any(r["depth"] > bound for r in rows)
         for r in rows:
             if r["depth"] > bound:

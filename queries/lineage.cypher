@@ -43,10 +43,10 @@ WITH root, ups, downs,
      [e IN downs WHERE e[3] = $down | e[4]] AS down_rim,
      [e IN downs WHERE e[3] < $down | e[4]] AS down_inner
 WITH root, ups, downs,
-     $up < 20 AND any(x IN up_rim WHERE x <> root AND NOT x IN up_inner
-                      AND EXISTS { (x)-[:IMPLEMENTS|GUIDES]->(:Document) }) AS cut_up,
-     $down < 20 AND any(x IN down_rim WHERE x <> root AND NOT x IN down_inner
-                        AND EXISTS { (x)<-[:IMPLEMENTS|GUIDES]-(:Document) }) AS cut_down
+     any(x IN up_rim WHERE x <> root AND NOT x IN up_inner
+             AND EXISTS { (x)-[:IMPLEMENTS|GUIDES]->(:Document) }) AS cut_up,
+     any(x IN down_rim WHERE x <> root AND NOT x IN down_inner
+             AND EXISTS { (x)<-[:IMPLEMENTS|GUIDES]-(:Document) }) AS cut_down
 CALL (root, ups, downs) {
   UNWIND [[root, 0]] + [e IN ups | [e[4], -e[3]]] + [e IN downs | [e[4], e[3]]] AS reached
   WITH reached[0] AS n, reached[1] AS depth

@@ -11,6 +11,7 @@ import pytest
 from graph import queries
 from graph.queries import LINEAGE_NODE
 from graph.store import GraphStore
+from ingest.loader import ingest_path
 from tests.conftest import load_demo, make_store
 
 NQ52 = "52-nq-tw.bo-chinh-tri.2019"
@@ -126,6 +127,24 @@ def test_demo_lineage_view_in_one_row(demo_store: GraphStore) -> None:
     assert (root["code"], root["type"], root["issuer"], root["status"], root["issued_on"]) == (
         "52-NQ/TW", "resolution", "bo-chinh-tri", "issued", "2019-09-27")
     assert demo_store.run("lineage", {"document": "no-such-doc", "up": 5, "down": 5}) == []
+
+
+@pytest.mark.parametrize("bound", [19, 20])
+def test_lineage_is_truncated_at_every_bound_up_to_the_last(store: GraphStore, tmp_path: Path, bound: int) -> None:
+    """A chain of 23 plans under a resolution: depth 20, the deepest one asks for, still says it was cut."""
+    docs = ["documents:", "  - {id: r, code: 01-NQ/TW, issuer: bo, issued_on: 2020-01-01}"]
+    docs += [f"  - {{id: p{i}, code: {i}-KH/BO, issuer: bo, issued_on: 2020-02-01, "
+             f"implements: [{'r' if i == 1 else f'p{i - 1}'}]}}" for i in range(1, 24)]
+    path = tmp_path / "chain.yaml"
+    path.write_text("institutions:\n  - {id: bo, name: Bộ}\n" + "\n".join(docs) + "\n", encoding="utf-8")
+    ingest_path(store, path)
+    top, bottom = "1-nq-tw.bo.2020", "23-kh-bo.bo.2020"
+    down = store.run("lineage", {"document": top, "up": 0, "down": bound})[0]
+    assert down["truncated"] is True and max(n[-1] for n in down["nodes"]) == bound
+    up = store.run("lineage", {"document": bottom, "up": bound, "down": 0})[0]
+    assert up["truncated"] is True and min(n[-1] for n in up["nodes"]) == -bound
+    whole = store.run("lineage", {"document": "3-kh-bo.bo.2020", "up": 20, "down": 20})[0]
+    assert whole["truncated"] is False and len(whole["nodes"]) == 24
 
 
 def test_demo_coverage_after_q2_2020(demo_store: GraphStore) -> None:
