@@ -239,6 +239,8 @@ def coverage(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any, Any
         memo[key] = _implementation_tree(graph, target)
     tr: _Tree = memo[key]
     tree, parent = tr.dist, tr.parent
+    # an expectation is owed from the day the target was issued, as the target's own tasks are
+    owed_yet = _issued_by_then(graph.nodes[target], as_of)
     rows = []
     for unit, level in levels.items():
         attrs = graph.nodes[unit]
@@ -255,7 +257,7 @@ def coverage(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any, Any
                 chain.append(node)
         tasks = [(a, d) for a, d in tr.tasks.get(unit, ()) if _issued_by_then(graph.nodes[a], as_of)]
         task_delivered = sorted({r for _, t in tasks for r in _delivered_by(graph, t.get("deliverable"), as_of)})
-        expected = tr.owed.get(unit, [])
+        expected = tr.owed.get(unit, []) if owed_yet else []
         expected_delivered = sorted({r for e in expected for r in _delivered_by(graph, e, as_of)})
         delivered: list[str] = []
         for uid in task_delivered + expected_delivered:

@@ -3,8 +3,9 @@
 // or sits under it (PART_OF, transitively) and is valid on $as_of, with a status:
 //   covered  - it issued (on or before $as_of) a document that IMPLEMENTS the target,
 //              directly or through a chain; or a deliverable assigned to it is fulfilled
-//   overdue  - an obligation from the target's implementation tree (an ASSIGNS edge, or
-//              an expected document it owns or will issue) had a due date before $as_of
+//   overdue  - an obligation from the target's implementation tree (an ASSIGNS edge of a
+//              document issued by $as_of, or an expected document it owns or will issue,
+//              owed once the target is issued) had a due date before $as_of
 //   expected - such an obligation exists, not yet due (or without a due date)
 //   missing  - no implementing document and no obligation
 // `documents` prove coverage; `chain` is the shortest IMPLEMENTS chain from the first
@@ -65,7 +66,10 @@ CALL (target, tree, units) {
     }
     RETURN u, 1 AS kind, null AS issued, t.due AS due, delivered
     UNION ALL
-    UNWIND tree AS item
+    // an expectation is owed from the day the target was issued (nothing is owed under a document
+    // that does not exist yet), as the target's own tasks are
+    UNWIND CASE WHEN target.status = 'issued' AND (target.issued_on IS NULL OR target.issued_on <= $as_of)
+                THEN tree ELSE [] END AS item
     WITH item[0] AS e WHERE item[2] IN ['expected', 'fulfilled']
     UNWIND [key IN CASE WHEN e.owner = e.issuer THEN [e.owner] ELSE [e.owner, e.issuer] END
             WHERE key IS NOT NULL] AS key

@@ -38,6 +38,7 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("document_edges", {"uid": "no-such-doc"}),
     ("coverage", {"document": NQ52, "scope": TU, "as_of": "2020-12-31"}),
     ("coverage", {"document": NQ52, "scope": TU, "as_of": "2020-05-01"}),
+    ("coverage", {"document": NQ52, "scope": TU, "as_of": "2019-01-01"}),
     ("coverage", {"document": NQ52, "scope": TU, "as_of": "2026-01-01"}),
     ("coverage", {"document": NQ52, "scope": "bo-cong-thuong", "as_of": "2021-01-01"}),
     ("coverage", {"document": NQ52, "scope": "quan-uy-quan-1", "as_of": "2020-12-31"}),
@@ -166,6 +167,17 @@ def test_demo_coverage_after_q2_2020(demo_store: GraphStore) -> None:
     assert q1["chain"] == ["quan-1-plan-52", "hcmc-btv-letter-52-2020", NQ52]
     bcsd = next(r for r in rows if r["institution"] == BCSD_UBND)
     assert bcsd["due"] == "2020-06-30"
+
+
+def test_demo_coverage_before_the_resolution_owes_nothing(demo_store: GraphStore) -> None:
+    """Before 52-NQ/TW was issued (2019-09-27) nothing under it is owed: the City programme it asks
+    for is not yet expected of anyone."""
+    for as_of in ("2019-01-01", "0001-01-01"):
+        rows = demo_store.run("coverage", {"document": NQ52, "scope": TU, "as_of": as_of})
+        assert {r["status"] for r in rows} == {"missing"} and all(r["due"] is None for r in rows)
+    rows = demo_store.run("coverage", {"document": NQ52, "scope": TU, "as_of": "2019-10-01"})
+    assert {r["institution"]: r["status"] for r in rows if r["status"] != "missing"} == {
+        TU: "expected", BCSD_UBND: "expected"}
 
 
 def test_demo_coverage_without_implementations_is_all_missing(demo_store: GraphStore) -> None:
