@@ -24,7 +24,6 @@ from graph.store import GraphStore
 from graph.text import fold
 
 MAX_DEPTH = 20
-SEARCH_POOL = 1000
 
 
 # -- helpers ---------------------------------------------------------------------
@@ -79,19 +78,17 @@ def list_documents(store: GraphStore, *, code: str | None, q: str | None, type_:
             raise Problem(422, "Invalid request", f"code {code!r} is not a document number and symbol "
                           "(e.g. 52-NQ/TW or 749/QĐ-TTg)")
         code_key = parsed.key
-    uids = None
-    if q:
-        hits = store.run("search", {"terms": search_terms(q), "limit": SEARCH_POOL}) if search_terms(q) else []
-        uids = [h["uid"] for h in hits if h["kind"] == "document"]
-    rows = store.run("documents", {"code_key": code_key, "type": type_, "issuer": issuer, "status": status,
-                                   "uids": uids, "after": decode_cursor(cursor), "limit": limit + 1})
+    # q: the documents the full-text search finds, all of them, in pages (a query without words finds none)
+    terms, uids = (search_terms(q) or None, None if search_terms(q) else []) if q else (None, None)
+    rows = store.run("documents", {"terms": terms, "code_key": code_key, "type": type_, "issuer": issuer,
+                                   "status": status, "uids": uids, "after": decode_cursor(cursor), "limit": limit + 1})
     items = [_doc_item(r) for r in rows[:limit]]
     next_cursor = encode_cursor(items[-1].uid) if len(rows) > limit else None
     return s.DocumentPage(items=items, next_cursor=next_cursor)
 
 
 def document_item(store: GraphStore, uid: str) -> s.DocumentItem:
-    rows = store.run("documents", {"code_key": None, "type": None, "issuer": None, "status": None,
+    rows = store.run("documents", {"terms": None, "code_key": None, "type": None, "issuer": None, "status": None,
                                    "uids": [uid], "after": None, "limit": 1})
     if not rows:
         raise Problem(404, "Not found", f"no document with uid {uid!r}")
@@ -163,25 +160,23 @@ def _inst_item(row: dict[str, Any]) -> s.InstitutionItem:
 
 
 def list_institutions(store: GraphStore, q: str | None, limit: int, cursor: str | None) -> s.InstitutionPage:
-    uids = None
-    if q:
-        hits = store.run("search", {"terms": search_terms(q), "limit": SEARCH_POOL}) if search_terms(q) else []
-        uids = [h["uid"] for h in hits if h["kind"] == "institution"]
-    rows = store.run("institutions", {"uids": uids, "after": decode_cursor(cursor), "limit": limit + 1})
+    terms, uids = (search_terms(q) or None, None if search_terms(q) else []) if q else (None, None)
+    rows = store.run("institutions", {"terms": terms, "uids": uids, "after": decode_cursor(cursor),
+                                      "limit": limit + 1})
     items = [_inst_item(r) for r in rows[:limit]]
     return s.InstitutionPage(items=items, next_cursor=encode_cursor(items[-1].uid) if len(rows) > limit else None)
 
 
 def institution_detail(store: GraphStore, uid: str) -> s.InstitutionDetail:
     node = _node(store, uid, "Institution")
-    row = store.run("institutions", {"uids": [uid], "after": None, "limit": 1})[0]
+    row = store.run("institutions", {"terms": None, "uids": [uid], "after": None, "limit": 1})[0]
     def refs(rel: Rel, direction: str) -> list[s.Ref]:
         return sorted((s.Ref(uid=n.other, name=n.other_props.get("name"))
                        for n in store.neighbours([uid], rel.value, direction, fields=("name",))), key=lambda r: r.uid)
 
     members, reports = refs(Rel.PART_OF, "in"), refs(Rel.REPORTS_TO, "out")
     issued_uids = [r["uid"] for r in store.run("issued_by", {"institution": uid})]
-    issued = store.run("documents", {"code_key": None, "type": None, "issuer": None, "status": None,
+    issued = store.run("documents", {"terms": None, "code_key": None, "type": None, "issuer": None, "status": None,
                                      "uids": issued_uids, "after": None, "limit": max(len(issued_uids), 1)})
     return s.InstitutionDetail(**_inst_item(row).model_dump(), members=members, reports_to=reports,
                                issued=[_doc_item(d) for d in issued] if issued_uids else [],

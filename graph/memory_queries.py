@@ -378,24 +378,30 @@ def conflicts(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any, An
     return rows
 
 
-@named("search")
-def search(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any, Any]) -> list[Row]:
+def _text_hits(graph: nx.MultiDiGraph, terms: str) -> list[str]:
+    """The uids whose search text holds every word of ``terms`` (the full-text index's twin)."""
     from graph.text import fold
 
-    terms = [t for t in re.findall(r"[a-z0-9]+", fold(str(params["terms"])))]
-    if not terms:
+    words = re.findall(r"[a-z0-9]+", fold(terms))
+    if not words:
         return []
-    rows = []
+    hits = []
     for uid, attrs in graph.nodes(data=True):
         text = attrs.get("search_text")
-        if not text:
-            continue
-        tokens = set(re.findall(r"[a-z0-9]+", fold(text)))
-        if all(t in tokens for t in terms):
-            is_doc = "Document" in attrs.get("labels", [])
-            rows.append({"uid": uid, "kind": "document" if is_doc else "institution",
-                         "label": attrs.get("code") or attrs.get("name"),
-                         "title": attrs.get("title"), "name": attrs.get("name")})
+        if text and all(w in set(re.findall(r"[a-z0-9]+", fold(text))) for w in words):
+            hits.append(uid)
+    return hits
+
+
+@named("search")
+def search(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any, Any]) -> list[Row]:
+    rows = []
+    for uid in _text_hits(graph, str(params["terms"])):
+        attrs = graph.nodes[uid]
+        is_doc = "Document" in attrs.get("labels", [])
+        rows.append({"uid": uid, "kind": "document" if is_doc else "institution",
+                     "label": attrs.get("code") or attrs.get("name"),
+                     "title": attrs.get("title"), "name": attrs.get("name")})
     rows.sort(key=lambda r: (r["kind"], r["uid"]))
     return rows[: int(params["limit"])]
 
@@ -404,11 +410,16 @@ def search(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any, Any])
 def documents(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any, Any]) -> list[Row]:
     filters = {k: params.get(k) for k in ("code_key", "type", "issuer", "status")}
     uids, after, limit = params.get("uids"), params.get("after"), int(params["limit"])
+    terms, within = params.get("terms"), set(uids) if uids is not None else None
     picked = []
-    candidates = ((u, graph.nodes[u]) for u in dict.fromkeys(uids) if u in graph) if uids is not None \
-        else graph.nodes(data=True)
+    if terms is not None:
+        candidates = ((u, graph.nodes[u]) for u in _text_hits(graph, str(terms)))
+    elif uids is not None:
+        candidates = ((u, graph.nodes[u]) for u in dict.fromkeys(uids) if u in graph)
+    else:
+        candidates = graph.nodes(data=True)
     for uid, a in candidates:
-        if "Document" not in a.get("labels", []):
+        if "Document" not in a.get("labels", []) or (within is not None and uid not in within):
             continue
         if any(v is not None and a.get(k) != v for k, v in filters.items()):
             continue
@@ -429,8 +440,11 @@ def documents(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any, An
 @named("institutions")
 def institutions(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any, Any]) -> list[Row]:
     uids, after, limit = params.get("uids"), params.get("after"), int(params["limit"])
+    terms = params.get("terms")
+    candidates = ((u, graph.nodes[u]) for u in _text_hits(graph, str(terms))) if terms is not None \
+        else graph.nodes(data=True)
     picked = sorted(
-        uid for uid, a in graph.nodes(data=True)
+        uid for uid, a in candidates
         if "Institution" in a.get("labels", [])
         and (uids is None or uid in uids) and (after is None or uid > after)
     )[:limit]

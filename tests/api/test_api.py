@@ -185,6 +185,27 @@ def test_ingest_of_a_bad_body_is_a_422_and_writes_nothing(write_client: TestClie
     assert write_client.get("/institutions/bo-chinh-tri").status_code == 200
 
 
+def test_text_filtered_lists_are_complete(write_client: TestClient) -> None:
+    """More hits than any search pool: every page of /documents?q= is walked, and institutions are not
+    crowded out of /institutions?q= by the documents that share their words."""
+    rows = "\n".join(f"{i:04d}-KH/QU,quan-uy-quan-1,2020-08-01,Kế hoạch {i} Thành phố Hồ Chí Minh"
+                     for i in range(1, 1006))
+    ok = write_client.post("/ingest", content=f"code,issuer,issued_on,title\n{rows}\n".encode(),
+                           headers={"Content-Type": "text/csv", "X-API-Key": "test-key"})
+    assert ok.status_code == 201, ok.text
+    seen, cursor = [], None
+    while True:
+        page = write_client.get("/documents", params={"q": "ho chi minh ke hoach", "limit": 500,
+                                                      **({"cursor": cursor} if cursor else {})}).json()
+        seen += [d["uid"] for d in page["items"]]
+        if not (cursor := page["next_cursor"]):
+            break
+    assert len(seen) == len(set(seen)) >= 1005 and seen == sorted(seen)
+    institutions = write_client.get("/institutions", params={"q": "ho chi minh"}).json()["items"]
+    assert TU in [i["uid"] for i in institutions]
+    assert write_client.get("/documents", params={"q": "!!!"}).json()["items"] == []
+
+
 URLS = [
     "/documents", "/documents?q=nghi%20quyet%2052", "/documents?status=expected", f"/documents/{NQ52}",
     f"/documents/{NQ52}/lineage?direction=both&depth=3", f"/documents/{KH15}/lineage?direction=up",
