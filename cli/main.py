@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
@@ -287,7 +288,9 @@ def lineage(
 
     with _store() as store:
         try:
-            svg.write_text(lineage_svg(store, uid, depth), encoding="utf-8")
+            drawing = lineage_svg(store, uid, depth)
+            svg.parent.mkdir(parents=True, exist_ok=True)
+            svg.write_text(drawing, encoding="utf-8")
         except ReportError as exc:
             _error(exc)
             raise typer.Exit(1) from exc
@@ -303,5 +306,18 @@ def sync_guide_command() -> None:
     console.print(f"guide updated: {', '.join(changed)}" if changed else "guide already up to date", markup=False)
 
 
+def _settings_problem(exc: ValidationError) -> str:
+    return "; ".join(f"{'.'.join(str(p) for p in e['loc']).upper() or 'settings'}: {e['msg']}"
+                     f" (got {e['input']!r})" for e in exc.errors())
+
+
 def main() -> None:
-    app()
+    """Run `kg`; a path that cannot be read or written, or a bad setting, is a message, not a traceback."""
+    try:
+        app()
+    except OSError as exc:
+        _error(f"{exc.filename}: {exc.strerror}" if exc.filename and exc.strerror else exc)
+        sys.exit(1)
+    except ValidationError as exc:
+        _error(f"bad setting: {_settings_problem(exc)}")
+        sys.exit(2)

@@ -70,3 +70,34 @@ def test_audit_and_lineage_commands(tmp_path: Path) -> None:
     svg = tmp_path / "l.svg"
     assert _kg(tmp_path, "lineage", "52-nq-tw.bo-chinh-tri.2019", "--svg", str(svg)).returncode == 0
     assert "52-nq-tw.bo-chinh-tri.2019" in svg.read_text(encoding="utf-8").replace("&#45;", "-")
+
+
+def test_bad_settings_and_paths_are_messages_not_tracebacks(tmp_path: Path) -> None:
+    assert _kg(tmp_path, "demo", "--quiet").returncode == 0
+    env = {**os.environ, "KG_STORE": "bogus", "KG_DATA": str(tmp_path / "kg.json")}
+    bad = subprocess.run([*KG, "stats"], capture_output=True, text=True, env=env, timeout=120)
+    assert bad.returncode == 2 and "bad setting: KG_STORE: Input should be 'memory' or 'neo4j'" in bad.stderr
+    (tmp_path / "a-dir").mkdir()
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+    for args, message in ((["export", "--graphml", str(tmp_path / "a-dir")], "a-dir: Is a directory"),
+                          (["export", "--neo4j-import", str(tmp_path / "a-file")], "a-file: File exists"),
+                          (["generate", "--out", str(tmp_path / "a-file"), "--provinces", "1",
+                            "--communes-per-province", "1", "--resolutions", "1"], "Not a directory")):
+        result = _kg(tmp_path, *args, "-q") if args[0] == "export" else _kg(tmp_path, *args)
+        assert result.returncode == 1 and message in result.stderr and "Traceback" not in result.stderr, result.stderr
+    svg = tmp_path / "new" / "dir" / "tree.svg"
+    assert _kg(tmp_path, "lineage", "52-nq-tw.bo-chinh-tri.2019", "--svg", str(svg)).returncode == 0 and svg.exists()
+
+
+def test_a_folder_run_reports_a_bad_file_and_goes_on(tmp_path: Path) -> None:
+    assert _kg(tmp_path, "demo", "--quiet").returncode == 0
+    plans = json.loads(_kg(tmp_path, "stats", "--json").stdout)["nodes"]["Plan"]
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "01-good.csv").write_text("code,issuer,issued_on\n21-KH/QU,quan-uy-quan-1,2020-02-02\n", encoding="utf-8")
+    (folder / "02-latin.csv").write_bytes(b"code,issuer,title\n22-KH/QU,quan-uy-quan-1,K\xe1 ho\xe1ch\n")
+    (folder / "03-good.csv").write_text("code,issuer,issued_on\n23-KH/QU,quan-uy-quan-1,2020-02-03\n", encoding="utf-8")
+    result = _kg(tmp_path, "ingest", str(folder))
+    assert result.returncode == 1 and "02-latin.csv: line 2: not UTF-8" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert json.loads(_kg(tmp_path, "stats", "--json").stdout)["nodes"]["Plan"] == plans + 2
