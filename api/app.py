@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from api.cache import CachedRoutes, ResponseCache
 from api.errors import install_problem_handlers
+from api.openapi import install_openapi
 from api.routes import browser_kit, coverage, documents, explore, health, ingest, institutions, reports, web
 from graph.factory import open_store
 from graph.settings import Settings, get_settings
@@ -45,6 +46,7 @@ def create_app(store: GraphStore | None = None, settings: Settings | None = None
         lifespan=lifespan,
     )
     install_problem_handlers(app)
+    install_openapi(app, errors={"/ingest": ["401", "403", "415"]})
     for module in (health, reports, documents, coverage, institutions, explore, ingest, web, browser_kit):
         app.include_router(module.router)
     app.add_middleware(browser_kit.KitCORSMiddleware)  # CORS for the read-only /browser/* kit only

@@ -20,11 +20,11 @@ class Problem(Exception):
         self.status, self.title, self.detail, self.extra = status, title, detail, extra
 
 
-def problem_response(request: Request, status: int, title: str, detail: Any,
+def problem_response(request: Request, status: int, title: str, detail: Any, headers: dict[str, str] | None = None,
                      **extra: Any) -> JSONResponse:
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail,
             "instance": request.url.path, **extra}
-    return JSONResponse(body, status_code=status, media_type=PROBLEM)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
 
 
 def install_problem_handlers(app: FastAPI) -> None:
@@ -46,4 +46,6 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return problem_response(request, exc.status_code, str(exc.detail), str(exc.detail))
+        # the exception's headers too: a 405 says which methods are allowed (Allow)
+        return problem_response(request, exc.status_code, str(exc.detail), str(exc.detail),
+                                headers=getattr(exc, "headers", None))

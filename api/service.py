@@ -21,7 +21,7 @@ from graph.codes import try_parse_code
 from graph.model import parse_claims
 from graph.schema import Rel
 from graph.store import GraphStore
-from graph.text import fold
+from graph.text import fold, nfc
 
 MAX_DEPTH = 20
 
@@ -197,7 +197,7 @@ def obligations(store: GraphStore, uid: str) -> s.Obligations:
 def search(store: GraphStore, q: str, limit: int) -> s.SearchResult:
     terms = search_terms(q)
     rows = store.run("search", {"terms": terms, "limit": limit}) if terms else []
-    return s.SearchResult(query=q, items=[s.SearchHit(**r) for r in rows])
+    return s.SearchResult(query=nfc(q), items=[s.SearchHit(**r) for r in rows])
 
 
 def conflicts(store: GraphStore) -> list[s.Conflict]:

@@ -11,6 +11,7 @@ from api import schemas as s
 from api import service
 from api.cache import request_url
 from api.deps import CacheDep, StoreDep
+from graph.codes import DocType
 
 router = APIRouter(prefix="/documents", tags=["documents"])
 DocUid = Annotated[str, Path(description="document uid", examples=[s.NQ52])]
@@ -21,14 +22,14 @@ def list_documents(
     store: StoreDep,
     code: Annotated[str | None, Query(description="document number and symbol", examples=["52-NQ/TW"])] = None,
     q: Annotated[str | None, Query(description="words, diacritics optional", examples=["nghi quyet 52"])] = None,
-    type: Annotated[str | None, Query(description="document type", examples=["plan"])] = None,
+    type: Annotated[DocType | None, Query(description="document type", examples=["plan"])] = None,
     issuer: Annotated[str | None, Query(description="issuer uid", examples=["bo-chinh-tri"])] = None,
     status: Annotated[Literal["issued", "expected", "fulfilled"] | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
 ) -> s.DocumentPage:
-    return service.list_documents(store, code=code, q=q, type_=type, issuer=issuer, status=status,
-                                  limit=limit, cursor=cursor)
+    return service.list_documents(store, code=code, q=q, type_=type.value if type else None, issuer=issuer,
+                                  status=status, limit=limit, cursor=cursor)
 
 
 @router.get("/{uid}", response_model=s.DocumentDetail)

@@ -206,6 +206,29 @@ def test_text_filtered_lists_are_complete(write_client: TestClient) -> None:
     assert write_client.get("/documents", params={"q": "!!!"}).json()["items"] == []
 
 
+def test_openapi_declares_the_problems_the_api_sends(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    lineage = spec["paths"]["/documents/{uid}/lineage"]["get"]["responses"]
+    assert lineage["404"]["content"] == lineage["422"]["content"] == lineage["503"]["content"] == problem
+    assert {"401", "403", "415", "422"} <= set(spec["paths"]["/ingest"]["post"]["responses"])
+    assert "HTTPValidationError" not in spec["components"]["schemas"]
+    assert set(spec["components"]["schemas"]["Problem"]["required"]) == {"title", "status", "detail", "instance"}
+    # and what is sent matches it
+    bad = client.get("/documents/x/lineage", params={"depth": 0})
+    assert bad.status_code == 422 and bad.headers["content-type"] == PROBLEM
+    assert {"title", "status", "detail", "instance", "errors"} <= set(bad.json())
+
+
+def test_small_contract_points(client: TestClient) -> None:
+    wrong = client.post("/documents")
+    assert wrong.status_code == 405 and wrong.headers["allow"] == "GET"
+    assert client.get("/documents", params={"type": "bogus"}).status_code == 422
+    assert client.get("/documents", params={"type": "plan"}).json()["items"]
+    nfd = "Cu\u0309 Chi"
+    assert client.get("/search", params={"q": nfd}).json()["query"] == "Củ Chi"
+
+
 URLS = [
     "/documents", "/documents?q=nghi%20quyet%2052", "/documents?status=expected", f"/documents/{NQ52}",
     f"/documents/{NQ52}/lineage?direction=both&depth=3", f"/documents/{KH15}/lineage?direction=up",
