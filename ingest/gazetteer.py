@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left, insort
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -654,20 +655,22 @@ class Gazetteer:
     def _select(cands: list[_Cand], tokens: list[_Token]) -> list[_Cand]:
         chosen: list[_Cand] = []
         taken: set[int] = set()
+        spans: list[tuple[int, int]] = []  # the chosen source spans, sorted and disjoint
         for cand in sorted(
             cands,
             key=lambda c: (-(c.last - c.first), -(tokens[c.last].end - tokens[c.first].start),
                            -c.priority, c.first),
         ):
             idx = set(range(cand.first, cand.last + 1))
-            # Expanded abbreviations share one source span: compare source spans too.
-            if idx & taken or any(
-                tokens[cand.first].start < tokens[c.last].end and tokens[c.first].start < tokens[cand.last].end
-                for c in chosen
-            ):
+            start, end = tokens[cand.first].start, tokens[cand.last].end
+            # Expanded abbreviations share one source span: compare source spans too. Of disjoint sorted
+            # spans only the last one starting before `end` can overlap [start, end).
+            at = bisect_left(spans, (end, -1))
+            if idx & taken or (at and spans[at - 1][1] > start):
                 continue
             chosen.append(cand)
             taken |= idx
+            insort(spans, (start, end))
         chosen.sort(key=lambda c: c.first)
         return chosen
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -25,6 +26,7 @@ from ingest.extract.relations import (
     _AGENT_GAP_RE,
     _ISSUE_UNCODED_RE,
     _ISSUE_VERB_RE,
+    _VERB_CHARS,
     Actor,
     Facts,
     SentenceRules,
@@ -113,10 +115,11 @@ class _DocAcc:
     spans: list[tuple[int, int]] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
 
+    seen: set[tuple[str, str, int]] = field(default_factory=set)
+
     def claim(self, fld: str, value: str | None, evidence: Evidence) -> None:
-        if value is not None and (fld, value, evidence.start) not in {
-            (c.field, c.value, c.evidence.start) for c in self.claims
-        }:
+        if value is not None and (fld, value, evidence.start) not in self.seen:
+            self.seen.add((fld, value, evidence.start))
             self.claims.append(Claim(fld, value, evidence))
 
     def build(self) -> Document:
@@ -153,6 +156,10 @@ class _Extractor:
             find_refs(self.text, self.mentions, [(s.start, s.end) for s in self.sentences])
         )
         self.actors = self._actors()
+        self._actor_starts = [a.start for a in self.actors]
+        # (start, position in self.refs) in text order: a sentence's references by bisection, in refs order
+        self._ref_index = sorted((r.start, i) for i, r in enumerate(self.refs))
+        self._sentence_starts = [s.start for s in self.sentences]
 
     def _mentions(self) -> list[Mention]:
         mentions = self.gaz.find_all(_mask(self.text, self.codes))
@@ -172,9 +179,9 @@ class _Extractor:
         return sorted(actors, key=lambda a: a.start)
 
     def _sentence_of(self, pos: int) -> Sentence:
-        for s in self.sentences:
-            if s.start <= pos < s.end:
-                return s
+        i = bisect_right(self._sentence_starts, pos) - 1  # sentences are disjoint, in text order
+        if i >= 0 and pos < self.sentences[i].end:
+            return self.sentences[i]
         return Sentence(pos, pos, "")
 
     def _evidence(self, pos: int) -> Evidence:
@@ -183,19 +190,32 @@ class _Extractor:
 
     def _issued(self, sentence: Sentence) -> list[tuple[Ref, Actor | None]]:
         out: list[tuple[Ref, Actor | None]] = []
-        for ref in self.refs:
-            if not (sentence.start <= ref.start < sentence.end) or ref.numbered_only:
+        # the sentence's references (refs are in text order): not a pass over all of them per sentence
+        first = bisect_left(self._ref_index, (sentence.start, -1))
+        last = bisect_left(self._ref_index, (sentence.end, -1), first)
+        for i in sorted(i for _, i in self._ref_index[first:last]):
+            ref = self.refs[i]
+            if ref.numbered_only:
                 continue
-            verb = _ISSUE_VERB_RE.search(self.text, sentence.start, ref.start)
+            # the verb ends the window ("ban hành 52-NQ/TW"): search its last words only, not the whole
+            # sentence for every reference (quadratic in a long sentence of references)
+            end = ref.start
+            while end > sentence.start and self.text[end - 1].isspace():
+                end -= 1
+            verb = _ISSUE_VERB_RE.search(self.text, max(sentence.start, end - _VERB_CHARS), ref.start)
             if verb is None:
                 continue
             out.append((ref, self._agent(sentence, verb.start())))
         return out
 
     def _agent(self, sentence: Sentence, pos: int) -> Actor | None:
-        before = [a for a in self.actors if sentence.start <= a.start and a.end <= pos]
-        if before and _AGENT_GAP_RE.fullmatch(self.text[before[-1].end : pos]):
-            return before[-1]
+        # the last actor of the sentence that ends before pos (actors are sorted by start)
+        i = bisect_right(self._actor_starts, pos) - 1
+        while i >= 0 and self.actors[i].start >= sentence.start:
+            last = self.actors[i]
+            if last.end <= pos:
+                return last if _AGENT_GAP_RE.fullmatch(self.text[last.end : pos]) else None
+            i -= 1
         return None
 
     def run(self) -> Extraction:

@@ -13,6 +13,7 @@ parentheses) and "của <body>" / "do <body> (ban hành)".
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
 
@@ -127,7 +128,7 @@ _ISSUER_LEAD_RE = re.compile(r"\s*,?\s*(?:của|do)\s+", re.IGNORECASE)
 
 
 def _metadata(
-    text: str, end: int, mentions: list[Mention], limit: int
+    text: str, end: int, mentions: dict[int, Mention], limit: int
 ) -> tuple[date | None, str | None, int]:
     """Date and issuer attached right after offset ``end``; returns the new end."""
     when: date | None = None
@@ -150,7 +151,7 @@ def _metadata(
         lead = _ISSUER_LEAD_RE.match(rest)
         if issuer is None and lead:
             at = end + lead.end()
-            mention = next((m for m in mentions if m.start == at), None)
+            mention = mentions.get(at)
             if mention is not None:
                 issuer = mention.name
                 end = mention.end
@@ -164,11 +165,14 @@ def find_refs(text: str, mentions: list[Mention], limits: list[tuple[int, int]])
     """All references in ``text`` (NFC). ``limits`` are sentence spans: metadata
     never crosses a sentence end."""
 
+    starts = [s for s, _ in limits]  # sentences are in text order
+    at_start: dict[int, Mention] = {}  # the first mention starting at each position
+    for mention in mentions:
+        at_start.setdefault(mention.start, mention)
+
     def sentence_end(pos: int) -> int:
-        for s, e in limits:
-            if s <= pos < e:
-                return e
-        return len(text)
+        i = bisect_right(starts, pos) - 1
+        return limits[i][1] if i >= 0 and pos < limits[i][1] else len(text)
 
     refs: list[Ref] = []
     taken: list[tuple[int, int]] = []
@@ -185,7 +189,7 @@ def find_refs(text: str, mentions: list[Mention], limits: list[tuple[int, int]])
         dtype = parsed.type
         if dtype is DocType.OTHER:
             dtype = noun_type(noun) or DocType.OTHER
-        when, issuer, extent = _metadata(text, end, mentions, sentence_end(start))
+        when, issuer, extent = _metadata(text, end, at_start, sentence_end(start))
         refs.append(Ref(code, dtype, parsed.number, False, ref_start, end, start, extent, noun,
                         when, issuer))
         taken.append((ref_start, end))
@@ -198,7 +202,7 @@ def find_refs(text: str, mentions: list[Mention], limits: list[tuple[int, int]])
         dtype = noun_type(noun)
         if dtype is None:
             continue
-        when, issuer, extent = _metadata(text, m.end(), mentions, sentence_end(m.start()))
+        when, issuer, extent = _metadata(text, m.end(), at_start, sentence_end(m.start()))
         refs.append(Ref(m["num"], dtype, m["num"], True, m.start(), m.end(), m.start("num"),
                         extent, noun, when, issuer))
     refs.sort(key=lambda r: r.start)
