@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 from typing import Annotated, Literal
 
@@ -15,19 +13,10 @@ from api import schemas as s
 from api import service
 from api.cache import request_url
 from api.deps import CacheDep, StoreDep
+from api.errors import Problem
+from graph.reports import ReportError, coverage_report, to_csv
 
 router = APIRouter(tags=["coverage"])
-CSV_COLUMNS = ("institution_uid", "institution_name", "level", "status", "documents", "chain", "due")
-
-
-def coverage_csv(result: s.Coverage) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for u in result.units:
-        writer.writerow([u.institution.uid, u.institution.name or "", u.level, u.status,
-                         ";".join(u.documents), " → ".join(u.chain), u.due or ""])
-    return buf.getvalue()
 
 
 @router.get("/coverage", response_model=s.Coverage,
@@ -45,7 +34,11 @@ async def get_coverage(
     if format == "json":
         return await cache.json(("coverage", document, scope, when),
                                 lambda: service.coverage(store, document, scope, when), url=request_url(request.scope))
-    result = await run_in_threadpool(service.coverage, store, document, scope, when)
-    name = f"coverage-{document}-{scope}-{result.as_of}.csv"
-    return Response(coverage_csv(result), media_type="text/csv; charset=utf-8",
+    # one CSV for an audit: the report's (GET /reports/coverage?format=csv, kg audit coverage)
+    try:
+        report = await run_in_threadpool(coverage_report, store, document, scope, when.isoformat())
+    except ReportError as exc:
+        raise Problem(404, "Not found", str(exc)) from exc
+    name = f"coverage-{document}-{scope}-{report.as_of}.csv"
+    return Response(to_csv(report), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

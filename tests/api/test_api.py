@@ -94,9 +94,12 @@ def test_coverage_csv_has_the_same_rows(client: TestClient) -> None:
     body = client.get("/coverage", params=params).json()
     response = client.get("/coverage", params={**params, "format": "csv"})
     assert response.headers["content-type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(response.text)))
-    assert [(r["institution_uid"], r["status"]) for r in rows] == \
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [(r["institution"], r["status"]) for r in rows] == \
         [(u["institution"]["uid"], u["status"]) for u in body["units"]]
+    # one CSV for an audit, whichever route gives it
+    assert response.content == client.get("/reports/coverage", params={**params, "format": "csv"}).content
+    assert client.get("/coverage", params={**params, "scope": "nobody", "format": "csv"}).status_code == 404
 
 
 def test_institutions_and_obligations(client: TestClient) -> None:
