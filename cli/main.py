@@ -94,7 +94,11 @@ def ingest(
     quiet: QuietOpt = False,
 ) -> None:
     """Ingest structured files (YAML, JSON, CSV) or, with --text, raw text."""
-    files = _expand(paths, (".txt", ".md") if text else STRUCTURED)
+    suffixes = (".txt", ".md") if text else STRUCTURED
+    files = _expand(paths, suffixes)
+    if not files:
+        _error(f"nothing to ingest: no {'/'.join(suffixes)} files in {', '.join(map(str, paths))}")
+        raise typer.Exit(2)
     with _store() as store:
         failed = ingest_files(store, files, quiet, text=text)
     if failed:

@@ -21,7 +21,7 @@ from graph.store import GraphStore
 from graph.text import slug
 from ingest.files import LOC, IngestError, RawDataset, read_dataset
 from ingest.shapes import shape_problems
-from ingest.writer import HEAD_FIELDS, KindConflict, Writer, document_uid
+from ingest.writer import HEAD_FIELDS, WriteConflict, Writer, document_uid
 
 UID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 DOC_REL_FIELDS = {"implements": Rel.IMPLEMENTS, "guides": Rel.GUIDES, "cites": Rel.CITES,
@@ -217,6 +217,8 @@ class _Resolver:
                     "valid_from": _iso(rec.get("valid_from")),
                     "valid_to": _iso(rec.get("valid_to")),
                 }
+                if claims["valid_from"] and claims["valid_to"] and claims["valid_to"] < claims["valid_from"]:
+                    raise ValueError(f"valid_to {claims['valid_to']} is before valid_from {claims['valid_from']}")
                 illustrative = _bool(rec.get("illustrative"))
             except ValueError as exc:
                 self.problem(rec, str(exc))
@@ -399,7 +401,7 @@ class _Resolver:
         if rec.get("fulfils"):
             target = self.document(rec, rec["fulfils"])
             if target:
-                self.writer.fulfil(uid, target, source)
+                self.writer.fulfil(uid, target, source, place=str(rec.get(LOC, "")))
         for task in _as_list(rec.get("assigns")):
             self._assignment(rec, uid, task, source)
 
@@ -462,7 +464,7 @@ class _Resolver:
             if rel == Rel.ASSIGNS:
                 self._assignment(rec, start, {**rec, "to": end}, source)
             elif rel == Rel.FULFILS:
-                self.writer.fulfil(start, end, source)
+                self.writer.fulfil(start, end, source, place=str(rec.get(LOC, "")))
             else:
                 claims = {"cadence": rec.get("cadence")} if rel == Rel.REPORTS_TO else {}
                 self.writer.edge(EdgeWrite(rel, start, end, source=source, claims=claims))
@@ -493,7 +495,7 @@ def build_batch(store: GraphStore, ds: RawDataset) -> tuple[Batch, IngestReport]
         raise IngestError(ds.path, resolver.problems)
     try:
         batch = resolver.writer.build()
-    except KindConflict as exc:
+    except WriteConflict as exc:
         raise IngestError(ds.path, exc.problems) from exc
     except ValueError as exc:
         raise IngestError(ds.path, [("", str(exc))]) from exc

@@ -23,7 +23,7 @@ from ingest.extract import extract_text
 from ingest.extract.model import Evidence, Extraction, RelationType
 from ingest.files import IngestError
 from ingest.loader import IngestReport
-from ingest.writer import KindConflict, Writer, document_uid
+from ingest.writer import WriteConflict, Writer, document_uid
 
 _DOC_RELS = {RelationType.IMPLEMENTS: Rel.IMPLEMENTS, RelationType.GUIDES: Rel.GUIDES,
              RelationType.CITES: Rel.CITES}
@@ -160,7 +160,7 @@ def ingest_text(store: GraphStore, text: str, path: str, title: str | None = Non
     tw.expected()
     try:
         batch = tw.writer.build()
-    except KindConflict as exc:
+    except WriteConflict as exc:
         raise IngestError(path, exc.problems) from exc
     except ValueError as exc:
         raise IngestError(path, [("", str(exc))]) from exc
@@ -177,4 +177,6 @@ def ingest_text_path(store: GraphStore, path: str | Path) -> IngestReport:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise IngestError(str(path), [("", f"not UTF-8 text: {exc}")]) from exc
+    if not text.strip():
+        raise IngestError(str(path), [("", "the file holds no text: nothing to extract")])
     return ingest_text(store, text, str(path))

@@ -42,8 +42,9 @@ HEAD_FIELDS = ("name",)
 KINDS = frozenset(label.value for label in (Label.DOCUMENT, Label.INSTITUTION, Label.SOURCE))
 
 
-class KindConflict(ValueError):
-    """Writes that would make a node of one kind (document, institution, source) into another."""
+class WriteConflict(ValueError):
+    """Writes the graph refuses, each with its place: a node of one kind (document, institution,
+    source) made into another, or a FULFILS of a document that is not an expectation."""
 
     def __init__(self, problems: list[tuple[str, str]]) -> None:
         self.problems = problems  # (place, message)
@@ -64,6 +65,7 @@ class Writer:
         self.edges: list[EdgeWrite] = []
         self.fulfils: list[tuple[str, str, str]] = []  # (real, expected, source)
         self.places: dict[int, str] = {}  # id() of a NodeWrite -> where it came from (``line 12``)
+        self.fulfil_places: dict[tuple[str, str], str] = {}  # (real, expected) -> where it came from
 
     def node(self, write: NodeWrite, place: str = "") -> None:
         self.nodes.append(write)
@@ -73,8 +75,10 @@ class Writer:
     def edge(self, write: EdgeWrite) -> None:
         self.edges.append(write)
 
-    def fulfil(self, real: str, expected: str, source: str) -> None:
+    def fulfil(self, real: str, expected: str, source: str, place: str = "") -> None:
         self.fulfils.append((real, expected, source))
+        if place:
+            self.fulfil_places[(real, expected)] = place
 
     # -- building ------------------------------------------------------------
     def build(self) -> Batch:
@@ -97,10 +101,11 @@ class Writer:
         for real, expected, source in self.fulfils:
             self.edges.append(EdgeWrite(Rel.FULFILS, real, expected, source=source))
             node = batch.nodes.get(expected) or _props(existing.get(expected))
+            place = self.fulfil_places.get((real, expected), "")
             if node is None:
-                raise ValueError(f"FULFILS: unknown expected document {expected}")
+                raise WriteConflict([(place, f"FULFILS: unknown expected document {expected}")])
             if node.get("status") == DocStatus.ISSUED:
-                raise ValueError(f"{real} cannot fulfil {expected}: it is an issued document")
+                raise WriteConflict([(place, f"{real} cannot fulfil {expected}: it is an issued document")])
             batch.nodes[expected] = {**node, "status": DocStatus.FULFILLED.value}
             batch.labels.setdefault(expected, tuple(existing[expected]["labels"])
                                     if expected in existing else ("Document",))
@@ -138,7 +143,7 @@ class Writer:
                 problems.append((place, f"uid {write.uid!r} is already {_article(held)} {held} {where}: it cannot "
                                         f"also be {_article(kind)} {kind} (give this record another id)"))
         if problems:
-            raise KindConflict(problems)
+            raise WriteConflict(problems)
 
     def _heads(self, uids: set[str], batch: Batch, existing: dict[str, Props]) -> dict[str, Props]:
         """Lean nodes (labels, HEAD_FIELDS) for ``uids`` that the batch does not write: from what was

@@ -101,3 +101,9 @@ def test_a_folder_run_reports_a_bad_file_and_goes_on(tmp_path: Path) -> None:
     assert result.returncode == 1 and "02-latin.csv: line 2: not UTF-8" in result.stderr
     assert "Traceback" not in result.stderr
     assert json.loads(_kg(tmp_path, "stats", "--json").stdout)["nodes"]["Plan"] == plans + 2
+
+
+def test_ingest_of_a_folder_without_files_says_so(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    result = _kg(tmp_path, "ingest", str(tmp_path / "empty"))
+    assert result.returncode == 2 and "nothing to ingest: no .yaml/.yml/.json/.csv files in" in result.stderr

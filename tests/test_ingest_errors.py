@@ -25,6 +25,11 @@ BAD = [
      "  - {id: kh, code: 02-KH/QU, issuer: quan-uy-quan-1}\n",
      "line 3: id 'kh' is already used at line 2: an id names one record"),
     ("institutions:\n  - {id: x, name: A}\n  - {id: x, name: B}\n", "line 3: id 'x' is already used at line 2"),
+    ("institutions:\n  - {id: x, name: A, valid_from: 2025-07-01, valid_to: 2020-01-01}\n",
+     "line 2: valid_to 2020-01-01 is before valid_from 2025-07-01"),
+    ("documents:\n  - {code: 30-KH/QU, issuer: quan-uy-quan-1, issued_on: 2020-05-05, fulfils: 116-HD/BTGTW}\n",
+     "line 2: 30-kh-qu.quan-uy-quan-1.2020 cannot fulfil 116-hd-btgtw.ban-tuyen-giao-trung-uong.2020: it is an "
+     "issued document"),
 ]
 
 
@@ -39,3 +44,14 @@ def test_refused_at_the_line(tmp_path: Path, text: str, message: str) -> None:
         ingest_path(store, path)
     assert f"bad.yaml: {message}" in str(err.value)
     assert store.dump() == before
+
+
+def test_an_empty_text_file_is_refused(tmp_path: Path) -> None:
+    from ingest.text_loader import ingest_text_path
+
+    store = MemoryStore(tmp_path / "kg.json")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("  \n\n", encoding="utf-8")
+    with pytest.raises(IngestError, match=r"empty.txt: the file holds no text"):
+        ingest_text_path(store, empty)
+    assert store.stats().total_nodes == 0
