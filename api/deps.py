@@ -1,10 +1,12 @@
-"""Request dependencies: the store and the settings, as Annotated types."""
+"""Request dependencies (the store, the settings, the cache) and parameter types, as Annotated types."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import date
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from pydantic import BeforeValidator
 
 from api.cache import ResponseCache
 from graph.settings import Settings
@@ -26,3 +28,17 @@ async def get_cache(request: Request) -> ResponseCache:
 StoreDep = Annotated[GraphStore, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 CacheDep = Annotated[ResponseCache, Depends(get_cache)]
+
+
+def _iso_date(value: Any) -> Any:
+    """A date as YYYY-MM-DD (or its basic form YYYYMMDD): pydantic alone reads "86400" as a Unix time."""
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f"{value!r} is not a date: use YYYY-MM-DD, e.g. 2020-12-31") from None
+    return value
+
+
+#: a date query parameter (?as_of=): ISO 8601 only, never a number of seconds
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]

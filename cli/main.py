@@ -325,3 +325,7 @@ def main() -> None:
     except ValidationError as exc:
         _error(f"bad setting: {_settings_problem(exc)}")
         sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from api import schemas as s
 from api import service
 from api.cache import request_url
-from api.deps import CacheDep, StoreDep
+from api.deps import CacheDep, IsoDate, StoreDep
 from api.errors import Problem
 from graph.reports import ReportError, coverage_report, to_csv
 
@@ -27,7 +27,7 @@ async def get_coverage(
     cache: CacheDep,
     document: Annotated[str, Query(description="target document uid", examples=[s.NQ52])],
     scope: Annotated[str, Query(description="scope institution uid", examples=[s.HCMC])],
-    as_of: Annotated[date | None, Query(description="audit date (default: today)", examples=["2020-12-31"])] = None,
+    as_of: Annotated[IsoDate | None, Query(description="audit date (default: today)", examples=["2020-12-31"])] = None,
     format: Annotated[Literal["json", "csv"], Query()] = "json",
 ) -> Response:
     when = as_of or date.today()  # the cache key holds the date the answer is for

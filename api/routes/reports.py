@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
 from api import schemas as s
-from api.deps import StoreDep
+from api.deps import IsoDate, StoreDep
 from api.errors import Problem
 from graph.reports import GraphvizUnavailable, ReportError, coverage_report, lineage_svg, to_csv, to_html, to_xlsx
 
@@ -23,7 +23,7 @@ def coverage_audit(
     store: StoreDep,
     document: Annotated[str, Query(examples=[s.NQ52])],
     scope: Annotated[str, Query(examples=[s.HCMC])],
-    as_of: Annotated[date | None, Query(examples=["2020-12-31"])] = None,
+    as_of: Annotated[IsoDate | None, Query(examples=["2020-12-31"])] = None,
     format: Annotated[Literal["html", "csv", "xlsx"], Query()] = "html",
 ) -> Response:
     when = (as_of or date.today()).isoformat()
