@@ -77,6 +77,19 @@ def load_demo(store: GraphStore) -> None:
         ingest_path(store, path)
 
 
+def refused(store: GraphStore, path: Path, text: str) -> str:
+    """Ingest ``text`` as the file ``path``, which must fail and leave the graph as it was: the error."""
+    from ingest.files import IngestError
+    from ingest.loader import ingest_path
+
+    before = store.dump()
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(IngestError) as err:
+        ingest_path(store, path)
+    assert store.dump() == before
+    return str(err.value)
+
+
 @pytest.fixture(params=STORES)
 def demo_store(request: pytest.FixtureRequest, tmp_path: Path) -> GraphStore:
     store = make_store(request.param, request, tmp_path)

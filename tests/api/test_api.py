@@ -169,10 +169,10 @@ def test_ingest_with_key(write_client: TestClient) -> None:
     assert bad.status_code == 422 and "line 2" in bad.json()["detail"]
 
 
+# one body per layer that refuses (reading, shapes, the writer); the cases themselves are in
+# tests/test_files.py, tests/test_ingest_errors.py and the contract suite
 @pytest.mark.parametrize(("ctype", "body", "detail"), [
-    ("application/json", b'{"documents": [{"title": "a\xff"}]}', "line 1: not UTF-8: byte 0xff"),
     ("text/csv", b"code,title\n1/NQ-TW,x\xff\n", "line 2: not UTF-8: byte 0xff"),
-    ("application/yaml", b'a: "\x07"\n', "line 1: invalid YAML: character U+0007"),
     ("application/yaml", b"documents:\n  - {code: 99-NQ/TW, issuer: bo-chinh-tri, title: [1]}\n",
      "line 2: 'title' must be text, not a list"),
     ("application/yaml", b"documents:\n  - {uid: bo-chinh-tri, type: plan, title: X}\n",
