@@ -55,16 +55,18 @@ def _fields(rec: dict[str, Any], prefix: str, problems: list[str]) -> None:
             else:
                 _text(rec, name, value, label, problems)
         elif name in NESTED and not prefix:
-            entries = value if isinstance(value, list) else [value]
+            listed = isinstance(value, list)
+            entries = value if listed else [value]
             for i, entry in enumerate(entries):
-                where = f"{label}[{i}]" if isinstance(value, list) else label
+                where = f"{label}[{i}]" if listed else label
                 if isinstance(entry, dict):
                     _fields(entry, f"{where}.", problems)
-                elif NESTED[name] and isinstance(entry, str | int | float) and not isinstance(entry, bool):
-                    _text(entries if isinstance(value, list) else rec, i if isinstance(value, list) else name,
-                          entry, where, problems)
+                elif NESTED[name] and not isinstance(entry, bool | list):  # a bare reference: text
+                    _text(entries, i, entry, where, problems)
                 else:
                     problems.append(f"'{where}' must be a mapping, not {_kind(entry)} ({entry!r})")
+            if not listed:
+                rec[name] = entries[0]
         else:
             _text(rec, name, value, label, problems)
 
