@@ -33,15 +33,18 @@ def _line_breaks(text: str) -> list[int]:
     breaks: list[int] = []
     for m in re.finditer(r"\n", text):
         pos = m.start()
-        before = text[:pos].rstrip(" \t")
-        after = text[pos + 1 :]
-        nxt = after.lstrip(" \t")
-        if not nxt or nxt.startswith("\n") or not before or before.endswith("\n"):
+        # the characters either side of the newline, past spaces and tabs (no slices: a slice of
+        # the text per line made this quadratic in the number of lines)
+        b = pos
+        while b > 0 and text[b - 1] in " \t":
+            b -= 1
+        a = pos + 1
+        while a < len(text) and text[a] in " \t":
+            a += 1
+        if a == len(text) or text[a] == "\n" or b == 0 or text[b - 1] == "\n":
             breaks.append(pos)
             continue
-        last_char = before[-1]
-        first_char = nxt[0]
-        if last_char in ".;:!?" or not first_char.islower():
+        if text[b - 1] in ".;:!?" or not text[a].islower():
             breaks.append(pos)
     return breaks
 
