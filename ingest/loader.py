@@ -46,6 +46,11 @@ class IngestReport:
     sources: list[str] = field(default_factory=list)
 
 
+def _place(rec: dict[str, Any]) -> str:
+    """Where a record is in its file (``line 12``, ``documents[3]``)."""
+    return str(rec.get(LOC, ""))
+
+
 def _as_list(value: Any) -> list[Any]:
     if value is None:
         return []
@@ -140,7 +145,7 @@ class _Resolver:
         return self._by_code[key]
 
     def problem(self, rec: dict[str, Any], msg: str) -> None:
-        self.problems.append((str(rec.get(LOC, "")), msg))
+        self.problems.append((_place(rec), msg))
 
     def _unknown_fields(self, rec: dict[str, Any], allowed: set[str], what: str) -> None:
         extra = sorted(set(rec) - allowed)
@@ -164,7 +169,7 @@ class _Resolver:
                 continue
             self.writer.node(NodeWrite(Label.SOURCE, uid, source=uid, props={
                 "title": rec["title"], "url": rec.get("url"), "kind": rec.get("kind"),
-                "note": rec.get("note"), "illustrative": illustrative}), place=str(rec.get(LOC, "")))
+                "note": rec.get("note"), "illustrative": illustrative}), place=_place(rec))
 
     def source_for(self, rec: dict[str, Any]) -> str:
         sid = rec.get("source") or self.ds.source
@@ -226,7 +231,7 @@ class _Resolver:
             aliases = [str(a) for a in _as_list(rec.get("aliases"))]
             self.writer.node(NodeWrite(Label.INSTITUTION, uid, source=source, claims=claims,
                                        props={"aliases": aliases, "illustrative": illustrative}),
-                             place=str(rec.get(LOC, "")))
+                             place=_place(rec))
             for ref in _as_list(rec.get("part_of")):
                 target = self.institution(rec, ref)
                 if target:
@@ -390,7 +395,7 @@ class _Resolver:
         }
         self.writer.node(NodeWrite(Label.DOCUMENT, uid, source=source, props=props,
                                    claims={"title": rec.get("title"), "issued_on": issued_on},
-                                   extra_labels=(doc_type.label,)), place=str(rec.get(LOC, "")))
+                                   extra_labels=(doc_type.label,)), place=_place(rec))
         if rec["__issuer__"]:
             self.writer.edge(EdgeWrite(Rel.ISSUED_BY, uid, rec["__issuer__"], source=source))
         for fld, rel in DOC_REL_FIELDS.items():
@@ -401,7 +406,7 @@ class _Resolver:
         if rec.get("fulfils"):
             target = self.document(rec, rec["fulfils"])
             if target:
-                self.writer.fulfil(uid, target, source, place=str(rec.get(LOC, "")))
+                self.writer.fulfil(uid, target, source, place=_place(rec))
         for task in _as_list(rec.get("assigns")):
             self._assignment(rec, uid, task, source)
 
@@ -464,7 +469,7 @@ class _Resolver:
             if rel == Rel.ASSIGNS:
                 self._assignment(rec, start, {**rec, "to": end}, source)
             elif rel == Rel.FULFILS:
-                self.writer.fulfil(start, end, source, place=str(rec.get(LOC, "")))
+                self.writer.fulfil(start, end, source, place=_place(rec))
             else:
                 claims = {"cadence": rec.get("cadence")} if rel == Rel.REPORTS_TO else {}
                 self.writer.edge(EdgeWrite(rel, start, end, source=source, claims=claims))
@@ -483,7 +488,7 @@ def build_batch(store: GraphStore, ds: RawDataset) -> tuple[Batch, IngestReport]
             if section != "relations" and isinstance(local, str):
                 if local in ids:
                     resolver.problem(rec, f"id {local!r} is already used at {ids[local]}: an id names one record")
-                ids.setdefault(local, str(rec.get(LOC, "")))
+                ids.setdefault(local, _place(rec))
     if resolver.problems:  # the rest reads these values: stop before it does
         raise IngestError(ds.path, resolver.problems)
     resolver.prefetch()
