@@ -7,6 +7,7 @@ two stores answer identically (the contract suite checks it).
 from __future__ import annotations
 
 import re
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -378,25 +379,36 @@ def conflicts(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any, An
     return rows
 
 
-def _text_hits(graph: nx.MultiDiGraph, terms: str) -> list[str]:
-    """The uids whose search text holds every word of ``terms`` (the full-text index's twin)."""
-    from graph.text import fold
+def _text_hits(graph: nx.MultiDiGraph, terms: str, memo: dict[Any, Any]) -> list[str]:
+    """The uids whose search text holds every word of ``terms``, in graph order (the full-text index's
+    twin). The word index is built once per graph version (a scan folding every node's text took
+    ~9 s per query at 100k nodes): node positions in compact arrays, ~15 MB at 100k."""
+    from graph.text import fold, fold_once
 
-    words = re.findall(r"[a-z0-9]+", fold(terms))
+    words = set(re.findall(r"[a-z0-9]+", fold(terms)))
     if not words:
         return []
-    hits = []
-    for uid, attrs in graph.nodes(data=True):
-        text = attrs.get("search_text")
-        if text and all(w in set(re.findall(r"[a-z0-9]+", fold(text))) for w in words):
-            hits.append(uid)
-    return hits
+    if "text_index" not in memo:
+        order: list[str] = []
+        postings: dict[str, array[int]] = {}
+        for i, (uid, attrs) in enumerate(graph.nodes(data=True)):
+            order.append(uid)
+            text = attrs.get("search_text")
+            for word in set(re.findall(r"[a-z0-9]+", fold_once(text))) if text else ():
+                if word not in postings:
+                    postings[word] = array("I")
+                postings[word].append(i)
+        memo["text_index"] = (order, postings)
+    order, postings = memo["text_index"]
+    lists = sorted((postings.get(w, array("I")) for w in words), key=len)
+    others = [set(p) for p in lists[1:]]
+    return [order[i] for i in lists[0] if all(i in other for other in others)]
 
 
 @named("search")
 def search(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any, Any]) -> list[Row]:
     rows = []
-    for uid in _text_hits(graph, str(params["terms"])):
+    for uid in _text_hits(graph, str(params["terms"]), memo):
         attrs = graph.nodes[uid]
         is_doc = "Document" in attrs.get("labels", [])
         rows.append({"uid": uid, "kind": "document" if is_doc else "institution",
@@ -413,7 +425,7 @@ def documents(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any, An
     terms, within = params.get("terms"), set(uids) if uids is not None else None
     picked = []
     if terms is not None:
-        candidates = ((u, graph.nodes[u]) for u in _text_hits(graph, str(terms)))
+        candidates = ((u, graph.nodes[u]) for u in _text_hits(graph, str(terms), memo))
     elif uids is not None:
         candidates = ((u, graph.nodes[u]) for u in dict.fromkeys(uids) if u in graph)
     else:
@@ -441,7 +453,7 @@ def documents(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any, An
 def institutions(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any, Any]) -> list[Row]:
     uids, after, limit = params.get("uids"), params.get("after"), int(params["limit"])
     terms = params.get("terms")
-    candidates = ((u, graph.nodes[u]) for u in _text_hits(graph, str(terms))) if terms is not None \
+    candidates = ((u, graph.nodes[u]) for u in _text_hits(graph, str(terms), memo)) if terms is not None \
         else graph.nodes(data=True)
     picked = sorted(
         uid for uid, a in candidates

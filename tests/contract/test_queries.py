@@ -217,6 +217,17 @@ def test_conflicts_show_both_dates(demo_store: GraphStore) -> None:
     ]
 
 
+def test_search_sees_a_write_at_once(demo_store: GraphStore, tmp_path: Path) -> None:
+    """The memory store's word index is per graph version: a search after an ingest finds the new title."""
+    assert demo_store.run("search", {"terms": "+chuyen +doi +xanh", "limit": 5}) == []
+    path = tmp_path / "new.csv"
+    path.write_text("code,issuer,issued_on,title\n77-KH/QU,quan-uy-quan-1,2021-01-01,Kế hoạch chuyển đổi xanh\n",
+                    encoding="utf-8")
+    ingest_path(demo_store, path)
+    assert [r["uid"] for r in demo_store.run("search", {"terms": "+chuyen +doi +xanh", "limit": 5})] == [
+        "77-kh-qu.quan-uy-quan-1.2021"]
+
+
 def test_search_ignores_diacritics(demo_store: GraphStore) -> None:
     folded = demo_store.run("search", {"terms": "+nghi +quyet +52", "limit": 50})
     accented = demo_store.run("search", {"terms": "+nghị +quyết +52", "limit": 50})
