@@ -172,6 +172,15 @@ def test_can_cu_is_cites_not_implements() -> None:
     assert (RelationType.IMPLEMENTS, "116-HD/BTGTW") not in pairs
 
 
+def test_can_cu_carries_over_a_semicolon_to_a_clause_that_opens_with_a_reference() -> None:
+    out = extract_text(
+        "KẾ HOẠCH số 45-KH/QU\nCăn cứ Nghị quyết số 52-NQ/TW ngày 27/9/2019 của Bộ Chính trị; "
+        "Hướng dẫn số 116-HD/BTGTW ngày 20/4/2020 của Ban Tuyên giáo Trung ương; "
+        "Quận ủy Quận 3 ban hành Kế hoạch số 45-KH/QU thực hiện Nghị quyết số 52-NQ/TW.").to_json()
+    cites = {r["target"] for r in out["relations"] if r["type"] == "cites" and r["source"] == "45-KH/QU"}
+    assert cites == {"52-NQ/TW", "116-HD/BTGTW"}
+
+
 def test_unresolvable_body_is_not_invented() -> None:
     out = extract_text(
         "UBND các quận, huyện định kỳ hằng năm đánh giá kết quả, báo cáo UBND Thành phố."

@@ -116,6 +116,7 @@ class SentenceRules:
     rolling: Subject | None
     relations: list[Relation] = field(default_factory=list)
     expected: list[ExpectedDocument] = field(default_factory=list)
+    citing: bool = False  # the previous clause of the sentence opened with "Căn cứ"
 
     @property
     def evidence(self) -> Evidence:
@@ -242,12 +243,21 @@ class SentenceRules:
 
     def cites(self, clause: Sentence) -> None:
         m = _CITE_CUE_RE.match(clause.text)
-        if not m:
-            return
+        if m:
+            start = clause.start + m.end()
+        else:
+            # "Căn cứ A; Hướng dẫn số B ...": a clause that opens with a reference carries the cue on
+            refs = self.facts.refs_in(clause.start, clause.end)
+            carried = self.citing and refs and not self.facts.text[clause.start : refs[0].start].strip(" -+*•\t")
+            self.citing = False
+            if not carried:
+                return
+            start = clause.start
+        self.citing = True
         subject = self._implicit_subject(clause, clause.start, positional=False)
         if subject is None or subject.code is None:
             return
-        for target in self._targets_after(clause, clause.start + m.end(), max_gap=60):
+        for target in self._targets_after(clause, start, max_gap=60):
             self._add(RelationType.CITES, subject.code, target.code)
 
     def _actor_list(self, pos: int, end: int) -> list[Actor]:
