@@ -124,6 +124,8 @@ class Coverage(BaseModel):
     as_of: str
     summary: CoverageSummary
     units: list[CoverageUnit]
+    note: str | None = Field(None, description="why the audit has no units, when the scope did not exist on as_of",
+                             examples=[None])
 
 
 class InstitutionItem(BaseModel):

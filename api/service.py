@@ -139,10 +139,18 @@ def coverage(store: GraphStore, document: str, scope: str, as_of: date | None) -
     item = document_item(store, document)
     when = (as_of or date.today()).isoformat()
     rows = store.run("coverage", {"document": document, "scope": scope, "as_of": when})
+    note = None
     if rows and rows[0]["institution"] == scope:  # valid on the day, the scope is its own first unit (level 0)
         scope_name = rows[0].get("name")
-    else:  # one more round trip: is it an institution at all (else 404), and its name
-        scope_name = _node(store, scope, "Institution").get("name")
+    else:  # one more round trip: is it an institution at all (else 404), its name, and why it is not a unit
+        node = _node(store, scope, "Institution")
+        scope_name = node.get("name")
+        start, end = node.get("valid_from"), node.get("valid_to")
+        if (start and start > when) or (end and end < when):
+            span = " ".join(p for p in (start and f"from {start}", end and f"until {end}") if p)
+            after = sorted(n.other for n in store.neighbours([scope], Rel.SUPERSEDES.value, "in", fields=()))
+            note = (f"{scope} did not exist on {when} (it existed {span}), so no unit under it is audited"
+                    + (f"; it was superseded by {', '.join(after)}" if after else ""))
     counts = Counter(r["status"] for r in rows)
     # validated in one call into pydantic-core (a national audit has ~3,500 units)
     return s.Coverage.model_validate({
@@ -151,7 +159,7 @@ def coverage(store: GraphStore, document: str, scope: str, as_of: date | None) -
                     "missing": counts["missing"], "total": len(rows)},
         "units": [{"institution": {"uid": r["institution"], "name": r.get("name")}, "level": r["level"],
                    "status": r["status"], "documents": r["documents"], "chain": r["chain"], "due": r.get("due")}
-                  for r in rows]})
+                  for r in rows], "note": note})
 
 
 # -- institutions -----------------------------------------------------------------

@@ -87,6 +87,12 @@ def test_coverage_names_its_scope_whether_or_not_it_is_valid_on_the_day(client: 
     gone = client.get("/coverage", params={"document": NQ52, "scope": "quan-uy-quan-1", "as_of": "2025-12-31"}).json()
     assert gone["scope"] == {"uid": "quan-uy-quan-1", "name": "Quận ủy Quận 1"}
     assert "quan-uy-quan-1" not in {u["institution"]["uid"] for u in gone["units"]}
+    assert gone["note"] == ("quan-uy-quan-1 did not exist on 2025-12-31 (it existed until 2025-06-30), so no unit "
+                            "under it is audited") and valid["note"] is None
+    merged = client.get("/coverage", params={"document": NQ52, "scope": "ban-tuyen-giao-trung-uong",
+                                             "as_of": "2025-12-31"}).json()
+    assert merged["note"].endswith("(it existed until 2025-02-28), so no unit under it is audited; it was "
+                                   "superseded by ban-tuyen-giao-va-dan-van-trung-uong")
 
 
 def test_coverage_csv_has_the_same_rows(client: TestClient) -> None:
