@@ -53,6 +53,7 @@ bench: setup bench-deps
 	$(BIN)/python -m bench.bulk_bench --size 100k --json $(BENCH_OUT)/bulk.json
 	$(BIN)/python -m bench.memory_bench --json $(BENCH_OUT)/memory.json
 	$(BIN)/python -m bench.api_bench --size 100k --json $(BENCH_OUT)/api.json
+	$(BIN)/python -m bench.extract_bench --json $(BENCH_OUT)/extract.json
 	$(BIN)/python -m bench.plot --results $(BENCH_OUT)
 
 bench-big: setup bench-deps
