@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -13,7 +15,21 @@ from api.openapi import install_openapi
 from api.routes import browser_kit, coverage, documents, explore, health, ingest, institutions, reports, web
 from graph.factory import open_store
 from graph.settings import Settings, get_settings
-from graph.store import GraphStore
+from graph.store import GraphStore, StoreError
+
+log = logging.getLogger("policy-kg")
+
+
+async def _schema_when_up(store: GraphStore, every: float = 5.0) -> None:
+    """Ensure the store's schema once it answers (the API started while Neo4j was down)."""
+    while True:
+        await asyncio.sleep(every)
+        try:
+            await asyncio.to_thread(store.ensure_schema)
+        except StoreError:
+            continue
+        log.warning("the store is up: schema ensured")
+        return
 
 
 def create_app(store: GraphStore | None = None, settings: Settings | None = None) -> FastAPI:
@@ -23,7 +39,15 @@ def create_app(store: GraphStore | None = None, settings: Settings | None = None
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = store is None
-        app.state.store = store if store is not None else open_store(settings)
+        pending: asyncio.Task[None] | None = None
+        try:
+            app.state.store = store if store is not None else open_store(settings)
+        except StoreError as exc:  # Neo4j down: serve 503 problems (/health too) until it answers
+            if settings.kg_store != "neo4j":
+                raise
+            app.state.store = open_store(settings, schema=False)
+            log.warning("%s: the API answers 503 until the store is up", exc)
+            pending = asyncio.create_task(_schema_when_up(app.state.store))
         app.state.settings = settings
         # the version read on this (the serving) event loop when the store offers it
         reader = app.state.store.async_version_reader() if settings.kg_api_cache else None
@@ -34,6 +58,8 @@ def create_app(store: GraphStore | None = None, settings: Settings | None = None
         try:
             yield
         finally:
+            if pending is not None:
+                pending.cancel()
             if reader is not None:
                 await reader.aclose()
             if owned:

@@ -186,6 +186,9 @@ def export(
     from graph.export import write_graphml, write_neo4j_import
 
     with _store() as store, _progress(quiet) as progress:
+        if store.stats().total_nodes == 0:  # e.g. KG_DATA names a file that does not exist
+            _error("the store is empty: nothing to export (check KG_STORE / KG_DATA / NEO4J_URI)")
+            raise typer.Exit(1)
         task = progress.add_task("export", total=(graphml is not None) + (neo4j_import is not None), current="")
         if graphml is not None:
             progress.update(task, current="GraphML")
@@ -324,6 +327,9 @@ def main() -> None:
         sys.exit(1)
     except ValidationError as exc:
         _error(f"bad setting: {_settings_problem(exc)}")
+        sys.exit(2)
+    except StoreError as exc:  # the store went away mid-command (a write stops there: README, ingest)
+        _error(exc)
         sys.exit(2)
 
 

@@ -6,7 +6,9 @@ from graph.settings import Settings
 from graph.store import GraphStore
 
 
-def open_store(settings: Settings) -> GraphStore:
+def open_store(settings: Settings, schema: bool = True) -> GraphStore:
+    """The store, with its schema ensured unless ``schema`` is false (the API starts without a server
+    and ensures it once the server answers)."""
     if settings.kg_store == "neo4j":
         from graph.neo4j_store import Neo4jStore
 
@@ -21,5 +23,6 @@ def open_store(settings: Settings) -> GraphStore:
         from graph.memory import MemoryStore
 
         store = MemoryStore(settings.kg_data)
-    store.ensure_schema()
+    if schema:
+        store.ensure_schema()
     return store

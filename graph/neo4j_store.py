@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from neo4j import READ_ACCESS, AsyncDriver, AsyncGraphDatabase, Driver, GraphDatabase, ManagedTransaction, Record
-from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired, TransientError
+from neo4j.exceptions import DriverError, Neo4jError, ServiceUnavailable, SessionExpired, TransientError
 from neo4j.graph import Node, Path, Relationship
 
 from graph import queries
@@ -93,6 +93,10 @@ def _node(record_props: dict[str, Any], labels: list[str]) -> Props:
             **record_props}
 
 
+#: what NEO4J_URI may start with (the driver's own schemes; http:// is not one)
+URI_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+
+
 class _AsyncVersion:
     """The version read on the event loop, through an async driver of its own (one connection in
     practice: the API's gate runs one read at a time). An async driver belongs to the loop it was
@@ -135,6 +139,10 @@ class Neo4jStore(GraphStore):
         auth = (user, password) if user and password else None
         self._uri, self._auth = uri, auth  # an injected driver must have been opened on the same URI
         self._owns_driver = driver is None
+        scheme = uri.split("://", 1)[0] if "://" in uri else ""
+        if scheme not in URI_SCHEMES:
+            raise StoreError(f"NEO4J_URI {uri!r}: use bolt://host:7687 or neo4j://host:7687 "
+                             f"(schemes {', '.join(URI_SCHEMES)})")
         self.driver = driver or GraphDatabase.driver(uri, auth=auth, notifications_min_severity="OFF")
         self.database = database or None
         self.batch_size = batch_size
@@ -160,15 +168,22 @@ class Neo4jStore(GraphStore):
 
     # -- contract ------------------------------------------------------------
     def ensure_schema(self) -> None:
-        for stmt in neo4j_schema_statements():
-            self.driver.execute_query(stmt, database_=self.database)
-        self.driver.execute_query("CALL db.awaitIndexes(300)", database_=self.database)
+        # one quick check first: execute_query retries an unreachable server for ~30 s before failing
+        self.ping()
+        try:
+            for stmt in neo4j_schema_statements():
+                self.driver.execute_query(stmt, database_=self.database)
+            self.driver.execute_query("CALL db.awaitIndexes(300)", database_=self.database)
+        except (ServiceUnavailable, SessionExpired) as exc:
+            raise StoreError(f"Neo4j unreachable: {exc}") from exc
+        except Neo4jError as exc:  # e.g. no such database (NEO4J_DATABASE), or no right to create the schema
+            raise StoreError(f"Neo4j refused the schema: {exc.message or exc}") from exc
 
     def ping(self) -> None:
         try:
             self.driver.verify_connectivity()
-        except (ServiceUnavailable, Neo4jError, OSError) as exc:
-            raise StoreError(f"Neo4j unreachable: {exc}") from exc
+        except (ServiceUnavailable, Neo4jError, OSError, DriverError) as exc:
+            raise StoreError(f"Neo4j unreachable at {self._uri}: {exc}") from exc
 
     def close(self) -> None:
         if self._owns_driver:
@@ -291,8 +306,10 @@ class Neo4jStore(GraphStore):
         try:
             with self.driver.session(database=self.database) as session:
                 session.execute_write(work)
-        except ServiceUnavailable as exc:
+        except (ServiceUnavailable, SessionExpired) as exc:
             raise StoreError(f"Neo4j unreachable: {exc}") from exc
+        except Neo4jError as exc:  # rolled back: nothing of the batch is written
+            raise StoreError(f"Neo4j refused the write: {exc.message or exc}") from exc
 
     def stats(self) -> Stats:
         nodes = self._read(

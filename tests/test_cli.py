@@ -107,3 +107,19 @@ def test_ingest_of_a_folder_without_files_says_so(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     result = _kg(tmp_path, "ingest", str(tmp_path / "empty"))
     assert result.returncode == 2 and "nothing to ingest: no .yaml/.yml/.json/.csv files in" in result.stderr
+
+
+def test_neo4j_down_or_misnamed_is_one_line(tmp_path: Path) -> None:
+    for uri, message in (("bolt://127.0.0.1:1", "error: Neo4j unreachable at bolt://127.0.0.1:1"),
+                         ("127.0.0.1:7687", "error: NEO4J_URI '127.0.0.1:7687': use bolt://host:7687"),
+                         ("http://127.0.0.1:7474", "error: NEO4J_URI 'http://127.0.0.1:7474'")):
+        env = {**os.environ, "KG_STORE": "neo4j", "NEO4J_URI": uri}
+        result = subprocess.run([*KG, "stats"], capture_output=True, text=True, env=env, timeout=120)
+        assert result.returncode == 2 and message in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_export_of_an_empty_store_says_so(tmp_path: Path) -> None:
+    result = _kg(tmp_path, "export", "--neo4j-import", str(tmp_path / "out"), "-q")
+    assert result.returncode == 1 and "the store is empty: nothing to export" in result.stderr
+    assert not (tmp_path / "out").exists()

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi.testclient import TestClient
 
 from api.app import create_app
@@ -36,3 +38,14 @@ def test_health_503_when_neo4j_is_unreachable() -> None:
 def test_cached_route_503_when_neo4j_is_unreachable() -> None:
     """The cache's version read (on the event loop, Neo4j's async driver) fails as a problem, not a 500."""
     _unreachable("/documents/52-nq-tw.bo-chinh-tri.2019/lineage")
+
+
+def test_the_api_starts_while_neo4j_is_down_and_answers_503(tmp_path: Path) -> None:
+    """No server on the port: the app still starts (it used to exit), and every route says 503."""
+    settings = Settings(kg_store="neo4j", neo4j_uri="bolt://127.0.0.1:1", kg_data=tmp_path / "unused.jsonl")
+    with TestClient(create_app(settings=settings)) as client:
+        health = client.get("/health")
+        assert health.status_code == 503 and health.headers["content-type"] == "application/problem+json"
+        assert "Neo4j unreachable" in health.json()["detail"]
+        lineage = client.get("/documents/52-nq-tw.bo-chinh-tri.2019/lineage")
+        assert lineage.status_code == 503
