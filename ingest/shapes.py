@@ -18,6 +18,10 @@ TEXT_LISTS = frozenset({"aliases", "implements", "guides", "cites", "supersedes"
 FLAGS = frozenset({"illustrative"})
 #: fields that take a mapping of text fields, or a list of them (``reports_to`` also takes a text)
 NESTED = {"assigns": False, "reports_to": True}
+#: fields whose value ends up in a Neo4j range index (a uid, a name, a code, a reference): Neo4j refuses
+#: index keys over ~8 KB, i.e. ~2,700 Vietnamese characters; both stores refuse them here, far below
+INDEXED = frozenset({"id", "uid", "name", "code", "issuer", "owner", "type", "status", "to", "from"})
+MAX_INDEXED = 1000
 
 
 def _kind(value: Any) -> str:
@@ -32,6 +36,9 @@ def _kind(value: Any) -> str:
 
 def _text(holder: dict[str, Any] | list[Any], key: Any, value: Any, name: str, problems: list[str]) -> None:
     """Leave text as it is, turn a number into text in ``holder``, report anything else."""
+    if isinstance(value, str) and key in INDEXED and len(value) > MAX_INDEXED:
+        problems.append(f"'{name}' is {len(value):,} characters long: at most {MAX_INDEXED:,} (it is indexed)")
+        return
     if value is None or isinstance(value, str):
         return
     if isinstance(value, int | float) and not isinstance(value, bool):
