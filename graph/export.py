@@ -314,9 +314,11 @@ def _write_neo4j_import(store: GraphStore, directory: Path) -> Neo4jImport:
     script = directory / IMPORT_SCRIPT
     script.write_text(
         "#!/bin/sh\n# Bulk import of this folder into a STOPPED Neo4j (the database is replaced), then start it\n"
-        "# and run post-import.cypher. NEO4J_ADMIN defaults to neo4j-admin; run it from this folder.\n"
+        "# and run post-import.cypher. NEO4J_ADMIN defaults to neo4j-admin. The report goes to\n"
+        "# NEO4J_IMPORT_REPORT (default: the temp folder), so this folder may be mounted read-only.\n"
         'set -e\ncd "$(dirname "$0")"\n'
-        + '"${NEO4J_ADMIN:-neo4j-admin}" ' + shlex.join(result.admin_args(base=".")) + ' "$@"\n',
+        + '"${NEO4J_ADMIN:-neo4j-admin}" ' + shlex.join(result.admin_args(base="."))
+        + ' --report-file="${NEO4J_IMPORT_REPORT:-${TMPDIR:-/tmp}/neo4j-import.report}" "$@"\n',
         encoding="utf-8")
     script.chmod(0o755)
     return result
