@@ -99,14 +99,20 @@ def _run(page: Any, block: Any) -> Any:
         ".includes(text.replace(/\\s+/g, ' ').slice(0, 20))",
         arg=['[data-testid="activeEditor"]', first_line.replace("=>", "").split()[0]])
     assert editor.count() == 1
-    page.locator('[data-testid="editor-Run"]').first.click()
-    try:
-        page.wait_for_function(NEW_FRAME_JS, arg=FRAME, timeout=60_000)
-    except PlaywrightTimeout as exc:
-        editor_text = " ".join(editor.inner_text().split())[:100] if editor.count() else "<no editor>"
-        raise AssertionError(f"no new frame after running {first_line[:60]!r}; editor: {editor_text!r}; "
-                             f"frames: {_frame_titles(page)}") from exc
-    return _frames(page).first
+    # On two loaded cores Browser once dropped the Run click (the query stayed in the editor, no frame
+    # came in 60 s): click again once. A second frame of the same query is as good as the first.
+    for attempt, timeout in enumerate((30_000, 60_000)):
+        page.locator('[data-testid="editor-Run"]').first.click()
+        try:
+            page.wait_for_function(NEW_FRAME_JS, arg=FRAME, timeout=timeout)
+            return _frames(page).first
+        except PlaywrightTimeout as exc:
+            if attempt == 0:
+                continue
+            editor_text = " ".join(editor.inner_text().split())[:100] if editor.count() else "<no editor>"
+            raise AssertionError(f"no new frame after running {first_line[:60]!r} twice; editor: {editor_text!r}; "
+                                 f"frames: {_frame_titles(page)}") from exc
+    raise AssertionError("unreachable")
 
 
 def test_kit_in_neo4j_browser(kit_env: dict[str, Any], browser_page: Any, tmp_path: Path) -> None:
