@@ -8,7 +8,6 @@ otherwise; lineage edges by (depth, source, target, type); coverage units by
 from __future__ import annotations
 
 import base64
-import re
 from collections import Counter
 from datetime import date
 from typing import Any
@@ -21,7 +20,7 @@ from graph.codes import try_parse_code
 from graph.model import parse_claims
 from graph.schema import Rel
 from graph.store import GraphStore
-from graph.text import fold, nfc
+from graph.text import nfc, words
 
 MAX_DEPTH = 20
 
@@ -43,9 +42,10 @@ def decode_cursor(cursor: str | None) -> str | None:
     return uid
 
 
-def search_terms(q: str) -> str:
-    """A Lucene query requiring every word: 'Nghị quyết 52' -> '+nghi +quyet +52'."""
-    return " ".join(f"+{t}" for t in re.findall(r"[a-z0-9]+", fold(q)))
+def search_words(q: str | None) -> list[str] | None:
+    """The words every hit must hold, folded: 'Nghị quyết 52' -> nghi, quyet, 52 (None for no or an
+    empty ``q``: no search; a query without words, such as '?!', finds nothing)."""
+    return list(dict.fromkeys(words(q))) if q else None
 
 
 def _node(store: GraphStore, uid: str, label: str) -> dict[str, Any]:
@@ -78,17 +78,16 @@ def list_documents(store: GraphStore, *, code: str | None, q: str | None, type_:
             raise Problem(422, "Invalid request", f"code {code!r} is not a document number and symbol "
                           "(e.g. 52-NQ/TW or 749/QĐ-TTg)")
         code_key = parsed.key
-    # q: the documents the full-text search finds, all of them, in pages (a query without words finds none)
-    terms, uids = (search_terms(q) or None, None if search_terms(q) else []) if q else (None, None)
-    rows = store.run("documents", {"terms": terms, "code_key": code_key, "type": type_, "issuer": issuer,
-                                   "status": status, "uids": uids, "after": decode_cursor(cursor), "limit": limit + 1})
+    # q: the documents the full-text search finds, all of them, in pages
+    rows = store.run("documents", {"words": search_words(q), "code_key": code_key, "type": type_, "issuer": issuer,
+                                   "status": status, "uids": None, "after": decode_cursor(cursor), "limit": limit + 1})
     items = [_doc_item(r) for r in rows[:limit]]
     next_cursor = encode_cursor(items[-1].uid) if len(rows) > limit else None
     return s.DocumentPage(items=items, next_cursor=next_cursor)
 
 
 def document_item(store: GraphStore, uid: str) -> s.DocumentItem:
-    rows = store.run("documents", {"terms": None, "code_key": None, "type": None, "issuer": None, "status": None,
+    rows = store.run("documents", {"words": None, "code_key": None, "type": None, "issuer": None, "status": None,
                                    "uids": [uid], "after": None, "limit": 1})
     if not rows:
         raise Problem(404, "Not found", f"no document with uid {uid!r}")
@@ -168,8 +167,7 @@ def _inst_item(row: dict[str, Any]) -> s.InstitutionItem:
 
 
 def list_institutions(store: GraphStore, q: str | None, limit: int, cursor: str | None) -> s.InstitutionPage:
-    terms, uids = (search_terms(q) or None, None if search_terms(q) else []) if q else (None, None)
-    rows = store.run("institutions", {"terms": terms, "uids": uids, "after": decode_cursor(cursor),
+    rows = store.run("institutions", {"words": search_words(q), "uids": None, "after": decode_cursor(cursor),
                                       "limit": limit + 1})
     items = [_inst_item(r) for r in rows[:limit]]
     return s.InstitutionPage(items=items, next_cursor=encode_cursor(items[-1].uid) if len(rows) > limit else None)
@@ -177,14 +175,14 @@ def list_institutions(store: GraphStore, q: str | None, limit: int, cursor: str 
 
 def institution_detail(store: GraphStore, uid: str) -> s.InstitutionDetail:
     node = _node(store, uid, "Institution")
-    row = store.run("institutions", {"terms": None, "uids": [uid], "after": None, "limit": 1})[0]
+    row = store.run("institutions", {"words": None, "uids": [uid], "after": None, "limit": 1})[0]
     def refs(rel: Rel, direction: str) -> list[s.Ref]:
         return sorted((s.Ref(uid=n.other, name=n.other_props.get("name"))
                        for n in store.neighbours([uid], rel.value, direction, fields=("name",))), key=lambda r: r.uid)
 
     members, reports = refs(Rel.PART_OF, "in"), refs(Rel.REPORTS_TO, "out")
     issued_uids = [r["uid"] for r in store.run("issued_by", {"institution": uid})]
-    issued = store.run("documents", {"terms": None, "code_key": None, "type": None, "issuer": None, "status": None,
+    issued = store.run("documents", {"words": None, "code_key": None, "type": None, "issuer": None, "status": None,
                                      "uids": issued_uids, "after": None, "limit": max(len(issued_uids), 1)})
     return s.InstitutionDetail(**_inst_item(row).model_dump(), members=members, reports_to=reports,
                                issued=[_doc_item(d) for d in issued] if issued_uids else [],
@@ -203,8 +201,7 @@ def obligations(store: GraphStore, uid: str) -> s.Obligations:
 
 # -- search and conflicts -----------------------------------------------------------
 def search(store: GraphStore, q: str, limit: int) -> s.SearchResult:
-    terms = search_terms(q)
-    rows = store.run("search", {"terms": terms, "limit": limit}) if terms else []
+    rows = store.run("search", {"words": search_words(q), "limit": limit})
     return s.SearchResult(query=nfc(q), items=[s.SearchHit(**r) for r in rows])
 
 

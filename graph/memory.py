@@ -22,6 +22,7 @@ import orjson
 from graph import heap, memory_queries
 from graph.model import Batch, Props
 from graph.store import EdgeId, GraphStore, Neighbour, Stats, StoreError, project
+from graph.text import search_text
 
 FORMAT_VERSION = 2  # JSON Lines: a header, then one line per node or edge
 
@@ -143,7 +144,10 @@ class MemoryStore(GraphStore):
                         if not isinstance(item, dict) or item.get("version") != FORMAT_VERSION:
                             raise StoreError(f"{self.path}: not a policy-kg memory file of format {FORMAT_VERSION}")
                     elif item[0] == "n":
-                        add_node(item[1], compact(item[2]))
+                        attrs = item[2]
+                        if "search_text" in attrs:  # files written before it was folded (see graph.text)
+                            attrs["search_text"] = search_text(attrs["search_text"])
+                        add_node(item[1], compact(attrs))
                     else:
                         add_edge(item[1], item[2], item[3], compact(item[4]))
         self.graph = graph

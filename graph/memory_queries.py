@@ -6,7 +6,6 @@ two stores answer identically (the contract suite checks it).
 
 from __future__ import annotations
 
-import re
 from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -379,14 +378,15 @@ def conflicts(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any, An
     return rows
 
 
-def _text_hits(graph: nx.MultiDiGraph, terms: str, memo: dict[Any, Any]) -> list[str]:
-    """The uids whose search text holds every word of ``terms``, in graph order (the full-text index's
-    twin). The word index is built once per graph version (a scan folding every node's text took
-    ~9 s per query at 100k nodes): node positions in compact arrays, ~15 MB at 100k."""
-    from graph.text import fold, fold_once
+def _text_hits(graph: nx.MultiDiGraph, words: Any, memo: dict[Any, Any]) -> list[str]:
+    """The uids whose search text holds every one of ``words`` (folded words, as `graph.text.words`
+    makes them), in graph order: the full-text index's twin. The word index is built once per graph
+    version (a scan folding every node's text took ~9 s per query at 100k nodes): node positions in
+    compact arrays, ~15 MB at 100k."""
+    from graph.text import search_text
 
-    words = set(re.findall(r"[a-z0-9]+", fold(terms)))
-    if not words:
+    wanted = {str(w) for w in words}
+    if not wanted:
         return []
     if "text_index" not in memo:
         order: list[str] = []
@@ -394,13 +394,13 @@ def _text_hits(graph: nx.MultiDiGraph, terms: str, memo: dict[Any, Any]) -> list
         for i, (uid, attrs) in enumerate(graph.nodes(data=True)):
             order.append(uid)
             text = attrs.get("search_text")
-            for word in set(re.findall(r"[a-z0-9]+", fold_once(text))) if text else ():
+            for word in set(search_text(text).split()) if text else ():
                 if word not in postings:
                     postings[word] = array("I")
                 postings[word].append(i)
         memo["text_index"] = (order, postings)
     order, postings = memo["text_index"]
-    lists = sorted((postings.get(w, array("I")) for w in words), key=len)
+    lists = sorted((postings.get(w, array("I")) for w in wanted), key=len)
     others = [set(p) for p in lists[1:]]
     return [order[i] for i in lists[0] if all(i in other for other in others)]
 
@@ -408,7 +408,7 @@ def _text_hits(graph: nx.MultiDiGraph, terms: str, memo: dict[Any, Any]) -> list
 @named("search")
 def search(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any, Any]) -> list[Row]:
     rows = []
-    for uid in _text_hits(graph, str(params["terms"]), memo):
+    for uid in _text_hits(graph, params["words"], memo):
         attrs = graph.nodes[uid]
         is_doc = "Document" in attrs.get("labels", [])
         rows.append({"uid": uid, "kind": "document" if is_doc else "institution",
@@ -422,10 +422,10 @@ def search(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any, Any])
 def documents(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any, Any]) -> list[Row]:
     filters = {k: params.get(k) for k in ("code_key", "type", "issuer", "status")}
     uids, after, limit = params.get("uids"), params.get("after"), int(params["limit"])
-    terms, within = params.get("terms"), set(uids) if uids is not None else None
+    words, within = params.get("words"), set(uids) if uids is not None else None
     picked = []
-    if terms is not None:
-        candidates = ((u, graph.nodes[u]) for u in _text_hits(graph, str(terms), memo))
+    if words is not None:
+        candidates = ((u, graph.nodes[u]) for u in _text_hits(graph, words, memo))
     elif uids is not None:
         candidates = ((u, graph.nodes[u]) for u in dict.fromkeys(uids) if u in graph)
     else:
@@ -452,8 +452,8 @@ def documents(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any, An
 @named("institutions")
 def institutions(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any, Any]) -> list[Row]:
     uids, after, limit = params.get("uids"), params.get("after"), int(params["limit"])
-    terms = params.get("terms")
-    candidates = ((u, graph.nodes[u]) for u in _text_hits(graph, str(terms), memo)) if terms is not None \
+    words = params.get("words")
+    candidates = ((u, graph.nodes[u]) for u in _text_hits(graph, words, memo)) if words is not None \
         else graph.nodes(data=True)
     picked = sorted(
         uid for uid, a in candidates

@@ -21,7 +21,17 @@ from neo4j.graph import Node, Path, Relationship
 from graph import queries
 from graph.codes import DocType
 from graph.model import Batch, Props
-from graph.schema import EDGES, EDGES_EXTRA, META_ID, META_LABEL, Label, Rel, neo4j_schema_statements
+from graph.schema import (
+    EDGES,
+    EDGES_EXTRA,
+    META_ID,
+    META_LABEL,
+    SEARCH_ANALYZER,
+    SEARCH_INDEX,
+    Label,
+    Rel,
+    neo4j_schema_statements,
+)
 from graph.store import AsyncVersionReader, EdgeId, GraphStore, Neighbour, Stats, StoreError
 
 READ_ATTEMPTS = 3
@@ -29,6 +39,9 @@ READ_ATTEMPTS = 3
 BUMP_VERSION = f"MERGE (m:{META_LABEL} {{id: $id}}) SET m.version = randomUUID()"
 READ_VERSION = f"MATCH (m:{META_LABEL} {{id: $id}}) RETURN m.version AS version"
 _ALLOWED_LABELS = {label.value for label in Label} | {t.label for t in DocType}
+_SEARCH_ANALYZER = ("SHOW FULLTEXT INDEXES YIELD name, options WHERE name = $name "
+                    "RETURN options.indexConfig['fulltext.analyzer'] AS analyzer")
+REFOLD_PAGE = 5000
 
 
 def _chunks(rows: list[Any], size: int) -> Iterator[list[Any]]:
@@ -171,6 +184,7 @@ class Neo4jStore(GraphStore):
         # one quick check first: execute_query retries an unreachable server for ~30 s before failing
         self.ping()
         try:
+            self._migrate_search()
             for stmt in neo4j_schema_statements():
                 self.driver.execute_query(stmt, database_=self.database)
             self.driver.execute_query("CALL db.awaitIndexes(300)", database_=self.database)
@@ -178,6 +192,29 @@ class Neo4jStore(GraphStore):
             raise StoreError(f"Neo4j unreachable: {exc}") from exc
         except Neo4jError as exc:  # e.g. no such database (NEO4J_DATABASE), or no right to create the schema
             raise StoreError(f"Neo4j refused the schema: {exc.message or exc}") from exc
+
+    def _migrate_search(self) -> None:
+        """A graph written before search text was folded has the full-text index with another analyzer
+        ('standard-folding', whose English stop words are Vietnamese words once folded). Its search
+        text is folded in pages, then the index is dropped (ensure_schema recreates it) and the version
+        replaced, so no cached answer of the old index outlives it. Rerunning after a stop is safe."""
+        found = self.driver.execute_query(_SEARCH_ANALYZER, name=SEARCH_INDEX, database_=self.database).records
+        if not found or found[0]["analyzer"] == SEARCH_ANALYZER:
+            return
+        from graph.text import search_text
+
+        for label in (Label.DOCUMENT, Label.INSTITUTION):
+            after, query = "", (f"MATCH (n:{label}) WHERE n.uid > $after RETURN n.uid AS uid, "
+                                "n.search_text AS text ORDER BY n.uid LIMIT $limit")
+            while page := self._read(query, after=after, limit=REFOLD_PAGE):
+                rows = [{"uid": r["uid"], "text": search_text(r["text"])} for r in page
+                        if isinstance(r["text"], str) and search_text(r["text"]) != r["text"]]
+                if rows:
+                    self.driver.execute_query(f"UNWIND $rows AS row MATCH (n:{label} {{uid: row.uid}}) "
+                                              "SET n.search_text = row.text", rows=rows, database_=self.database)
+                after = page[-1]["uid"]
+        self.driver.execute_query(f"DROP INDEX {SEARCH_INDEX} IF EXISTS", database_=self.database)
+        self.driver.execute_query(BUMP_VERSION, id=META_ID, database_=self.database)
 
     def ping(self) -> None:
         try:

@@ -22,6 +22,11 @@ from enum import StrEnum
 from graph.codes import DocType
 
 CLAIM_SEP = "\t"
+# The full-text index over search_text, which the writer folds (graph.text.search_text). Its analyzer
+# has no stop words: 'standard-folding' drops English ones, and folded Vietnamese is full of them
+# ("an" of An Giang, "the" of thể, "to" of tổ, "on" of ổn).
+SEARCH_INDEX = "kg_search"
+SEARCH_ANALYZER = "standard-no-stop-words"
 
 
 class Label(StrEnum):
@@ -150,8 +155,8 @@ def neo4j_schema_statements() -> list[str]:
                 f"CREATE INDEX {low}_{prop} IF NOT EXISTS FOR (n:{spec.label}) ON (n.{prop})"
             )
     stmts.append(
-        "CREATE FULLTEXT INDEX kg_search IF NOT EXISTS "
+        f"CREATE FULLTEXT INDEX {SEARCH_INDEX} IF NOT EXISTS "
         "FOR (n:Document|Institution) ON EACH [n.search_text] "
-        "OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-folding'}}"
+        f"OPTIONS {{indexConfig: {{`fulltext.analyzer`: '{SEARCH_ANALYZER}'}}}}"
     )
     return stmts

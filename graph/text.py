@@ -15,6 +15,8 @@ DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 _DASH_RE = re.compile(f"[{DASHES}]")
 _SPACE_RE = re.compile(r"\s+")
 _SLUG_RE = re.compile(r"[^a-z0-9]+")
+_WORD_RE = re.compile(r"[a-z0-9]+")
+_WORDS_RE = re.compile(r"[a-z0-9]+(?: [a-z0-9]+)*")
 
 
 @lru_cache(maxsize=1 << 17)
@@ -71,3 +73,17 @@ def fold_once(text: str) -> str:
 def slug(text: str) -> str:
     """URL-safe ASCII slug: "Bộ Chính trị" -> "bo-chinh-tri"."""
     return _SLUG_RE.sub("-", fold(text)).strip("-")
+
+
+def words(text: str) -> list[str]:
+    """The search words of a text: its folded runs of ``a-z0-9`` ("TP.HCM, Đảng" -> tp, hcm, dang).
+    Users' words and indexed text both go through it, so every store sees the same tokens."""
+    return _WORD_RE.findall(fold(text))
+
+
+def search_text(text: str) -> str:
+    """A text as the search index holds it: its :func:`words`, one space apart. Idempotent and cheap
+    on text already in that form (uncached: each title is seen once)."""
+    if _WORDS_RE.fullmatch(text):
+        return text
+    return " ".join(_WORD_RE.findall(fold_once(text)))

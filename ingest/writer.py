@@ -8,13 +8,13 @@ links real documents to the expected ones they fulfil, and derives the
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from graph.codes import DocCode, try_parse_code
 from graph.model import Batch, EdgeWrite, NodeWrite, Props, merge_edge, merge_node
 from graph.schema import DocStatus, Label, Rel
 from graph.store import GraphStore
+from graph.text import search_text
 
 TYPE_NAMES_VI = {
     "resolution": "Nghị quyết", "conclusion": "Kết luận", "directive": "Chỉ thị",
@@ -215,9 +215,9 @@ class Writer:
                          props.get("title"), names.get(props.get("issuer") or "")]
             else:
                 continue
-            # Words only: both the Neo4j full-text analyzer and the memory store's
-            # matcher then see the same tokens ("TP.HCM" -> "TP HCM").
-            props["search_text"] = " ".join(re.findall(r"\w+", " ".join(str(p) for p in parts if p)))
+            # Folded words only ("TP.HCM, Đảng" -> "tp hcm dang"): the Neo4j full-text index, its
+            # analyzer without stop words, and the memory store's matcher then see the same tokens.
+            props["search_text"] = search_text(" ".join(str(p) for p in parts if p))
 
 
 def _props(node: Props | None) -> Props | None:

@@ -1,10 +1,10 @@
 // documents: list documents with optional filters, in uid order, one page at a time
 // (keyset pagination: pass the last uid of a page as $after). Null parameters do not
-// filter. $terms keeps the documents a text search finds (a Lucene query in which every
-// term is required, as for `search`: the API builds it from the user's words); $uids
-// restricts to a set.
-// Parameters: terms, code_key, type, issuer, status, uids, after, limit.
-// :param terms => null
+// filter. $words keeps the documents whose search text holds every one of these words,
+// folded as the API folds the user's text ("Nghị quyết 52" -> ['nghi', 'quyet', '52']);
+// an empty list finds none. $uids restricts to a set.
+// Parameters: words, code_key, type, issuer, status, uids, after, limit.
+// :param words => null
 // :param code_key => '52-nq-tw'
 // :param type => null
 // :param issuer => null
@@ -12,23 +12,44 @@
 // :param uids => null
 // :param after => null
 // :param limit => 50
-// The candidates come from an index when $terms, $uids or $code_key is given (in that
-// order), else a label scan; every parameter then filters them.
+// The candidates come from the full-text index when $words is given, else from $uids or
+// the code_key index; with none of these, or with more than 10,000 full-text hits (a word
+// in most titles: the hits are counted first, up to 10,001), the query walks the
+// documents in uid order, testing each one, until the page is full, rather than sorting
+// every document or hit. Each source is a seek whose key is null when its branch does
+// not apply: the planner puts a parameter-only filter after the scan it guards, so a
+// WHERE would not skip the scan (a procedure call keeps its filter in front of it).
 CALL () {
-  WITH $terms AS terms WHERE terms IS NOT NULL
-  CALL db.index.fulltext.queryNodes('kg_search', terms) YIELD node
+  WITH $words AS words WHERE size(words) > 0
+  CALL db.index.fulltext.queryNodes('kg_search', reduce(q = '', w IN $words | q + ' +' + w), {limit: 10001}) YIELD node
+  RETURN count(node) AS hits
+}
+WITH CASE WHEN hits > 10000 OR ($words IS NULL AND $uids IS NULL AND $code_key IS NULL)
+          THEN coalesce($after, '') END AS walk_from
+CALL (walk_from) {
+  WITH walk_from WHERE walk_from IS NULL AND size($words) > 0
+  CALL db.index.fulltext.queryNodes('kg_search', reduce(q = '', w IN $words | q + ' +' + w)) YIELD node
   WITH node AS d WHERE d:Document
   RETURN d
-  UNION
-  WITH $terms AS terms WHERE terms IS NULL
-  UNWIND coalesce($uids, []) AS u
-  MATCH (d:Document {uid: u}) RETURN d
-  UNION
-  WITH $terms AS terms, $uids AS uids, $code_key AS key WHERE terms IS NULL AND uids IS NULL AND key IS NOT NULL
-  MATCH (d:Document {code_key: key}) RETURN d
-  UNION
-  WITH $terms AS terms, $uids AS uids, $code_key AS key WHERE terms IS NULL AND uids IS NULL AND key IS NULL
-  MATCH (d:Document) RETURN d
+  UNION ALL
+  UNWIND CASE WHEN $words IS NULL THEN coalesce($uids, []) ELSE [] END AS u
+  WITH DISTINCT u
+  MATCH (d:Document {uid: u})
+  RETURN d
+  UNION ALL
+  MATCH (d:Document {code_key: CASE WHEN $words IS NULL AND $uids IS NULL THEN $code_key END})
+  RETURN d
+  UNION ALL
+  MATCH (d:Document)
+  WHERE d.uid > walk_from
+    AND ($type IS NULL OR d.type = $type)
+    AND ($issuer IS NULL OR d.issuer = $issuer)
+    AND ($status IS NULL OR d.status = $status)
+    AND ($uids IS NULL OR d.uid IN $uids)
+    AND ($code_key IS NULL OR d.code_key = $code_key)
+    AND all(w IN coalesce($words, []) WHERE (' ' + d.search_text + ' ') CONTAINS (' ' + w + ' '))
+  WITH d ORDER BY d.uid LIMIT $limit
+  RETURN d
 }
 WITH d
 WHERE ($uids IS NULL OR d.uid IN $uids)

@@ -35,7 +35,7 @@ def test_two_texts_disagreeing_on_the_year_make_a_conflict(store: GraphStore) ->
 
 def test_text_creates_the_expected_programme_with_owner_and_deadline(store: GraphStore) -> None:
     ingest_text_path(store, NEWS_2019)
-    docs = store.run("documents", {"terms": None, "code_key": None, "type": None, "issuer": None, "status": "expected",
+    docs = store.run("documents", {"words": None, "code_key": None, "type": None, "issuer": None, "status": "expected",
                                    "uids": None, "after": None, "limit": 10})
     assert len(docs) == 1
     exp = docs[0]
@@ -56,6 +56,6 @@ def test_text_resolves_to_existing_documents_and_is_idempotent(demo_store: Graph
 
 def test_news_text_on_top_of_demo_reuses_the_expected_programme(demo_store: GraphStore) -> None:
     ingest_text_path(demo_store, NEWS_2019)
-    expected = demo_store.run("documents", {"terms": None, "code_key": None, "type": None, "issuer": None,
+    expected = demo_store.run("documents", {"words": None, "code_key": None, "type": None, "issuer": None,
                                             "status": "expected", "uids": None, "after": None, "limit": 10})
     assert [d["uid"] for d in expected] == ["hcmc-programme-52"]

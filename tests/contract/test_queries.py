@@ -51,24 +51,32 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("obligations", {"institution": "huyen-uy-can-gio"}),
     ("obligations", {"institution": "quan-uy-quan-3"}),
     ("conflicts", {}),
-    ("documents", {"terms": None, "code_key": None, "type": None, "issuer": None, "status": None, "uids": None,
+    ("documents", {"words": None, "code_key": None, "type": None, "issuer": None, "status": None, "uids": None,
                    "after": None, "limit": 50}),
-    ("documents", {"terms": None, "code_key": "52-nq-tw", "type": "resolution", "issuer": "bo-chinh-tri",
+    ("documents", {"words": None, "code_key": "52-nq-tw", "type": "resolution", "issuer": "bo-chinh-tri",
                    "status": "issued", "uids": None, "after": None, "limit": 5}),
-    ("documents", {"terms": "+nghi +quyet +52", "code_key": None, "type": None, "issuer": None, "status": None,
+    ("documents", {"words": ['nghi', 'quyet', '52'], "code_key": None, "type": None, "issuer": None, "status": None,
                    "uids": None, "after": "1", "limit": 3}),
-    ("documents", {"terms": "+ke +hoach", "code_key": None, "type": "plan", "issuer": None, "status": None,
+    ("documents", {"words": ['ke', 'hoach'], "code_key": None, "type": "plan", "issuer": None, "status": None,
                    "uids": ["quan-1-plan-52", KH15, NQ52], "after": None, "limit": 10}),
-    ("documents", {"terms": "+khong +co +tu +nay", "code_key": None, "type": None, "issuer": None, "status": None,
-                   "uids": None, "after": None, "limit": 10}),
-    ("documents", {"terms": None, "code_key": None, "type": None, "issuer": None, "status": None,
+    ("documents", {"words": ["khong", "co", "tu", "nay"], "code_key": None, "type": None, "issuer": None,
+                   "status": None, "uids": None, "after": None, "limit": 10}),
+    ("documents", {"words": None, "code_key": None, "type": None, "issuer": None, "status": None,
                    "uids": ["quan-1-plan-52", KH15], "after": "a", "limit": 1}),
-    ("institutions", {"terms": None, "uids": None, "after": None, "limit": 100}),
-    ("institutions", {"terms": None, "uids": [TU, "bo-chinh-tri"], "after": "c", "limit": 10}),
-    ("institutions", {"terms": "+uy +ban", "uids": None, "after": None, "limit": 4}),
-    ("institutions", {"terms": "+thanh +uy", "uids": [TU, "bo-chinh-tri"], "after": None, "limit": 10}),
-    ("search", {"terms": "+nghi +quyet +52", "limit": 20}),
-    ("search", {"terms": "+thanh +uy", "limit": 5}),
+    ("institutions", {"words": None, "uids": None, "after": None, "limit": 100}),
+    ("institutions", {"words": None, "uids": [TU, "bo-chinh-tri"], "after": "c", "limit": 10}),
+    ("institutions", {"words": ['uy', 'ban'], "uids": None, "after": None, "limit": 4}),
+    ("institutions", {"words": ['thanh', 'uy'], "uids": [TU, "bo-chinh-tri"], "after": None, "limit": 10}),
+    ("search", {"words": ['nghi', 'quyet', '52'], "limit": 20}),
+    ("search", {"words": ['thanh', 'uy'], "limit": 5}),
+    ("search", {"words": ['the'], "limit": 20}),
+    ("search", {"words": [], "limit": 20}),
+    ("documents", {"words": [], "code_key": None, "type": None, "issuer": None, "status": None, "uids": None,
+                   "after": None, "limit": 10}),
+    ("institutions", {"words": ['an'], "uids": None, "after": None, "limit": 10}),
+    ("institutions", {"words": None, "uids": [TU, TU, "no-such-unit"], "after": None, "limit": 10}),
+    ("documents", {"words": None, "code_key": None, "type": None, "issuer": None, "status": None,
+                   "uids": [KH15, KH15, NQ52], "after": None, "limit": 10}),
 ]
 
 
@@ -219,17 +227,20 @@ def test_conflicts_show_both_dates(demo_store: GraphStore) -> None:
 
 def test_search_sees_a_write_at_once(demo_store: GraphStore, tmp_path: Path) -> None:
     """The memory store's word index is per graph version: a search after an ingest finds the new title."""
-    assert demo_store.run("search", {"terms": "+chuyen +doi +xanh", "limit": 5}) == []
+    assert demo_store.run("search", {"words": ['chuyen', 'doi', 'xanh'], "limit": 5}) == []
     path = tmp_path / "new.csv"
     path.write_text("code,issuer,issued_on,title\n77-KH/QU,quan-uy-quan-1,2021-01-01,Kế hoạch chuyển đổi xanh\n",
                     encoding="utf-8")
     ingest_path(demo_store, path)
-    assert [r["uid"] for r in demo_store.run("search", {"terms": "+chuyen +doi +xanh", "limit": 5})] == [
+    assert [r["uid"] for r in demo_store.run("search", {"words": ['chuyen', 'doi', 'xanh'], "limit": 5})] == [
         "77-kh-qu.quan-uy-quan-1.2021"]
 
 
 def test_search_ignores_diacritics(demo_store: GraphStore) -> None:
-    folded = demo_store.run("search", {"terms": "+nghi +quyet +52", "limit": 50})
-    accented = demo_store.run("search", {"terms": "+nghị +quyết +52", "limit": 50})
+    """Search text and the user's words are folded the same way (graph.text.words)."""
+    from graph.text import words
+
+    folded = demo_store.run("search", {"words": words("nghi quyet 52"), "limit": 50})
+    accented = demo_store.run("search", {"words": words("NGHỊ QUYẾT 52"), "limit": 50})
     assert folded == accented
     assert NQ52 in {r["uid"] for r in folded}
