@@ -1,5 +1,6 @@
-"""Query benchmark: p50/p95/p99 latency of lineage_up / lineage_down (depth 3, 6, 12) and
-coverage of a province and of the whole country, per store, over a generated national data set.
+"""Query benchmark: p50/p95/p99 latency of lineage_up / lineage_down (depth 3, 6, 12), coverage of
+a province and of the whole country, and pages of `documents` and `search` with and without words,
+per store, over a generated national data set.
 
     python -m bench.query_bench --communes-per-province 10 --resolutions 5 --runs 200
     python -m bench.query_bench --size 100k --neo4j-load bulk --json docs/bench/query.json
@@ -36,6 +37,7 @@ from bench.common import (  # noqa: E402
 from bench.common import dataset as cached_dataset  # noqa: E402
 from bench.ingest_bench import arguments, dataset, ingest_all, stores, table  # noqa: E402
 from graph.store import GraphStore  # noqa: E402
+from graph.text import words  # noqa: E402
 from ingest.generate import GroundTruth  # noqa: E402
 
 
@@ -61,6 +63,13 @@ def cases(truth: GroundTruth) -> list[tuple[str, str, list[dict[str, Any]]]]:
                 [{"document": r.uid, "scope": province, "as_of": r.as_of} for r in res]))
     out.append(("coverage national", "coverage",
                 [{"document": r.uid, "scope": truth.root, "as_of": r.as_of} for r in res]))
+    # /documents pages (51 rows: a page of 50 and the look-ahead for its cursor), without and with ?q=
+    page = {"code_key": None, "type": None, "issuer": None, "status": None, "uids": None, "after": None,
+            "limit": 51}
+    out.append(("documents, first page", "documents", [page | {"words": None}]))
+    out.append(("documents ?q=ke hoach (most plans)", "documents", [page | {"words": ["ke", "hoach"]}]))
+    out.append(("documents ?q=<resolution code>", "documents", [page | {"words": words(r.code)} for r in res]))
+    out.append(("search ke hoach", "search", [{"words": ["ke", "hoach"], "limit": 20}]))
     return out
 
 

@@ -9,6 +9,7 @@ at most ``batch_size`` rows each.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -34,6 +35,7 @@ from graph.schema import (
 )
 from graph.store import AsyncVersionReader, EdgeId, GraphStore, Neighbour, Stats, StoreError
 
+log = logging.getLogger("policy-kg")
 READ_ATTEMPTS = 3
 # The graph's version token (graph/schema.py META_LABEL): replaced by every write, in its transaction.
 BUMP_VERSION = f"MERGE (m:{META_LABEL} {{id: $id}}) SET m.version = randomUUID()"
@@ -198,22 +200,28 @@ class Neo4jStore(GraphStore):
         ('standard-folding', whose English stop words are Vietnamese words once folded). Its search
         text is folded in pages, then the index is dropped (ensure_schema recreates it) and the version
         replaced, so no cached answer of the old index outlives it. Rerunning after a stop is safe."""
-        found = self.driver.execute_query(_SEARCH_ANALYZER, name=SEARCH_INDEX, database_=self.database).records
-        if not found or found[0]["analyzer"] == SEARCH_ANALYZER:
+        def analyzer() -> str | None:
+            found = self.driver.execute_query(_SEARCH_ANALYZER, name=SEARCH_INDEX, database_=self.database).records
+            return found[0]["analyzer"] if found else SEARCH_ANALYZER
+
+        if analyzer() == SEARCH_ANALYZER:
             return
         from graph.text import search_text
 
+        log.warning("Neo4j: folding the search text for the search index %s (once; ~4 min per million "
+                    "documents here)", SEARCH_ANALYZER)
         for label in (Label.DOCUMENT, Label.INSTITUTION):
             after, query = "", (f"MATCH (n:{label}) WHERE n.uid > $after RETURN n.uid AS uid, "
                                 "n.search_text AS text ORDER BY n.uid LIMIT $limit")
             while page := self._read(query, after=after, limit=REFOLD_PAGE):
-                rows = [{"uid": r["uid"], "text": search_text(r["text"])} for r in page
-                        if isinstance(r["text"], str) and search_text(r["text"]) != r["text"]]
+                rows = [{"uid": r["uid"], "text": folded} for r in page if isinstance(r["text"], str)
+                        and (folded := search_text(r["text"])) != r["text"]]
                 if rows:
                     self.driver.execute_query(f"UNWIND $rows AS row MATCH (n:{label} {{uid: row.uid}}) "
                                               "SET n.search_text = row.text", rows=rows, database_=self.database)
                 after = page[-1]["uid"]
-        self.driver.execute_query(f"DROP INDEX {SEARCH_INDEX} IF EXISTS", database_=self.database)
+        if analyzer() != SEARCH_ANALYZER:  # another process (a second API worker) may have rebuilt it
+            self.driver.execute_query(f"DROP INDEX {SEARCH_INDEX} IF EXISTS", database_=self.database)
         self.driver.execute_query(BUMP_VERSION, id=META_ID, database_=self.database)
 
     def ping(self) -> None:
