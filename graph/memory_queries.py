@@ -7,6 +7,7 @@ two stores answer identically (the contract suite checks it).
 from __future__ import annotations
 
 from array import array
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -378,16 +379,17 @@ def conflicts(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any, An
     return rows
 
 
-def _text_hits(graph: nx.MultiDiGraph, words: Any, memo: dict[Any, Any]) -> list[str]:
-    """The uids whose search text holds every one of ``words`` (folded words, as `graph.text.words`
-    makes them), in graph order: the full-text index's twin. The word index is built once per graph
-    version (a scan folding every node's text took ~9 s per query at 100k nodes): node positions in
-    compact arrays, ~15 MB at 100k."""
+# A search with more hits than this walks nodes in uid order testing each one, as its Cypher twin does:
+# sorting a million hits for one page took seconds (the answers are the same either way).
+WALK_OVER = 10_000
+
+
+def _text_index(graph: nx.MultiDiGraph, memo: dict[Any, Any]) -> tuple[list[str], dict[str, array[int]]]:
+    """Node uids in graph order and, per folded word, the positions of the nodes whose search text holds
+    it: built once per graph version (a scan folding every node's text took ~9 s per query at 100k
+    nodes), ~15 MB at 100k."""
     from graph.text import search_text
 
-    wanted = {str(w) for w in words}
-    if not wanted:
-        return []
     if "text_index" not in memo:
         order: list[str] = []
         postings: dict[str, array[int]] = {}
@@ -399,23 +401,81 @@ def _text_hits(graph: nx.MultiDiGraph, words: Any, memo: dict[Any, Any]) -> list
                     postings[word] = array("I")
                 postings[word].append(i)
         memo["text_index"] = (order, postings)
-    order, postings = memo["text_index"]
+    return memo["text_index"]  # type: ignore[no-any-return]
+
+
+def _text_hits(graph: nx.MultiDiGraph, words: Any, memo: dict[Any, Any]) -> list[str] | None:
+    """The uids whose search text holds every one of ``words`` (folded words, as `graph.text.words`
+    makes them), in graph order: the full-text index's twin. None when a word is in more than
+    WALK_OVER nodes: the caller then walks uids and tests each node (:func:`_has_words`)."""
+    wanted = {str(w) for w in words}
+    if not wanted:
+        return []
+    order, postings = _text_index(graph, memo)
     lists = sorted((postings.get(w, array("I")) for w in wanted), key=len)
+    if len(lists[0]) > WALK_OVER:
+        return None
     others = [set(p) for p in lists[1:]]
     return [order[i] for i in lists[0] if all(i in other for other in others)]
 
 
+def _has_words(attrs: dict[str, Any], wanted: set[str]) -> bool:
+    from graph.text import search_text
+
+    text = attrs.get("search_text")
+    return bool(text) and wanted <= set(search_text(text).split())
+
+
+def _sorted_uids(graph: nx.MultiDiGraph, label: str, memo: dict[Any, Any]) -> list[str]:
+    """The uids of one label in uid order, once per graph version (the walk's uid index)."""
+    key = ("sorted_uids", label)
+    if key not in memo:
+        memo[key] = sorted(u for u, a in graph.nodes(data=True) if label in a.get("labels", []))
+    return memo[key]  # type: ignore[no-any-return]
+
+
+def _by_code_key(graph: nx.MultiDiGraph, memo: dict[Any, Any]) -> dict[str, list[str]]:
+    """Document uids by code key, in uid order, once per graph version (the code_key index's twin)."""
+    if "by_code_key" not in memo:
+        index: dict[str, list[str]] = {}
+        for uid in _sorted_uids(graph, "Document", memo):
+            key = graph.nodes[uid].get("code_key")
+            if key is not None:
+                index.setdefault(key, []).append(uid)
+        memo["by_code_key"] = index
+    return memo["by_code_key"]  # type: ignore[no-any-return]
+
+
+def _walk(graph: nx.MultiDiGraph, label: str, memo: dict[Any, Any], after: str | None, limit: int,
+          keep: Callable[[str, dict[str, Any]], bool]) -> list[str]:
+    """The first ``limit`` uids of ``label`` after ``after``, in uid order, that ``keep`` accepts."""
+    order, nodes = _sorted_uids(graph, label, memo), graph._node  # the node dict: NodeView lookups cost more
+    out: list[str] = []
+    for uid in order[bisect_right(order, after) if after is not None else 0:]:
+        if len(out) == limit:
+            break
+        if keep(uid, nodes[uid]):
+            out.append(uid)
+    return out
+
+
 @named("search")
 def search(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any, Any]) -> list[Row]:
+    words, limit = params["words"], int(params["limit"])
+    hits = _text_hits(graph, words, memo)
+    if hits is None:
+        wanted = {str(w) for w in words}
+        hits = [u for label in ("Document", "Institution")
+                for u in _walk(graph, label, memo, None, limit, lambda _u, a: _has_words(a, wanted))]
     rows = []
-    for uid in _text_hits(graph, params["words"], memo):
+    for uid in hits:
         attrs = graph.nodes[uid]
         is_doc = "Document" in attrs.get("labels", [])
         rows.append({"uid": uid, "kind": "document" if is_doc else "institution",
                      "label": attrs.get("code") or attrs.get("name"),
                      "title": attrs.get("title"), "name": attrs.get("name")})
     rows.sort(key=lambda r: (r["kind"], r["uid"]))
-    return rows[: int(params["limit"])]
+    return rows[:limit]
 
 
 @named("documents")
@@ -423,23 +483,27 @@ def documents(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any, An
     filters = {k: params.get(k) for k in ("code_key", "type", "issuer", "status")}
     uids, after, limit = params.get("uids"), params.get("after"), int(params["limit"])
     words, within = params.get("words"), set(uids) if uids is not None else None
-    picked = []
-    if words is not None:
-        candidates = ((u, graph.nodes[u]) for u in _text_hits(graph, words, memo))
-    elif uids is not None:
-        candidates = ((u, graph.nodes[u]) for u in dict.fromkeys(uids) if u in graph)
-    else:
-        candidates = graph.nodes(data=True)
-    for uid, a in candidates:
-        if "Document" not in a.get("labels", []) or (within is not None and uid not in within):
-            continue
-        if any(v is not None and a.get(k) != v for k, v in filters.items()):
-            continue
-        if after is not None and uid <= after:
-            continue
-        picked.append(uid)
+    wanted = {str(w) for w in words} if words is not None else set()
+    given = [(k, v) for k, v in filters.items() if v is not None]
+
+    def keep(uid: str, a: dict[str, Any]) -> bool:
+        for k, v in given:
+            if a.get(k) != v:
+                return False
+        return ("Document" in a.get("labels", []) and (within is None or uid in within)
+                and (after is None or uid > after) and (not wanted or _has_words(a, wanted)))
+
+    hits = _text_hits(graph, words, memo) if words is not None else None
+    if hits is not None:
+        picked = sorted(u for u in hits if keep(u, graph.nodes[u]))[:limit]
+    elif words is None and uids is not None:
+        picked = sorted(u for u in dict.fromkeys(uids) if u in graph and keep(u, graph.nodes[u]))[:limit]
+    elif words is None and filters["code_key"] is not None:
+        picked = [u for u in _by_code_key(graph, memo).get(filters["code_key"], []) if keep(u, graph.nodes[u])][:limit]
+    else:  # no source narrower than every document, or a word in most of them: the uid walk
+        picked = _walk(graph, "Document", memo, after, limit, keep)
     rows = []
-    for uid in sorted(picked)[:limit]:
+    for uid in picked:
         a = graph.nodes[uid]
         issuer = _issuer(graph, uid)
         rows.append({"uid": uid, "code": a.get("code"), "type": a.get("type"), "title": a.get("title"),
@@ -453,13 +517,19 @@ def documents(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any, An
 def institutions(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any, Any]) -> list[Row]:
     uids, after, limit = params.get("uids"), params.get("after"), int(params["limit"])
     words = params.get("words")
-    candidates = ((u, graph.nodes[u]) for u in _text_hits(graph, words, memo)) if words is not None \
-        else graph.nodes(data=True)
-    picked = sorted(
-        uid for uid, a in candidates
-        if "Institution" in a.get("labels", [])
-        and (uids is None or uid in uids) and (after is None or uid > after)
-    )[:limit]
+    wanted = {str(w) for w in words} if words is not None else set()
+
+    def keep(uid: str, a: dict[str, Any]) -> bool:
+        return ("Institution" in a.get("labels", []) and (uids is None or uid in uids)
+                and (after is None or uid > after) and (not wanted or _has_words(a, wanted)))
+
+    hits = _text_hits(graph, words, memo) if words is not None else None
+    if hits is not None:
+        picked = sorted(u for u in hits if keep(u, graph.nodes[u]))[:limit]
+    elif words is None and uids is not None:
+        picked = sorted(u for u in dict.fromkeys(uids) if u in graph and keep(u, graph.nodes[u]))[:limit]
+    else:
+        picked = _walk(graph, "Institution", memo, after, limit, keep)
     rows = []
     for uid in picked:
         a = graph.nodes[uid]
