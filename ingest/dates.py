@@ -117,6 +117,7 @@ _DAY_RE = re.compile(
     rf"(?P<date>(?:{_NUMERIC_DATE})|(?:{_WORDY_DATE}))",
     re.IGNORECASE,
 )
+_DAY_LEAD_RE = re.compile(r"(?:vào\s+)?ngày\s+$", re.IGNORECASE)  # before a date in a deadline field
 # "trước ngày 15/12 hằng năm": a day in every year (no due date, yearly cadence).
 _YEARLESS_DAY_RE = re.compile(
     r"(?:trước|chậm nhất|đến)\s+ngày\s+\d{1,2}\s*/\s*\d{1,2}(?![\d/])\s+"
@@ -187,6 +188,11 @@ def _candidates(text: str, *, bare: bool) -> list[tuple[int, int, Deadline]]:
         due = _day_due(m)
         if due is not None:
             add(m.start(), m.end(), due, None)
+    if bare:  # a deadline field: any full date in it is the day ("vào ngày 15 tháng 8 năm 2020"),
+        # longer than the month it contains, so it wins over "tháng 8 năm 2020"
+        for value, _, (start, end) in find_dates(text):
+            lead = _DAY_LEAD_RE.search(text, 0, start)
+            add(lead.start() if lead else start, end, value, None)
     for regex, func in ((_QUARTER_RE, _quarter_due), (_MONTH_RE, _month_due)):
         for m in regex.finditer(text):
             # In running text a bare "tháng 5/2020" is an event date, not a deadline;

@@ -70,6 +70,11 @@ def test_find_dates_nfd_spans_refer_to_nfc() -> None:
         ("hằng quý", None, "quarterly"),
         ("hàng tháng", None, "monthly"),
         ("trước ngày 15/12 hằng năm", None, "yearly"),
+        # a full date is the day, not the end of the month it names (the review found 2020-08-31)
+        ("ngày 15 tháng 8 năm 2020", date(2020, 8, 15), None),
+        ("vào ngày 15 tháng 8 năm 2020", date(2020, 8, 15), None),
+        ("vào ngày 15/8/2020", date(2020, 8, 15), None),
+        ("ngày 15/8/2020", date(2020, 8, 15), None),
     ],
 )
 def test_parse_deadline(text: str, due: date | None, cadence: str | None) -> None:
