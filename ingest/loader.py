@@ -96,9 +96,10 @@ class _Resolver:
         self.source_uids: dict[str, str] = {}
         self.file_source: str | None = None
         self.inst_refs: dict[str, str] = {}  # local id / name / uid -> uid
-        self.doc_refs: dict[str, str] = {}  # local id / code -> uid
+        self.doc_refs: dict[str, str] = {}  # local id / uid -> uid
         # (code key, issuer uid) -> [(uid, year)] of this file's documents
         self.doc_codes: dict[tuple[str, str | None], list[tuple[str, int | None]]] = {}
+        self.doc_keys: dict[str, list[tuple[str, int | None]]] = {}  # code key -> the same, any issuer
         self._by_code: dict[str, list[dict[str, Any]]] = {}
         self._store_by_issuer: dict[str, dict[str | None, list[tuple[str, int | None]]]] = {}
 
@@ -270,13 +271,24 @@ class _Resolver:
     def _identity(self, code: DocCode, issuer: str | None, year: int | None) -> str:
         """The uid of the one document with this code and issuer (and a compatible year), in this file
         or in the store; otherwise a new uid from (code, issuer, year). Candidates are indexed by
-        (code key, issuer): a national file holds thousands of "01-KH/ĐU" of different issuers."""
-        same_issuer = [*self.doc_codes.get((code.key, issuer), ()), *self._store_docs_of(code.key, issuer)]
-        if same_issuer:
-            exact = [c for c in same_issuer if c[1] == year or year is None or c[1] is None]
-            unique = {c[0] for c in (exact or same_issuer)}
+        (code key, issuer): a national file holds thousands of "01-KH/ĐU" of different issuers.
+
+        A year that differs is a misdating source only for Party codes, numbered through a term; state
+        numbering restarts every year, so there it is another document. A record without an issuer is
+        a mention of the one document with its code, whoever issued it (raises when there are several)."""
+        if issuer is None:
+            stored = [(n["uid"], n.get("year")) for n in self._store_docs(code.key)]
+            candidates = [*self.doc_keys.get(code.key, ()), *stored]
+        else:
+            candidates = [*self.doc_codes.get((code.key, issuer), ()), *self._store_docs_of(code.key, issuer)]
+        if candidates:
+            exact = [c for c in candidates if c[1] == year or year is None or c[1] is None]
+            unique = {c[0] for c in (exact or (candidates if code.family == "party" else []))}
             if len(unique) == 1:
                 return unique.pop()
+            if len(unique) > 1 and issuer is None:
+                raise ValueError(f"code {code.code!r} without an issuer matches {len(unique)} documents "
+                                 f"({sorted(unique)}): give its issuer")
         return document_uid(code, issuer, year)
 
     def _store_docs_of(self, key: str, issuer: str | None) -> list[tuple[str, int | None]]:
@@ -335,7 +347,7 @@ class _Resolver:
         rec["__year__"] = year
         if code is not None:
             self.doc_codes.setdefault((code.key, issuer), []).append((uid, year))
-            self.doc_refs.setdefault(code.code, uid)
+            self.doc_keys.setdefault(code.key, []).append((uid, year))
         for ref in (rec.get("id"), rec.get("uid")):
             if ref:
                 self.doc_refs[str(ref)] = uid
@@ -354,10 +366,8 @@ class _Resolver:
             code = parse_code(ref)
         except CodeError:
             code = None
-        if code is not None:
-            if code.code in self.doc_refs:
-                return self.doc_refs[code.code]
-            found = {n["uid"] for n in self._store_docs(code.key)}
+        if code is not None:  # this file's documents of the code and the store's, as one set
+            found = {u for u, _ in self.doc_keys.get(code.key, ())} | {n["uid"] for n in self._store_docs(code.key)}
             if len(found) == 1:
                 return found.pop()
             if len(found) > 1:

@@ -1,0 +1,78 @@
+"""Document identity on both stores: (code, issuer, year), as the domain primer defines it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from graph.store import GraphStore
+from ingest.loader import ingest_path
+from tests.conftest import refused
+
+UNITS = """source: units
+sources: [{id: units, title: units}]
+institutions:
+  - {id: bo-chinh-tri, name: Bộ Chính trị}
+  - {id: bcsd-a, name: Ban cán sự đảng A}
+  - {id: bcsd-b, name: Ban cán sự đảng B}
+  - {id: ubnd-a, name: UBND A}
+"""
+
+
+NQ52 = "documents:\n  - {code: 52-NQ/TW, issuer: bo-chinh-tri, issued_on: 2019-09-27}\n"
+
+
+def _ingest(store: GraphStore, path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")
+    ingest_path(store, path)
+
+
+def _docs(store: GraphStore) -> list[str]:
+    rows = store.run("documents", {"words": None, "code_key": None, "type": None, "issuer": None, "status": None,
+                                   "uids": None, "after": None, "limit": 100})
+    return [r["uid"] for r in rows]
+
+
+def test_a_code_two_issuers_share_is_ambiguous_within_a_file(store: GraphStore, tmp_path: Path) -> None:
+    """It resolved to the first of them when both were in the file, and was refused across files."""
+    _ingest(store, tmp_path / "units.yaml", UNITS)
+    error = refused(store, tmp_path / "amb.yaml", """documents:
+  - {code: 15-KH/BCSĐ, issuer: bcsd-a, issued_on: 2020-01-10}
+  - {code: 15-KH/BCSĐ, issuer: bcsd-b, issued_on: 2020-02-10}
+  - {code: 3-KH/VU, issuer: ubnd-a, issued_on: 2020-03-01, implements: [15-KH/BCSĐ]}
+""")
+    assert "line 4: document '15-KH/BCSĐ' is ambiguous" in error
+    _ingest(store, tmp_path / "a.yaml", "documents:\n  - {code: 15-KH/BCSĐ, issuer: bcsd-a, issued_on: 2020-01-10}\n")
+    error = refused(store, tmp_path / "b.yaml", """documents:
+  - {code: 15-KH/BCSĐ, issuer: bcsd-b, issued_on: 2020-02-10}
+  - {code: 3-KH/VU, issuer: ubnd-a, issued_on: 2020-03-01, implements: [15-KH/BCSĐ]}
+""")  # one in the file, one in the store
+    assert "line 3: document '15-KH/BCSĐ' is ambiguous" in error
+
+
+def test_state_numbers_restart_every_year(store: GraphStore, tmp_path: Path) -> None:
+    _ingest(store, tmp_path / "units.yaml", UNITS)
+    _ingest(store, tmp_path / "y1.yaml", "documents:\n  - {code: 15/KH-UBND, issuer: ubnd-a, issued_on: 2020-01-10}\n")
+    _ingest(store, tmp_path / "y2.yaml", "documents:\n  - {code: 15/KH-UBND, issuer: ubnd-a, issued_on: 2021-02-01}\n")
+    assert _docs(store) == ["15-kh-ubnd.ubnd-a.2020", "15-kh-ubnd.ubnd-a.2021"]
+    # a Party code is numbered through a term: a second year is a source misdating the same document
+    _ingest(store, tmp_path / "p1.yaml", NQ52)
+    _ingest(store, tmp_path / "p2.yaml", "source: press\nsources: [{id: press, title: press}]\n"
+            "documents:\n  - {code: 52-NQ/TW, issuer: bo-chinh-tri, issued_on: 2014-09-27}\n")
+    assert [u for u in _docs(store) if u.startswith("52")] == ["52-nq-tw.bo-chinh-tri.2019"]
+    assert store.get_nodes(["52-nq-tw.bo-chinh-tri.2019"])["52-nq-tw.bo-chinh-tri.2019"]["conflicts"] == ["issued_on"]
+
+
+def test_a_record_without_an_issuer_is_the_one_document_of_its_code(store: GraphStore, tmp_path: Path) -> None:
+    """It made a '.unknown-issuer.' twin, after which every reference by code was ambiguous."""
+    _ingest(store, tmp_path / "units.yaml", UNITS)
+    _ingest(store, tmp_path / "nq.yaml", NQ52)
+    _ingest(store, tmp_path / "press.yaml", "source: press\nsources: [{id: press, title: press}]\n"
+            "documents:\n  - {code: 52-NQ/TW, issued_on: 2014-09-27}\n")
+    assert _docs(store) == ["52-nq-tw.bo-chinh-tri.2019"]
+    assert store.get_nodes(["52-nq-tw.bo-chinh-tri.2019"])["52-nq-tw.bo-chinh-tri.2019"]["conflicts"] == ["issued_on"]
+    _ingest(store, tmp_path / "plan.yaml", "documents:\n"
+            "  - {code: 15-KH/BCSĐ, issuer: bcsd-a, issued_on: 2020-01-10, implements: [52-NQ/TW]}\n")
+    assert "15-kh-bcsd.bcsd-a.2020" in _docs(store)
+    _ingest(store, tmp_path / "b.yaml", "documents:\n  - {code: 15-KH/BCSĐ, issuer: bcsd-b, issued_on: 2020-02-10}\n")
+    error = refused(store, tmp_path / "which.yaml", "documents:\n  - {code: 15-KH/BCSĐ, issued_on: 2020-03-01}\n")
+    assert "line 2: code '15-KH/BCSĐ' without an issuer matches 2 documents" in error
