@@ -83,7 +83,7 @@ NODES: dict[Label, NodeSpec] = {
         props=("uid", "code", "code_key", "number", "type", "issuer_code", "year", "title",
                "issued_on", "status", "issuer", "owner", "due", "deadline", "search_text",
                "illustrative"),
-        claimable=("title", "issued_on"),
+        claimable=("title", "issued_on", "owner", "deadline", "due"),  # who drafts an expected one, by when
         indexed=("code_key", "status", "type", "issuer", "owner"),
     ),
     Label.INSTITUTION: NodeSpec(

@@ -125,9 +125,9 @@ class _TextWriter:
             ev = _evidence(self.source, exp.evidence)
             self.writer.node(NodeWrite(
                 Label.DOCUMENT, uid, source=self.source, extra_labels=(exp.type.label,), evidence=ev,
-                props={"type": exp.type.value, "status": DocStatus.EXPECTED.value, "issuer": issuer,
-                       "owner": owner, "due": due, "deadline": exp.deadline.text if exp.deadline else None},
-                claims={"title": exp.title}))
+                props={"type": exp.type.value, "status": DocStatus.EXPECTED.value, "issuer": issuer},
+                claims={"title": exp.title, "owner": owner, "due": due,
+                        "deadline": exp.deadline.text if exp.deadline else None}))
             self.writer.edge(EdgeWrite(Rel.IMPLEMENTS, uid, target, source=self.source, evidence=ev))
             assigner = self.docs.get(exp.assigned_by)
             if assigner:

@@ -244,3 +244,19 @@ def test_search_ignores_diacritics(demo_store: GraphStore) -> None:
     accented = demo_store.run("search", {"words": words("NGHỊ QUYẾT 52"), "limit": 50})
     assert folded == accented
     assert NQ52 in {r["uid"] for r in folded}
+
+
+def test_a_later_source_does_not_overwrite_who_owes_an_expected_document(demo_store: GraphStore,
+                                                                          tmp_path: Path) -> None:
+    """Owner, deadline and due were plain properties: a second account replaced them with no conflict."""
+    uid = "hcmc-programme-52"
+    path = tmp_path / "e2.yaml"
+    path.write_text("source: e2\nsources: [{id: e2, title: second account}]\ndocuments:\n"
+                    f"  - {{id: {uid}, type: programme, status: expected, issuer: thanh-uy-thanh-pho-ho-chi-minh,\n"
+                    "     owner: ban-tuyen-giao-thanh-uy-thanh-pho-ho-chi-minh, deadline: trong quý III năm 2020,\n"
+                    "     implements: [52-NQ/TW]}\n", encoding="utf-8")
+    ingest_path(demo_store, path)
+    node = demo_store.get_nodes([uid])[uid]
+    assert (node["owner"], node["deadline"], node["due"]) == (BCSD_UBND, "trong quý II năm 2020", "2020-06-30")
+    assert node["conflicts"] == ["deadline", "due", "owner"]
+    assert {r["subject"] for r in demo_store.run("conflicts", {})} >= {uid}
