@@ -74,6 +74,15 @@ PARTY_ISSUERS = frozenset(
      "TU", "QU", "HU", "ĐU", "TXU", "ĐĐ", "BTGTU", "BTCTU", "BDVTU", "UBKTTU", "ĐUK"}
 )
 
+# Spellings of the Central Committee's issuer code: "52-NQ/TƯ" is 52-NQ/TW (folded, TƯ would be the key
+# of a provincial committee's "TU").
+_ISSUER_SPELLINGS = {"TƯ": "TW", "T.Ư": "TW", "T.W": "TW", "T.Ư.": "TW"}
+
+
+def _issuer_code(raw: str) -> str:
+    return _ISSUER_SPELLINGS.get(raw.upper(), raw)
+
+
 _LETTERS = r"A-Za-zĐđƯưƠơÂâÊêÔôĂă"
 _PARTY_RE = re.compile(
     rf"^(?P<number>\d+)-(?P<type>[{_LETTERS}]+)/(?P<issuer>[{_LETTERS}][{_LETTERS}0-9.\-]*)$"
@@ -162,7 +171,7 @@ def _parse(text: str) -> DocCode:
             number=match["number"],
             type_abbrev=abbrev,
             type=TYPE_ABBREVIATIONS[abbrev],
-            issuer_code=match["issuer"],
+            issuer_code=_issuer_code(match["issuer"]),
             year=None,
             family="party",
         )
@@ -170,7 +179,7 @@ def _parse(text: str) -> DocCode:
     if match:
         year = int(match["year"]) if match["year"] else None
         abbrev = _canonical_abbrev(match["type"])
-        issuer = match["issuer"]
+        issuer = _issuer_code(match["issuer"])
         if abbrev is not None:
             if issuer.upper() in {p.upper() for p in PARTY_ISSUERS} and year is None:
                 # "52/NQ-TW": a Party code written in the state shape.

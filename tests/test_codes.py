@@ -9,6 +9,11 @@ from graph.codes import CodeError, DocType, parse_code
     ("text", "code", "doc_type", "issuer", "year"),
     [
         ("52-NQ/TW", "52-NQ/TW", DocType.RESOLUTION, "TW", None),
+        # TƯ is how TW is spelt with diacritics; folded it was "TU", a provincial committee's code
+        ("52-NQ/TƯ", "52-NQ/TW", DocType.RESOLUTION, "TW", None),
+        ("số 52-NQ/T.Ư", "52-NQ/TW", DocType.RESOLUTION, "TW", None),
+        ("52/NQ-TƯ", "52-NQ/TW", DocType.RESOLUTION, "TW", None),
+        ("30-KH/TU", "30-KH/TU", DocType.PLAN, "TU", None),
         ("15-KH/BCSĐ", "15-KH/BCSĐ", DocType.PLAN, "BCSĐ", None),
         ("116-HD/BTGTW", "116-HD/BTGTW", DocType.GUIDANCE, "BTGTW", None),
         ("749/QĐ-TTg", "749/QĐ-TTg", DocType.DECISION, "TTg", None),

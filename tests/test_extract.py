@@ -214,3 +214,24 @@ def test_sentence_splitting_respects_abbreviations() -> None:
         "Tiếp theo",
         "- Gạch đầu dòng",
     ]
+
+
+def test_two_tasks_for_one_unit_are_two_assignments() -> None:
+    """They were deduplicated by (source, target): the second task and its deadline were lost."""
+    text = ("ỦY BAN NHÂN DÂN\nTỈNH ĐỒNG NAI\nSố: 45/KH-UBND\nĐồng Nai, ngày 12 tháng 8 năm 2020\n\nKẾ HOẠCH\n"
+            "Triển khai thực hiện Quyết định số 749/QĐ-TTg\n\n"
+            "1. Giao Sở Thông tin và Truyền thông xây dựng Kế hoạch chuyển đổi số, hoàn thành trước ngày 30/9/2020.\n"
+            "2. Giao Sở Thông tin và Truyền thông xây dựng Đề án đô thị thông minh, "
+            "hoàn thành trong quý II năm 2021.\n")
+    assigns = [r for r in extract_text(text).relations if r.type.value == "assigns"]
+    assert [(r.target, r.deadline.text if r.deadline else None) for r in assigns] == [
+        ("Sở Thông tin và Truyền thông tỉnh Đồng Nai", "trước ngày 30/9/2020"),
+        ("Sở Thông tin và Truyền thông tỉnh Đồng Nai", "trong quý II năm 2021"),
+    ]
+
+
+def test_the_central_committee_spelt_tu_with_diacritics() -> None:
+    text = ("Tỉnh ủy Long An ban hành Kế hoạch số 30-KH/TU thực hiện Nghị quyết số 52-NQ/TƯ ngày 27/9/2019 "
+            "của Bộ Chính trị.")
+    implements = [r for r in extract_text(text).relations if r.type.value == "implements"]
+    assert [(r.source, r.target) for r in implements] == [("30-KH/TU", "52-NQ/TW")]

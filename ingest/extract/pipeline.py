@@ -20,6 +20,7 @@ from ingest.extract.model import (
     ExpectedDocument,
     Extraction,
     Relation,
+    RelationType,
 )
 from ingest.extract.refs import Ref, code_spans, find_refs
 from ingest.extract.relations import (
@@ -317,9 +318,12 @@ class _Extractor:
 
 
 def _dedupe(relations: list[Relation]) -> list[Relation]:
-    out: dict[tuple[str, str, str], Relation] = {}
+    """One relation per (type, source, target), and per task for assignments: a plan giving one
+    department two tasks assigns both (ingest keys ASSIGNS edges by task)."""
+    out: dict[tuple[str, str, str, str], Relation] = {}
     for rel in relations:
-        key = (rel.type.value, rel.source, rel.target)
+        task = (rel.task or "") if rel.type == RelationType.ASSIGNS else ""
+        key = (rel.type.value, rel.source, rel.target, task)
         kept = out.get(key)
         if kept is None:
             out[key] = rel
