@@ -459,6 +459,22 @@ def _walk(graph: nx.MultiDiGraph, label: str, memo: dict[Any, Any], after: str |
     return out
 
 
+def _pick(graph: nx.MultiDiGraph, memo: dict[Any, Any], label: str, params: dict[str, Any],
+          keep: Callable[[str, dict[str, Any]], bool], by_code: list[str] | None) -> list[str]:
+    """A page of `documents` or `institutions`, from the narrowest source as their Cypher twins choose
+    it: the text hits, else $uids, else the code index (``by_code``), else the uid walk (no narrower
+    source, or a word in most nodes)."""
+    words, uids, after, limit = params.get("words"), params.get("uids"), params.get("after"), int(params["limit"])
+    hits = _text_hits(graph, words, memo) if words is not None else None
+    if hits is not None:
+        return sorted(u for u in hits if keep(u, graph.nodes[u]))[:limit]
+    if words is None and uids is not None:
+        return sorted(u for u in dict.fromkeys(uids) if u in graph and keep(u, graph.nodes[u]))[:limit]
+    if words is None and by_code is not None:
+        return [u for u in by_code if keep(u, graph.nodes[u])][:limit]
+    return _walk(graph, label, memo, after, limit, keep)
+
+
 @named("search")
 def search(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any, Any]) -> list[Row]:
     words, limit = params["words"], int(params["limit"])
@@ -481,8 +497,8 @@ def search(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any, Any])
 @named("documents")
 def documents(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any, Any]) -> list[Row]:
     filters = {k: params.get(k) for k in ("code_key", "type", "issuer", "status")}
-    uids, after, limit = params.get("uids"), params.get("after"), int(params["limit"])
-    words, within = params.get("words"), set(uids) if uids is not None else None
+    uids, after, words = params.get("uids"), params.get("after"), params.get("words")
+    within = set(uids) if uids is not None else None
     wanted = {str(w) for w in words} if words is not None else set()
     given = [(k, v) for k, v in filters.items() if v is not None]
 
@@ -493,15 +509,9 @@ def documents(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any, An
         return ("Document" in a.get("labels", []) and (within is None or uid in within)
                 and (after is None or uid > after) and (not wanted or _has_words(a, wanted)))
 
-    hits = _text_hits(graph, words, memo) if words is not None else None
-    if hits is not None:
-        picked = sorted(u for u in hits if keep(u, graph.nodes[u]))[:limit]
-    elif words is None and uids is not None:
-        picked = sorted(u for u in dict.fromkeys(uids) if u in graph and keep(u, graph.nodes[u]))[:limit]
-    elif words is None and filters["code_key"] is not None:
-        picked = [u for u in _by_code_key(graph, memo).get(filters["code_key"], []) if keep(u, graph.nodes[u])][:limit]
-    else:  # no source narrower than every document, or a word in most of them: the uid walk
-        picked = _walk(graph, "Document", memo, after, limit, keep)
+    code_key = filters["code_key"]
+    by_code = _by_code_key(graph, memo).get(code_key, []) if code_key is not None else None
+    picked = _pick(graph, memo, "Document", params, keep, by_code)
     rows = []
     for uid in picked:
         a = graph.nodes[uid]
@@ -515,21 +525,14 @@ def documents(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any, An
 
 @named("institutions")
 def institutions(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any, Any]) -> list[Row]:
-    uids, after, limit = params.get("uids"), params.get("after"), int(params["limit"])
-    words = params.get("words")
+    uids, after, words = params.get("uids"), params.get("after"), params.get("words")
     wanted = {str(w) for w in words} if words is not None else set()
 
     def keep(uid: str, a: dict[str, Any]) -> bool:
         return ("Institution" in a.get("labels", []) and (uids is None or uid in uids)
                 and (after is None or uid > after) and (not wanted or _has_words(a, wanted)))
 
-    hits = _text_hits(graph, words, memo) if words is not None else None
-    if hits is not None:
-        picked = sorted(u for u in hits if keep(u, graph.nodes[u]))[:limit]
-    elif words is None and uids is not None:
-        picked = sorted(u for u in dict.fromkeys(uids) if u in graph and keep(u, graph.nodes[u]))[:limit]
-    else:
-        picked = _walk(graph, "Institution", memo, after, limit, keep)
+    picked = _pick(graph, memo, "Institution", params, keep, None)
     rows = []
     for uid in picked:
         a = graph.nodes[uid]
