@@ -95,7 +95,7 @@ class Writer:
                 merged["year"] = _year(merged)
             batch.nodes[write.uid] = _strip(merged)
             batch.labels[write.uid] = (write.label.value, *write.extra_labels)
-        self._auto_fulfil(batch, existing)
+        self._auto_fulfil(batch)
         extra = {u for f in self.fulfils for u in f[:2]} - set(existing) - set(batch.nodes)
         existing.update(self.store.get_nodes(extra))
         for real, expected, source in self.fulfils:
@@ -163,42 +163,45 @@ class Writer:
         heads.update(found)
         return heads
 
-    def _auto_fulfil(self, batch: Batch, existing: dict[str, Props]) -> None:
-        """An issued document of the expected type, implementing the same target and
-        issued by the expected issuer or owner, fulfils the expected document."""
+    def _auto_fulfil(self, batch: Batch) -> None:
+        """An issued document of the expected type, implementing the same target and issued by the
+        expected issuer or owner, fulfils the expected document, whichever of the two was ingested first
+        (one of them is in this batch)."""
         implements: dict[str, set[str]] = {}
         for w in self.edges:
             if w.rel == Rel.IMPLEMENTS:
                 implements.setdefault(w.start, set()).add(w.end)
-        issued = {uid: implements.get(uid, set()) for uid, p in batch.nodes.items()
-                  if p.get("status") == DocStatus.ISSUED and implements.get(uid)}
-        if not issued:
+        open_kinds = (DocStatus.ISSUED, DocStatus.EXPECTED)
+        mine = {uid: ts for uid, ts in implements.items()
+                if uid in batch.nodes and batch.nodes[uid].get("status") in open_kinds}
+        if not mine:
             return
-        targets = sorted({t for ts in issued.values() for t in ts})
-        candidates: dict[str, set[str]] = {}  # expected uid -> targets
-        # a lean read: the target's implementers are its whole first level (thousands for a national one)
-        for n in self.store.neighbours(targets, Rel.IMPLEMENTS.value, "in", fields=("status",)):
-            if n.other_props.get("status") == DocStatus.EXPECTED:
-                candidates.setdefault(n.other, set()).add(n.uid)
-        for uid, props in batch.nodes.items():
-            if props.get("status") == DocStatus.EXPECTED and implements.get(uid):
-                candidates.setdefault(uid, set()).update(implements[uid])
+        docs: dict[str, Props] = {}  # uid -> status, type, issuer, owner
+        targets_of: dict[str, set[str]] = {}
+        # a lean read: the targets' implementers are their whole first level (thousands for a national one)
+        for n in self.store.neighbours(sorted(set().union(*mine.values())), Rel.IMPLEMENTS.value, "in",
+                                       fields=("status", "type", "issuer", "owner")):
+            docs.setdefault(n.other, n.other_props)
+            targets_of.setdefault(n.other, set()).add(n.uid)
+        for uid, targets in mine.items():
+            docs[uid] = batch.nodes[uid]
+            targets_of.setdefault(uid, set()).update(targets)
+        expected: dict[tuple[Any, str], list[str]] = {}  # (type, issuer or owner) -> expected uids
+        for uid, p in sorted(docs.items()):
+            if p.get("status") == DocStatus.EXPECTED:
+                for who in sorted({p.get("issuer"), p.get("owner")} - {None}):
+                    expected.setdefault((p.get("type"), who), []).append(uid)
         already = {(r, e) for r, e, _ in self.fulfils}
-        for real, real_targets in issued.items():
-            doc = batch.nodes[real]
-            for exp_uid, exp_targets in sorted(candidates.items()):
-                exp = batch.nodes.get(exp_uid) or existing.get(exp_uid) or \
-                    self.store.get_nodes([exp_uid]).get(exp_uid, {})
-                if exp.get("status") != DocStatus.EXPECTED or not (real_targets & exp_targets):
+        for real, p in sorted(docs.items()):
+            if p.get("status") != DocStatus.ISSUED or not p.get("issuer"):
+                continue
+            for exp in dict.fromkeys(expected.get((p.get("type"), p["issuer"]), [])):
+                if (real not in batch.nodes and exp not in batch.nodes) or (real, exp) in already \
+                        or not targets_of[real] & targets_of[exp]:
                     continue
-                if exp.get("type") != doc.get("type"):
-                    continue
-                if doc.get("issuer") not in {exp.get("issuer"), exp.get("owner")} - {None}:
-                    continue
-                if (real, exp_uid) not in already:
-                    source = batch.nodes[real]["sources"][-1]
-                    self.fulfils.append((real, exp_uid, source))
-                    already.add((real, exp_uid))
+                source = batch.nodes[real if real in batch.nodes else exp]["sources"][-1]
+                self.fulfils.append((real, exp, source))
+                already.add((real, exp))
 
     def _search_text(self, batch: Batch, existing: dict[str, Props]) -> None:
         issuers = {p["issuer"] for p in batch.nodes.values() if p.get("issuer")}

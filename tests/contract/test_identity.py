@@ -76,3 +76,31 @@ def test_a_record_without_an_issuer_is_the_one_document_of_its_code(store: Graph
     _ingest(store, tmp_path / "b.yaml", "documents:\n  - {code: 15-KH/BCSĐ, issuer: bcsd-b, issued_on: 2020-02-10}\n")
     error = refused(store, tmp_path / "which.yaml", "documents:\n  - {code: 15-KH/BCSĐ, issued_on: 2020-03-01}\n")
     assert "line 2: code '15-KH/BCSĐ' without an issuer matches 2 documents" in error
+
+
+FULFIL_BASE = UNITS + """documents:
+  - {code: 52-NQ/TW, issuer: bo-chinh-tri, issued_on: 2019-09-27}
+"""
+FULFIL_EXP = """documents:
+  - {id: exp-a, type: programme, status: expected, issuer: bcsd-a, owner: bcsd-a, deadline: trong quý II năm 2020,
+     implements: [52-NQ/TW]}
+"""
+FULFIL_REAL = """documents:
+  - {code: 26-CTr/BCSĐ, issuer: bcsd-a, issued_on: 2020-05-01, implements: [52-NQ/TW]}
+"""
+
+
+def test_fulfilment_does_not_depend_on_ingest_order(store: GraphStore, tmp_path: Path) -> None:
+    """An expectation ingested after its real document stayed expected (the audit said overdue)."""
+    _ingest(store, tmp_path / "base.yaml", FULFIL_BASE)
+    _ingest(store, tmp_path / "real.yaml", FULFIL_REAL)
+    _ingest(store, tmp_path / "exp.yaml", FULFIL_EXP)
+    assert store.get_nodes(["exp-a"])["exp-a"]["status"] == "fulfilled"
+    edges = store.neighbours(["exp-a"], "FULFILS", "in")
+    assert [n.other for n in edges] == ["26-ctr-bcsd.bcsd-a.2020"]
+    before = store.dump()
+    _ingest(store, tmp_path / "real.yaml", FULFIL_REAL)  # the same file twice: the same graph
+    _ingest(store, tmp_path / "exp.yaml", FULFIL_EXP)
+    assert [n for n in store.dump()[0] if n.get("labels", [None])[0] != "Source"] == \
+        [n for n in before[0] if n.get("labels", [None])[0] != "Source"]
+    assert store.dump()[1] == before[1]
