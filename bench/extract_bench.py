@@ -1,7 +1,9 @@
 """Extraction benchmark: kg extract's time against the size of a text, in references and in lines.
 
-Two synthetic texts per size: one line of N references to the same resolution ("Căn cứ Nghị quyết
-số 52-NQ/TW ngày 27/9/2019 của Bộ Chính trị, " N times) and N one-sentence lines. Times are in
+Three synthetic texts per size: one line of N references to the same resolution ("Căn cứ Nghị quyết
+số 52-NQ/TW ngày 27/9/2019 của Bộ Chính trị, " N times), N one-sentence lines, and one sentence of N
+clauses that each report and assign (a table pasted from a PDF as one line: cubic before the fix
+of 2026-12-01 in the report rule, 45 s for 200 clauses). Times are in
 process (ingest.extract.pipeline.extract_text, best of --repeats), so they leave out the CLI's start.
 The last line is the key ratio: microseconds per reference at the largest size over the smallest
 (1.0 = linear; the code was quadratic before 2026-12-01: 39.7 s for one line of 4,000).
@@ -23,11 +25,16 @@ from bench.ingest_bench import table  # noqa: E402
 from ingest.extract.pipeline import extract_text  # noqa: E402
 
 REFERENCE = "Căn cứ Nghị quyết số 52-NQ/TW ngày 27/9/2019 của Bộ Chính trị"
+CLAUSE = ("Sở Tài chính báo cáo Ủy ban nhân dân tỉnh Long An định kỳ hằng năm, giao Sở Công Thương thực hiện "
+          "Nghị quyết số {i}-NQ/TU")
+SHAPES = ("one line", "lines", "one sentence of clauses")
 
 
 def texts(n: int) -> dict[str, str]:
     return {"one line": "Kế hoạch thực hiện\n" + (REFERENCE + ", ") * n + "\n",
-            "lines": "Kế hoạch thực hiện\n" + "\n".join([REFERENCE + "."] * n) + "\n"}
+            "lines": "Kế hoạch thực hiện\n" + "\n".join([REFERENCE + "."] * n) + "\n",
+            "one sentence of clauses": "Tỉnh ủy Long An ban hành Kế hoạch số 30-KH/TU. "
+                                       + ", ".join(CLAUSE.format(i=i) for i in range(n)) + "."}
 
 
 def best(text: str, repeats: int) -> float:
@@ -54,13 +61,13 @@ def main() -> None:
             secs = best(text, args.repeats)
             rows.append({"shape": shape, "references": n, "chars": len(text), "seconds": secs,
                          "us_per_reference": secs / n * 1e6})
-            print(f"  {shape:9} {n:6} references  {secs:7.3f} s", flush=True)
+            print(f"  {shape:23} {n:6} references  {secs:7.3f} s", flush=True)
     print(table(["text", "references", "chars", "seconds", "µs/reference"],
                 [[r["shape"], r["references"], f"{r['chars']:,}", f"{r['seconds']:.3f}",
                   f"{r['us_per_reference']:.0f}"] for r in rows]))
     save(args.json, "extract", rows, end_run(run))
     parts = []
-    for shape in ("one line", "lines"):
+    for shape in SHAPES:
         mine = [r for r in rows if r["shape"] == shape]
         parts.append(f"{shape}: {mine[-1]['us_per_reference'] / mine[0]['us_per_reference']:.2f}x the µs per "
                      f"reference at {mine[-1]['references']:,} as at {mine[0]['references']:,} (1.00 = linear)")

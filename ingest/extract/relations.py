@@ -15,7 +15,9 @@ document issued in the same sentence ("... đã ban hành Kế hoạch số 15 .
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from typing import Any
 
 from graph.codes import DocType
 from ingest.dates import Deadline, find_deadlines
@@ -54,7 +56,17 @@ _ASSIGN_GAP_RE = re.compile(r"\s*(?:(?:cho|nhiệm vụ cho|trách nhiệm cho)\
 _LIST_SEP_RE = re.compile(r"\s*(?:,\s*(?:và\s+)?|và\s+|;\s*)\s*", _I)
 _REPORT_GAP_MAX = 45
 _RELAY_RE = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:để\s+)?(?:tổng hợp|theo dõi)[^.;:]{0,40}?,?\s*", _I)
-_SOURCE_BLOCK_RE = re.compile(r"(?:trình|gửi|với|cho|về|của|tại)\s*$", _I)
+_SOURCE_BLOCK_RE = re.compile(r"(?:trình|gửi|với|cho|về|của|tại)$", _I)
+
+
+def _blocked_source(text: str, start: int, pos: int) -> bool:
+    """Whether text[start:pos] ends with "trình/gửi/với/cho/về/của/tại" and white space: the body at
+    ``pos`` receives, it does not report. Only the tail is read (a search of the whole prefix per body
+    made a long sentence cubic)."""
+    j = pos
+    while j > start and text[j - 1].isspace():
+        j -= 1
+    return _SOURCE_BLOCK_RE.search(text, max(start, j - 8), j) is not None
 _EXPECTED_RE = re.compile(
     r"^[^;.]{0,80}?(?<!\w)(?:xây dựng|ban hành|soạn thảo|dự thảo)\s+"
     rf"(?P<title>(?P<noun>{_NOUN_ALT})(?!\s+(?:số\s*)?\d).*)$",
@@ -98,11 +110,60 @@ class Facts:
     doc_types: dict[str, DocType]
     topics: list[str] = field(default_factory=list)  # codes the text's subject implements
 
+    _index: dict[str, Any] = field(default_factory=dict, repr=False)  # the lookups below, built on first use
+
+    def _starts(self, name: str, items: list[Any]) -> list[int]:
+        """Start offsets of ``items`` (refs or actors, in text order): a span query bisects them instead
+        of testing every item of the text (quadratic on a long text with many cues)."""
+        if name not in self._index:
+            self._index[name] = [item.start for item in items]
+        starts: list[int] = self._index[name]
+        return starts
+
     def refs_in(self, start: int, end: int) -> list[Ref]:
-        return [r for r in self.refs if start <= r.start and r.end <= end]
+        i = bisect_left(self._starts("refs", self.refs), start)
+        return [r for r in self.refs[i:bisect_left(self._index["refs"], end)] if r.end <= end]
 
     def actors_in(self, start: int, end: int) -> list[Actor]:
-        return [a for a in self.actors if start <= a.start and a.end <= end]
+        i = bisect_left(self._starts("actors", self.actors), start)
+        return [a for a in self.actors[i:bisect_left(self._index["actors"], end)] if a.end <= end]
+
+    def actors_starting(self, start: int, end: int) -> list[Actor]:
+        """The actors starting in [start, end), in text order."""
+        starts = self._starts("actors", self.actors)
+        return self.actors[bisect_left(starts, start):bisect_left(starts, end)]
+
+    def first_actor_from(self, start: int, end: int) -> Actor | None:
+        """The first actor starting in [start, end)."""
+        i = bisect_left(self._starts("actors", self.actors), start)
+        return self.actors[i] if i < len(self.actors) and self.actors[i].start < end else None
+
+    def _covers(self, name: str, spans: list[tuple[int, int]], pos: int) -> bool:
+        """Whether one of ``spans`` (start, end) holds ``pos``: start <= pos < end (spans may overlap)."""
+        if name not in self._index:
+            ordered = sorted(spans)
+            reach, running = [], -1
+            for _, end in ordered:
+                running = max(running, end)
+                reach.append(running)
+            self._index[name] = ([start for start, _ in ordered], reach)
+        starts, reach = self._index[name]
+        k = bisect_right(starts, pos)
+        return k > 0 and reach[k - 1] > pos
+
+    def in_ref(self, pos: int) -> bool:
+        return self._covers("in_ref", [(r.start, r.end) for r in self.refs], pos)
+
+    def in_actor(self, pos: int) -> bool:
+        return self._covers("in_actor", [(a.start, a.end) for a in self.actors], pos)
+
+    def in_ref_extent(self, pos: int) -> bool:
+        """Whether ``pos`` lies in a reference or its date/issuer metadata."""
+        return self._covers("in_extent", [(r.start, r.extent_end) for r in self.refs], pos)
+
+    def in_ref_metadata(self, pos: int) -> bool:
+        """Whether ``pos`` lies in the date/issuer metadata after a reference (end <= pos < extent_end)."""
+        return self._covers("in_meta", [(r.end, r.extent_end) for r in self.refs], pos)
 
 
 @dataclass
@@ -195,7 +256,7 @@ class SentenceRules:
             ):
                 break
             if [a for a in self.facts.actors_in(prev_end, ref.start)
-                    if not any(r.start <= a.start < r.extent_end for r in self.facts.refs)]:
+                    if not self.facts.in_ref_extent(a.start)]:
                 break
             out.append(ref)
             codes.add(ref.code)
@@ -219,7 +280,7 @@ class SentenceRules:
     def implements(self, clause: Sentence) -> None:
         text = self.facts.text
         for cue in _IMPL_CUE_RE.finditer(text, clause.start, clause.end):
-            if any(r.start <= cue.start() < r.end for r in self.facts.refs):
+            if self.facts.in_ref(cue.start()):
                 continue
             targets = self._targets_after(clause, cue.end())
             if not targets:
@@ -263,7 +324,7 @@ class SentenceRules:
     def _actor_list(self, pos: int, end: int) -> list[Actor]:
         """Actors starting at ``pos`` (after optional white space), coordinated."""
         out: list[Actor] = []
-        actors = [a for a in self.facts.actors if pos <= a.start < end]
+        actors = self.facts.actors_starting(pos, end)
         for actor in actors:
             gap = self.facts.text[pos : actor.start]
             if out and not _LIST_SEP_RE.fullmatch(gap):
@@ -281,7 +342,7 @@ class SentenceRules:
     def assigns(self, clause: Sentence) -> None:
         text = self.facts.text
         cues = [c for c in _ASSIGN_CUE_RE.finditer(text, clause.start, clause.end)
-                if not any(a.start <= c.start() < a.end for a in self.facts.actors)]
+                if not self.facts.in_actor(c.start())]
         consumed_until = -1
         for cue in cues:
             if cue.start() < consumed_until:
@@ -407,13 +468,12 @@ class SentenceRules:
     def reports(self, clause: Sentence) -> None:
         text = self.facts.text
         cues = [c for c in _REPORT_CUE_RE.finditer(text, clause.start, clause.end)
-                if not any(r.start <= c.start() < r.end for r in self.facts.refs)]
+                if not self.facts.in_ref(c.start())]
         previous: Actor | None = None
         for i, cue in enumerate(cues):
-            targets = [a for a in self.facts.actors if cue.end() <= a.start < clause.end]
-            if not targets:
+            target = self.facts.first_actor_from(cue.end(), clause.end)
+            if target is None:
                 continue
-            target = targets[0]
             gap = text[cue.end() : target.start]
             if len(gap) > _REPORT_GAP_MAX or re.search(r"[.;:()]|(?<!\w)để(?!\w)", gap, _I):
                 continue
@@ -447,19 +507,17 @@ class SentenceRules:
 
     def _report_sources(self, clause: Sentence, cue_start: int) -> list[Actor]:
         text = self.facts.text
-        candidates = [
-            a for a in self.facts.actors_in(clause.start, cue_start)
-            if not any(r.end <= a.start < r.extent_end for r in self.facts.refs)
-            and not _SOURCE_BLOCK_RE.search(text[clause.start : a.start])
-        ]
-        if not candidates:
+        # the candidates from the cue backwards: only the last ones can be the sources (one list of them)
+        candidates = (a for a in reversed(self.facts.actors_in(clause.start, cue_start))
+                      if not self.facts.in_ref_metadata(a.start) and not _blocked_source(text, clause.start, a.start))
+        last = next(candidates, None)
+        if last is None:
             return self._sentence_subjects(cue_start)
-        last = candidates[-1]
         between = text[last.end : cue_start]
         if _REPORT_CUE_RE.search(between) or re.search(r"[.;:]", between):
             return []
         group = [last]
-        for actor in reversed(candidates[:-1]):
+        for actor in candidates:
             if _LIST_SEP_RE.fullmatch(text[actor.end : group[0].start]):
                 group.insert(0, actor)
             else:
