@@ -235,3 +235,40 @@ def test_the_central_committee_spelt_tu_with_diacritics() -> None:
             "của Bộ Chính trị.")
     implements = [r for r in extract_text(text).relations if r.type.value == "implements"]
     assert [(r.source, r.target) for r in implements] == [("30-KH/TU", "52-NQ/TW")]
+
+
+TWO_COLUMNS = ("ỦY BAN NHÂN DÂN        CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+               "TỈNH ĐỒNG NAI          Độc lập - Tự do - Hạnh phúc\n"
+               "Số: 45/KH-UBND         Đồng Nai, ngày 12 tháng 8 năm 2020\n\nKẾ HOẠCH\n"
+               "Triển khai thực hiện Quyết định số 749/QĐ-TTg\n"
+               "1. Giao Sở Thông tin và Truyền thông chủ trì thực hiện, hoàn thành trước ngày 30/9/2020.\n")
+
+
+@pytest.mark.parametrize("text", [TWO_COLUMNS, TWO_COLUMNS.replace("\n", "\r\n")])
+def test_a_two_column_header_keeps_its_issuer(text: str) -> None:
+    """The header's mottos share their lines with the issuer when a PDF is copied: the lines were skipped."""
+    ex = extract_text(text)
+    own = ex.documents[0]
+    assert (own.code, own.issuer, own.date) == ("45/KH-UBND", "Ủy ban nhân dân tỉnh Đồng Nai", date(2020, 8, 12))
+    assert "\r" not in ex.text
+
+
+PLAIN = ("Tỉnh ủy Long An ban hành Kế hoạch số 33-KH/TU thực hiện Nghị quyết số 52-NQ/TW ngày 27/9/2019 "
+         "của Bộ Chính trị.")
+
+
+@pytest.mark.parametrize("text", [
+    PLAIN.replace("thực hiện", "thực  hiện"),  # a double space (justified text)
+    PLAIN.replace(" ", "\u00a0"),  # no-break spaces (Word, web pages)
+    PLAIN.replace("ban hành", "ban\thành"),
+    PLAIN.replace("52-NQ", "52\u00ad-NQ").replace("Chính", "Chí\u00adnh"),  # soft hyphens (PDF)
+    PLAIN.replace("Kế hoạch", "Kế\u200b hoạch"),  # a zero-width space
+])
+def test_spacing_and_invisible_characters_do_not_hide_facts(text: str) -> None:
+    def facts(t: str) -> tuple[object, ...]:
+        ex = extract_text(t)
+        return (tuple((d.code, d.issuer, d.date) for d in ex.documents),
+                tuple((r.type, r.source, r.target) for r in ex.relations))
+
+    assert facts(text) == facts(PLAIN)
+    assert facts(PLAIN)[1] == ((RelationType.IMPLEMENTS, "33-KH/TU", "52-NQ/TW"),)

@@ -41,8 +41,8 @@ _NOUN_BY_FOLD = {
     "cong van": "công văn", "quy dinh": "quy định", "thong tu": "thông tư",
     "nghi dinh": "nghị định", "to trinh": "tờ trình",
 }
-_SKIP_LINE_RE = re.compile(
-    r"dang cong san viet nam|cong hoa xa hoi|doc lap|^\W*$|^\s*so\b", re.IGNORECASE
+_SKIP_LINE_RE = re.compile(  # not an issuer line: the national mottos, "Số ...", "<place>, ngày ..."
+    r"dang cong san viet nam|cong hoa xa hoi|doc lap|^\W*$|^\s*so\b|,\s*ngay\b", re.IGNORECASE
 )
 _SO_RE = re.compile(r"^[ \t]*Số\s*[:.]?\s*", re.MULTILINE | re.IGNORECASE)
 _PLACE_DATE_RE = re.compile(r"[^\n,]{2,40},\s*(?:ngày\s+)?$", re.IGNORECASE)
@@ -70,15 +70,25 @@ def _lines(text: str) -> list[tuple[int, int]]:
     return out
 
 
+def _title_noun(line: str) -> str | None:
+    """The folded document noun a title line starts with ("KẾ HOẠCH ..." -> "ke hoach"), else None."""
+    line = line.strip()
+    if not line or line.upper() != line or not any(ch.isalpha() for ch in line):
+        return None
+    folded = fold_chars(line)
+    return next((noun for noun in _TITLE_NOUNS if folded == noun or folded.startswith(noun + " ")), None)
+
+
+def title_line_index(lines: list[str]) -> int | None:
+    """The index of the title line (the end of the header zone) among a text's first lines."""
+    return next((i for i, line in enumerate(lines[:_MAX_LINES]) if _title_noun(line)), None)
+
+
 def _title_line(text: str, lines: list[tuple[int, int]]) -> tuple[int, str] | None:
     for s, e in lines[:_MAX_LINES]:
-        line = text[s:e].strip()
-        if not line or line.upper() != line or not any(ch.isalpha() for ch in line):
-            continue
-        folded = fold_chars(line)
-        for noun in _TITLE_NOUNS:
-            if folded == noun or folded.startswith(noun + " "):
-                return s + (len(text[s:e]) - len(text[s:e].lstrip())), noun
+        noun = _title_noun(text[s:e])
+        if noun is not None:
+            return s + (len(text[s:e]) - len(text[s:e].lstrip())), noun
     return None
 
 

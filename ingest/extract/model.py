@@ -1,7 +1,7 @@
 """Data model of an extraction: documents, bodies, relations, expected documents.
 
 Everything is frozen. Every fact carries :class:`Evidence`: the sentence it was
-read from and that sentence's (start, end) span in the NFC text
+read from and that sentence's (start, end) span in the cleaned text (ingest.extract.clean)
 (``Extraction.text``). ``Extraction.to_json()`` is the issue #4 contract.
 """
 
@@ -26,7 +26,7 @@ class RelationType(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
-    """A sentence of the NFC text and its span: ``text == nfc_text[start:end]``."""
+    """A sentence of the cleaned text and its span: ``text == Extraction.text[start:end]``."""
 
     text: str
     start: int
@@ -138,7 +138,7 @@ class ExpectedDocument:
 @dataclass(frozen=True, slots=True)
 class Extraction:
     path: str
-    text: str  # the NFC text all spans refer to
+    text: str  # the cleaned text all spans refer to (ingest.extract.clean: NFC, one space, no soft hyphens)
     subject: str | None  # code of the text's own / subject document
     documents: tuple[Document, ...]
     relations: tuple[Relation, ...]

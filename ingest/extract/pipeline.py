@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
 from datetime import date
 
 from graph.codes import DocType, try_parse_code
 from ingest.dates import find_dates
+from ingest.extract.clean import clean
 from ingest.extract.groups import find_groups
 from ingest.extract.header import Header, parse_header
 from ingest.extract.model import (
@@ -142,7 +142,7 @@ class _DocAcc:
 
 class _Extractor:
     def __init__(self, text: str, path: str, gaz: Gazetteer) -> None:
-        self.text = unicodedata.normalize("NFC", text)
+        self.text = clean(text)
         self.path = path
         self.gaz = gaz
         self.sentences = split_sentences(self.text)
@@ -335,7 +335,7 @@ def _dedupe(relations: list[Relation]) -> list[Relation]:
 def extract_text(text: str, path: str = "", gazetteer: Gazetteer | None = None) -> Extraction:
     """Extract documents, relations and bodies from raw Vietnamese text.
 
-    ``text`` may be NFC or NFD; every span in the result refers to its NFC form
+    ``text`` may be NFC or NFD; every span in the result refers to its cleaned form
     (``Extraction.text``).
     """
     return _Extractor(text, path, gazetteer or Gazetteer.default()).run()

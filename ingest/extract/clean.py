@@ -1,0 +1,37 @@
+"""The text the extractor reads: raw text as users have it (copied from PDFs, Word or web pages)
+made regular, so that every rule sees one space between words.
+
+* Unicode NFC (Vietnamese arrives composed and decomposed);
+* line ends: CRLF and CR become LF;
+* invisible characters go: soft hyphens (PDF hyphenation), zero-width spaces and joiners, BOMs;
+* every kind of space (no-break, thin, ideographic, tab) is a space;
+* in the header zone (the lines above the title, see :mod:`ingest.extract.header`), a gap of
+  three or more spaces separates two columns: the right column goes on a line of its own, so
+  "ỦY BAN NHÂN DÂN      CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" keeps its issuer;
+* runs of spaces become one space, and lines lose their leading and trailing spaces.
+
+Every span of an extraction refers to this text (``Extraction.text``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_INVISIBLE_RE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+_SPACE_RE = re.compile(r"[^\S\n]")  # any white space but a line end
+_COLUMN_GAP_RE = re.compile(r"(?<=\S) {3,}(?=\S)")
+_RUN_RE = re.compile(r" {2,}")
+HEADER_LINES = 12  # the header zone when a text has no title line (as ingest.extract.header)
+
+
+def clean(text: str) -> str:
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = _SPACE_RE.sub(" ", _INVISIBLE_RE.sub("", text))
+    lines = text.split("\n")
+    from ingest.extract.header import title_line_index
+
+    zone = title_line_index(lines)
+    for i in range(zone if zone is not None else min(len(lines), HEADER_LINES)):
+        lines[i] = _COLUMN_GAP_RE.sub("\n", lines[i].strip())
+    return "\n".join(_RUN_RE.sub(" ", line).strip() for line in "\n".join(lines).split("\n"))
