@@ -272,3 +272,16 @@ def test_spacing_and_invisible_characters_do_not_hide_facts(text: str) -> None:
 
     assert facts(text) == facts(PLAIN)
     assert facts(PLAIN)[1] == ((RelationType.IMPLEMENTS, "33-KH/TU", "52-NQ/TW"),)
+
+
+def test_a_letter_without_a_title_line_has_a_body() -> None:
+    """With no title line the header zone was the first 12 lines: a short letter's body was skipped."""
+    text = ("VĂN PHÒNG CHÍNH PHỦ\nSố: 1906/VPCP-KGVX\nV/v triển khai Nghị quyết số 52-NQ/TW\n"
+            "Hà Nội, ngày 20 tháng 3 năm 2020\nKính gửi: Bộ Thông tin và Truyền thông.\n"
+            "Thực hiện Nghị quyết số 52-NQ/TW ngày 27/9/2019 của Bộ Chính trị, Văn phòng Chính phủ giao Bộ Thông "
+            "tin và Truyền thông xây dựng Đề án chuyển đổi số, trình trong tháng 4 năm 2020.\n")
+    ex = extract_text(text)
+    assert [(r.type, r.source, r.target) for r in ex.relations] == [
+        (RelationType.IMPLEMENTS, "1906/VPCP-KGVX", "52-NQ/TW"),
+        (RelationType.ASSIGNS, "1906/VPCP-KGVX", "Bộ Thông tin và Truyền thông")]
+    assert [(e.title, e.owner) for e in ex.expected] == [("Đề án chuyển đổi số", "Bộ Thông tin và Truyền thông")]

@@ -121,11 +121,29 @@ def _issuer(text: str, lines: list[tuple[int, int]], gaz: Gazetteer) -> tuple[st
     return None
 
 
+_ADDRESS_RE = re.compile(r"^\s*kính gửi\b", re.IGNORECASE)
+
+
+def _untitled_zone_end(text: str, lines: list[tuple[int, int]]) -> int:
+    """The end of the header of a text without a title line (an official letter): before its "Kính gửi"
+    line, else after its "<place>, ngày ..." line, else after the first 12 lines. A letter's body
+    starts right after its address, often within those 12 lines."""
+    first = lines[: min(len(lines), 12)]
+    for s, e in first:
+        if _ADDRESS_RE.match(text[s:e]):
+            return s
+    for s, e in first:
+        for _, _, (ds, _de) in find_dates(text[s:e]):
+            if _PLACE_DATE_RE.search(text[s : s + ds]):
+                return e
+    return first[-1][1]
+
+
 def parse_header(text: str, gaz: Gazetteer) -> Header | None:
     """The preamble of ``text`` (NFC), or None when the text has none."""
     lines = _lines(text)
     title = _title_line(text, lines)
-    zone_end = title[0] if title else lines[min(len(lines), 12) - 1][1]
+    zone_end = title[0] if title else _untitled_zone_end(text, lines)
     zone = text[:zone_end]
     code: str | None = None
     code_span: tuple[int, int] | None = None
