@@ -35,6 +35,10 @@ def _error(message: object) -> None:
                   soft_wrap=True)
 
 
+def _warn(message: object) -> None:
+    console.print(f"warning: {message}", style="yellow", markup=False, highlight=False, soft_wrap=True)
+
+
 def _store() -> GraphStore:
     try:
         return open_store(get_settings())
@@ -83,6 +87,9 @@ def ingest_files(store: GraphStore, files: list[Path], quiet: bool, text: bool =
                 _error(f"{result}")
             elif not quiet:
                 console.print(f"{path}: {result.nodes} nodes, {result.edges} edges written")
+            if not isinstance(result, IngestError):
+                for note in result.skipped:
+                    _warn(f"{path}: {note}")
             progress.update(task, advance=1, current=files[done].name if done < len(files) else "")
     return failed
 

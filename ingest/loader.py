@@ -44,6 +44,7 @@ class IngestReport:
     nodes: int = 0
     edges: int = 0
     sources: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # what a text ingest found but could not write, and why
 
 
 def _place(rec: dict[str, Any]) -> str:

@@ -39,6 +39,7 @@ class _TextWriter:
         self.writer = Writer(store)
         self.docs: dict[str, str] = {}  # extracted code -> uid
         self.bodies: dict[str, str] = {}  # canonical name -> uid
+        self.skipped: list[str] = []  # extracted facts that cannot be written, said to the user
 
     def body(self, name: str | None) -> str | None:
         if not name:
@@ -96,6 +97,9 @@ class _TextWriter:
                     self.writer.edge(EdgeWrite(_DOC_RELS[rel.type], start, end, source=self.source, evidence=ev))
             elif rel.type == RelationType.ASSIGNS:
                 start, end = self.docs.get(rel.source), self.body(rel.target)
+                if start is None:
+                    self.skipped.append(f"assignment of {rel.target!r} by {rel.source!r}: not written, an assignment "
+                                        "needs a numbered document (give the letter an id in a structured file)")
                 if start and end:
                     key = hashlib.sha1((rel.task or "").encode()).hexdigest()[:10]
                     due = rel.deadline.due.isoformat() if rel.deadline and rel.deadline.due else None
@@ -115,8 +119,10 @@ class _TextWriter:
             owner = self.body(exp.owner)
             issuer = self.body(exp.issuer)
             target = self.docs.get(exp.implements or "")
-            if owner is None or target is None:
-                continue  # an expectation must say who owes what, for which document
+            if owner is None or target is None:  # an expectation must say who owes what, for which document
+                why = "no single owner" if owner is None else "not known which document it implements"
+                self.skipped.append(f"expected {exp.title!r}: not written, {why}")
+                continue
             uid = self._existing_expectation(exp.type, target, {owner, issuer} - {None})
             if uid is None:
                 uid = ".".join(["exp", exp.type.value, issuer or owner, self.store.get_nodes([target]).get(
@@ -165,7 +171,7 @@ def ingest_text(store: GraphStore, text: str, path: str, title: str | None = Non
     except ValueError as exc:
         raise IngestError(path, [("", str(exc))]) from exc
     store.apply(batch)
-    return IngestReport(path, nodes=len(batch.nodes), edges=len(batch.edges), sources=[source])
+    return IngestReport(path, nodes=len(batch.nodes), edges=len(batch.edges), sources=[source], skipped=tw.skipped)
 
 
 def ingest_text_path(store: GraphStore, path: str | Path) -> IngestReport:

@@ -15,10 +15,9 @@ PLAN_15 = TEXTS / "03_bcsd_bct_15kh_preamble.txt"
 
 
 def _source_uid(path: Path) -> str:
-    text = path.read_text(encoding="utf-8-sig")
-    import unicodedata
+    from ingest.extract.clean import clean
 
-    return "src-" + hashlib.sha256(unicodedata.normalize("NFC", text).encode()).hexdigest()[:16]
+    return "src-" + hashlib.sha256(clean(path.read_text(encoding="utf-8-sig")).encode()).hexdigest()[:16]
 
 
 def test_two_texts_disagreeing_on_the_year_make_a_conflict(store: GraphStore) -> None:
@@ -59,3 +58,17 @@ def test_news_text_on_top_of_demo_reuses_the_expected_programme(demo_store: Grap
     expected = demo_store.run("documents", {"words": None, "code_key": None, "type": None, "issuer": None,
                                             "status": "expected", "uids": None, "after": None, "limit": 10})
     assert [d["uid"] for d in expected] == ["hcmc-programme-52"]
+
+
+def test_what_a_text_ingest_cannot_write_is_reported(store: GraphStore) -> None:
+    """The HCMC letter has no number: its assignments were dropped without a word."""
+    report = ingest_text_path(store, NEWS_2019)
+    assert [n.split(":")[0] for n in report.skipped] == [
+        "assignment of 'các cấp ủy, tổ chức đảng trực thuộc' by 'Ban Thường vụ Thành ủy Thành phố Hồ Chí Minh'",
+        "assignment of 'Ban cán sự đảng Ủy ban nhân dân Thành phố Hồ Chí Minh' by 'Ban Thường vụ Thành ủy Thành phố "
+        "Hồ Chí Minh'",
+        "assignment of 'các quận ủy, huyện ủy, đảng ủy trực thuộc Thành ủy' by 'Ban Thường vụ Thành ủy Thành phố Hồ "
+        "Chí Minh'",
+        "expected 'kế hoạch thực hiện và kế hoạch kiểm tra, giám sát việc thực hiện Nghị quyết phù hợp với tình hình "
+        "thực tế của địa phương, đơn vị'",
+    ]
