@@ -285,3 +285,12 @@ def test_a_letter_without_a_title_line_has_a_body() -> None:
         (RelationType.IMPLEMENTS, "1906/VPCP-KGVX", "52-NQ/TW"),
         (RelationType.ASSIGNS, "1906/VPCP-KGVX", "Bộ Thông tin và Truyền thông")]
     assert [(e.title, e.owner) for e in ex.expected] == [("Đề án chuyển đổi số", "Bộ Thông tin và Truyền thông")]
+
+
+def test_a_politburo_resolution_under_the_central_committee_header() -> None:
+    """The umbrella header names the Central Committee; the title's "CỦA BỘ CHÍNH TRỊ" names the issuer."""
+    text = ("BAN CHẤP HÀNH TRUNG ƯƠNG\n*\nSố 52-NQ/TW\nHà Nội, ngày 27 tháng 9 năm 2019\n\nNGHỊ QUYẾT\n"
+            "CỦA BỘ CHÍNH TRỊ\nvề một số chủ trương, chính sách chủ động tham gia cuộc Cách mạng công nghiệp lần "
+            "thứ tư\n\nNội dung.\n\nT/M BỘ CHÍNH TRỊ\nTỔNG BÍ THƯ\n")
+    own = extract_text(text).documents[0]
+    assert (own.code, own.issuer, own.date) == ("52-NQ/TW", "Bộ Chính trị", date(2019, 9, 27))

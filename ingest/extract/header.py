@@ -121,6 +121,24 @@ def _issuer(text: str, lines: list[tuple[int, int]], gaz: Gazetteer) -> tuple[st
     return None
 
 
+_OF_BODY_RE = re.compile(r"^\s*(?:\S.*?\s)?CỦA\s+(?P<body>\S.*?)\s*$")
+
+
+def _issuing_body(text: str, lines: list[tuple[int, int]], title_start: int, gaz: Gazetteer
+                  ) -> tuple[str, tuple[int, int]] | None:
+    """The body a title names ("NGHỊ QUYẾT / CỦA BỘ CHÍNH TRỊ"): under the umbrella header of its
+    committee ("BAN CHẤP HÀNH TRUNG ƯƠNG"), a Politburo or Secretariat document names its issuer
+    there, on the title line or the upper-case line after it."""
+    at = next(i for i, (s, e) in enumerate(lines) if s <= title_start <= e)
+    for s, e in lines[at : at + 2]:
+        m = _OF_BODY_RE.match(text[s:e])
+        if m and m["body"].upper() == m["body"]:
+            name = gaz.resolve(m["body"].strip(), text[:s])
+            if name is not None:
+                return name, (s + m.start("body"), s + m.end("body"))
+    return None
+
+
 _ADDRESS_RE = re.compile(r"^\s*kính gửi\b", re.IGNORECASE)
 
 
@@ -157,7 +175,7 @@ def parse_header(text: str, gaz: Gazetteer) -> Header | None:
     if code is None and title is None:
         return None
     issuer_lines = [(s, e) for s, e in _lines(zone) if so_line_start is None or e <= so_line_start]
-    found = _issuer(text, issuer_lines, gaz)
+    found = (_issuing_body(text, lines, title[0], gaz) if title else None) or _issuer(text, issuer_lines, gaz)
     if code is None and found is None:
         return None
     when: date | None = None
