@@ -294,3 +294,11 @@ def test_a_politburo_resolution_under_the_central_committee_header() -> None:
             "thứ tư\n\nNội dung.\n\nT/M BỘ CHÍNH TRỊ\nTỔNG BÍ THƯ\n")
     own = extract_text(text).documents[0]
     assert (own.code, own.issuer, own.date) == ("52-NQ/TW", "Bộ Chính trị", date(2019, 9, 27))
+
+
+def test_a_department_under_its_peoples_committee_is_the_issuer() -> None:
+    """'SỞ ...' folds to 'so ...' and was skipped as a 'Số' line; the committee was read as the issuer."""
+    text = ("UBND TỈNH ĐỒNG NAI\nSỞ CÔNG THƯƠNG\nSố: 812/KH-SCT\nĐồng Nai, ngày 12 tháng 8 năm 2020\n\nKẾ HOẠCH\n"
+            "Thực hiện Quyết định số 749/QĐ-TTg\n")
+    own = extract_text(text).documents[0]
+    assert (own.code, own.issuer) == ("812/KH-SCT", "Sở Công Thương tỉnh Đồng Nai")

@@ -41,9 +41,10 @@ _NOUN_BY_FOLD = {
     "cong van": "công văn", "quy dinh": "quy định", "thong tu": "thông tư",
     "nghi dinh": "nghị định", "to trinh": "tờ trình",
 }
-_SKIP_LINE_RE = re.compile(  # not an issuer line: the national mottos, "Số ...", "<place>, ngày ..."
-    r"dang cong san viet nam|cong hoa xa hoi|doc lap|^\W*$|^\s*so\b|,\s*ngay\b", re.IGNORECASE
+_SKIP_LINE_RE = re.compile(  # not an issuer line (folded): the national mottos, "<place>, ngày ..."
+    r"dang cong san viet nam|cong hoa xa hoi|doc lap|^\W*$|,\s*ngay\b", re.IGNORECASE
 )
+_NUMBER_LINE_RE = re.compile(r"^\s*số\b", re.IGNORECASE)  # "Số: ..." (not folded: "SỞ CÔNG THƯƠNG" is a body)
 _SO_RE = re.compile(r"^[ \t]*Số\s*[:.]?\s*", re.MULTILINE | re.IGNORECASE)
 _PLACE_DATE_RE = re.compile(r"[^\n,]{2,40},\s*(?:ngày\s+)?$", re.IGNORECASE)
 
@@ -93,7 +94,8 @@ def _title_line(text: str, lines: list[tuple[int, int]]) -> tuple[int, str] | No
 
 
 def _issuer(text: str, lines: list[tuple[int, int]], gaz: Gazetteer) -> tuple[str, tuple[int, int]] | None:
-    body = [(s, e) for s, e in lines if text[s:e].strip() and not _SKIP_LINE_RE.search(fold_chars(text[s:e]))]
+    body = [(s, e) for s, e in lines if text[s:e].strip() and not _NUMBER_LINE_RE.match(text[s:e])
+            and not _SKIP_LINE_RE.search(fold_chars(text[s:e]))]
     body = [(s, e) for s, e in body if gaz.find_all(text[s:e]) or len(body) <= 3]
     if not body:
         return None
@@ -109,6 +111,9 @@ def _issuer(text: str, lines: list[tuple[int, int]], gaz: Gazetteer) -> tuple[st
             attempts.append((text[last[0] : last[1]].strip() + " Trung ương", (prev[0], last[1])))
         elif parent is not None:
             attempts.append((text[last[0] : last[1]].strip() + " " + parent, (prev[0], last[1])))
+            region = _REGION_RE.search(parent)  # "UBND TỈNH ĐỒNG NAI / SỞ CÔNG THƯƠNG": the province's Sở
+            if region:
+                attempts.append((text[last[0] : last[1]].strip() + " " + region[0], (prev[0], last[1])))
     attempts.append((text[last[0] : last[1]].strip(), last))
     for candidate, span in attempts:
         name = gaz.resolve(candidate, context)
@@ -139,6 +144,7 @@ def _issuing_body(text: str, lines: list[tuple[int, int]], title_start: int, gaz
     return None
 
 
+_REGION_RE = re.compile(r"(?:tỉnh|thành phố)\s.+$", re.IGNORECASE)
 _ADDRESS_RE = re.compile(r"^\s*kính gửi\b", re.IGNORECASE)
 
 
