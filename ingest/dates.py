@@ -120,24 +120,37 @@ _DAY_RE = re.compile(
 _DAY_LEAD_RE = re.compile(r"(?:vào\s+)?ngày\s+$", re.IGNORECASE)  # before a date in a deadline field
 # "trước ngày 15/12 hằng năm": a day in every year (no due date, yearly cadence).
 _YEARLESS_DAY_RE = re.compile(
-    r"(?:trước|chậm nhất|đến)\s+ngày\s+\d{1,2}\s*/\s*\d{1,2}(?![\d/])\s+"
+    r"(?:trước|chậm nhất|đến)\s+(?:ngày\s+)?\d{1,2}\s*(?:/\s*\d{1,2}(?![\d/])|\s+tháng\s+\d{1,2}(?!\d))\s+"
     r"(?=(?:của\s+)?(?:hằng|hàng)\s+năm)",
     re.IGNORECASE,
 )
+_SIX = r"(?<!\w)(?:0?6|sáu)"
+_THREE = r"(?<!\w)(?:0?3|ba)"
 _CADENCES: list[tuple[re.Pattern[str], str]] = [
     (
         re.compile(
-            r"(?:định kỳ\s+)?(?:6|sáu)\s+tháng\s*(?:(?:một|1)\s+lần|/\s*lần)"
-            r"|định kỳ\s+(?:6|sáu)\s+tháng(?:\s+(?:một|1)\s+lần)?"
-            r"|(?:định kỳ\s+)?(?:hằng|hàng)\s+(?:6|sáu)\s+tháng",
+            rf"(?:định kỳ\s+)?{_SIX}\s+tháng\s*(?:(?:một|1)\s+lần|/\s*lần)"
+            rf"|định kỳ\s+{_SIX}\s+tháng(?:\s+(?:một|1)\s+lần)?"
+            rf"|(?:định kỳ\s+)?(?:hằng|hàng)\s+{_SIX}\s+tháng",
             re.IGNORECASE,
         ),
         "half-yearly",
     ),
     (re.compile(r"(?:định kỳ\s+)?(?:hằng|hàng)\s+năm|định kỳ\s+năm", re.IGNORECASE), "yearly"),
-    (re.compile(r"(?:định kỳ\s+)?(?:hằng|hàng)\s+quý|định kỳ\s+quý", re.IGNORECASE), "quarterly"),
+    (
+        re.compile(
+            rf"(?:định kỳ\s+)?(?:hằng|hàng)\s+quý|định kỳ\s+quý"
+            rf"|(?:định kỳ\s+)?{_THREE}\s+tháng\s*(?:(?:một|1)\s+lần|/\s*lần)|định kỳ\s+{_THREE}\s+tháng",
+            re.IGNORECASE,
+        ),
+        "quarterly",
+    ),
     (re.compile(r"(?:định kỳ\s+)?(?:hằng|hàng)\s+tháng", re.IGNORECASE), "monthly"),
 ]
+# "trong 6 tháng đầu năm 2020": the first half-year; "6 tháng cuối năm 2020": the second.
+_HALF_RE = re.compile(
+    rf"(?:{_PREP})?{_SIX}\s+tháng\s+(?P<half>đầu|cuối)\s+năm\s+(?P<y>(?:19|20)\d\d)(?!\d)", re.IGNORECASE
+)
 _ISO_ONLY_RE = re.compile(r"^\s*((?:19|20)\d\d)-(\d\d)-(\d\d)\s*$")
 
 
@@ -168,6 +181,13 @@ def _month_due(m: re.Match[str]) -> date | None:
     return _period_due(first, last, m.group("prep"))
 
 
+def _half_due(m: re.Match[str]) -> date | None:
+    year = int(m.group("y"))
+    first, last = (date(year, 1, 1), date(year, 6, 30)) if m.group("half").lower() == "đầu" \
+        else (date(year, 7, 1), date(year, 12, 31))
+    return _period_due(first, last, m.group("prep"))
+
+
 def _year_due(m: re.Match[str]) -> date | None:
     year = int(m.group("y"))
     return _period_due(date(year, 1, 1), date(year, 12, 31), m.group("prep"))
@@ -193,7 +213,7 @@ def _candidates(text: str, *, bare: bool) -> list[tuple[int, int, Deadline]]:
         for value, _, (start, end) in find_dates(text):
             lead = _DAY_LEAD_RE.search(text, 0, start)
             add(lead.start() if lead else start, end, value, None)
-    for regex, func in ((_QUARTER_RE, _quarter_due), (_MONTH_RE, _month_due)):
+    for regex, func in ((_QUARTER_RE, _quarter_due), (_MONTH_RE, _month_due), (_HALF_RE, _half_due)):
         for m in regex.finditer(text):
             # In running text a bare "tháng 5/2020" is an event date, not a deadline;
             # a bare quarter ("quý 2/2020") is accepted.

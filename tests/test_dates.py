@@ -74,6 +74,13 @@ def test_find_dates_nfd_spans_refer_to_nfc() -> None:
         ("ngày 15 tháng 8 năm 2020", date(2020, 8, 15), None),
         ("vào ngày 15 tháng 8 năm 2020", date(2020, 8, 15), None),
         ("vào ngày 15/8/2020", date(2020, 8, 15), None),
+        # wordings from the text review
+        ("định kỳ 06 tháng", None, "half-yearly"),
+        ("định kỳ 3 tháng một lần", None, "quarterly"),
+        ("trong 6 tháng đầu năm 2020", date(2020, 6, 30), None),
+        ("6 tháng cuối năm 2020", date(2020, 12, 31), None),
+        ("trước ngày 15 tháng 12 hằng năm", None, "yearly"),
+        ("trước 15/12 hằng năm", None, "yearly"),
         ("ngày 15/8/2020", date(2020, 8, 15), None),
     ],
 )
