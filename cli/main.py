@@ -164,18 +164,23 @@ def extract(
 ) -> None:
     """Extract documents, relations and bodies from raw Vietnamese text (no writes)."""
     from ingest.extract import extract_text
+    from ingest.text_loader import read_text_file
 
+    failed = 0
     for path in _expand(paths, (".txt", ".md")):
         try:
-            text = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            _error(f"{path}: cannot read as UTF-8 text: {exc}")
-            raise typer.Exit(1) from exc
+            text = read_text_file(path)
+        except IngestError as exc:  # said, and the other files still extracted
+            _error(exc)
+            failed += 1
+            continue
         result = extract_text(text, str(path)).to_json()
         if as_json:
             sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
         else:
             Console().print_json(data=result, ensure_ascii=False)
+    if failed:
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -174,15 +174,29 @@ def ingest_text(store: GraphStore, text: str, path: str, title: str | None = Non
     return IngestReport(path, nodes=len(batch.nodes), edges=len(batch.edges), sources=[source], skipped=tw.skipped)
 
 
-def ingest_text_path(store: GraphStore, path: str | Path) -> IngestReport:
+def read_text_file(path: str | Path) -> str:
+    """A raw text file: UTF-8 (with or without a BOM), or UTF-16 with its BOM (Notepad's "Unicode").
+    Raises IngestError naming the line of the first byte that is not UTF-8."""
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
         raise IngestError(str(path), [("", f"cannot read: {exc.strerror}")]) from exc
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise IngestError(str(path), [("", f"not UTF-16 text although it starts with a UTF-16 mark: {exc}")]) \
+                from exc
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise IngestError(str(path), [("", f"not UTF-8 text: {exc}")]) from exc
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise IngestError(str(path), [(f"line {line}", f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset "
+                                                      f"{exc.start}): save the file as UTF-8")]) from exc
+
+
+def ingest_text_path(store: GraphStore, path: str | Path) -> IngestReport:
+    text = read_text_file(path)
     if not text.strip():
         raise IngestError(str(path), [("", "the file holds no text: nothing to extract")])
     return ingest_text(store, text, str(path))

@@ -72,3 +72,18 @@ def test_what_a_text_ingest_cannot_write_is_reported(store: GraphStore) -> None:
         "expected 'kế hoạch thực hiện và kế hoạch kiểm tra, giám sát việc thực hiện Nghị quyết phù hợp với tình hình "
         "thực tế của địa phương, đơn vị'",
     ]
+
+
+def test_text_files_in_utf16_are_read_and_bad_bytes_are_placed(tmp_path: Path) -> None:
+    import pytest
+
+    from ingest.files import IngestError
+    from ingest.text_loader import read_text_file
+
+    notepad = tmp_path / "unicode.txt"
+    notepad.write_bytes("Kế hoạch số 33-KH/TU\n".encode("utf-16"))  # Notepad's "Unicode": UTF-16 with a BOM
+    assert read_text_file(notepad) == "Kế hoạch số 33-KH/TU\n"
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"ok\nbad \xff line\n")
+    with pytest.raises(IngestError, match=r"line 2: not UTF-8 text \(byte 0xff at offset 7\)"):
+        read_text_file(bad)
