@@ -133,6 +133,11 @@ def _issuer(graph: nx.MultiDiGraph, uid: str) -> str | None:
     return min((i for i, _, _ in _out(graph, uid, ("ISSUED_BY",)) if _is(graph, i, "Institution")), default=None)
 
 
+def _issuers(graph: nx.MultiDiGraph, uid: str) -> set[str]:
+    """Every issuer of a document (a joint document has several)."""
+    return {i for i, _, _ in _out(graph, uid, ("ISSUED_BY",)) if _is(graph, i, "Institution")}
+
+
 @named("lineage")
 def lineage(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any, Any]) -> list[Row]:
     root = params["document"]
@@ -460,18 +465,18 @@ def _walk(graph: nx.MultiDiGraph, label: str, memo: dict[Any, Any], after: str |
 
 
 def _pick(graph: nx.MultiDiGraph, memo: dict[Any, Any], label: str, params: dict[str, Any],
-          keep: Callable[[str, dict[str, Any]], bool], by_code: list[str] | None) -> list[str]:
+          keep: Callable[[str, dict[str, Any]], bool], indexed: list[str] | None) -> list[str]:
     """A page of `documents` or `institutions`, from the narrowest source as their Cypher twins choose
-    it: the text hits, else $uids, else the code index (``by_code``), else the uid walk (no narrower
-    source, or a word in most nodes)."""
+    it: the text hits, else $uids, else ``indexed`` (the documents of $code_key or of $issuer, in uid
+    order), else the uid walk (no narrower source, or a word in most nodes)."""
     words, uids, after, limit = params.get("words"), params.get("uids"), params.get("after"), int(params["limit"])
     hits = _text_hits(graph, words, memo) if words is not None else None
     if hits is not None:
         return sorted(u for u in hits if keep(u, graph.nodes[u]))[:limit]
     if words is None and uids is not None:
         return sorted(u for u in dict.fromkeys(uids) if u in graph and keep(u, graph.nodes[u]))[:limit]
-    if words is None and by_code is not None:
-        return [u for u in by_code if keep(u, graph.nodes[u])][:limit]
+    if words is None and indexed is not None:
+        return [u for u in indexed if keep(u, graph.nodes[u])][:limit]
     return _walk(graph, label, memo, after, limit, keep)
 
 
@@ -496,7 +501,8 @@ def search(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any, Any])
 
 @named("documents")
 def documents(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any, Any]) -> list[Row]:
-    filters = {k: params.get(k) for k in ("code_key", "type", "issuer", "status")}
+    filters = {k: params.get(k) for k in ("code_key", "type", "status")}
+    issuer = params.get("issuer")
     uids, after, words = params.get("uids"), params.get("after"), params.get("words")
     within = set(uids) if uids is not None else None
     wanted = {str(w) for w in words} if words is not None else set()
@@ -507,11 +513,17 @@ def documents(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any, An
             if a.get(k) != v:
                 return False
         return ("Document" in a.get("labels", []) and (within is None or uid in within)
-                and (after is None or uid > after) and (not wanted or _has_words(a, wanted)))
+                and (after is None or uid > after) and (not wanted or _has_words(a, wanted))
+                and (issuer is None or issuer in _issuers(graph, uid)))
 
     code_key = filters["code_key"]
-    by_code = _by_code_key(graph, memo).get(code_key, []) if code_key is not None else None
-    picked = _pick(graph, memo, "Document", params, keep, by_code)
+    if code_key is not None:
+        indexed = _by_code_key(graph, memo).get(code_key, [])
+    elif issuer is not None:  # the documents it issued, alone or jointly
+        indexed = sorted({p for p, _, _ in _in(graph, issuer, ("ISSUED_BY",))}) if issuer in graph else []
+    else:
+        indexed = None
+    picked = _pick(graph, memo, "Document", params, keep, indexed)
     rows = []
     for uid in picked:
         a = graph.nodes[uid]

@@ -104,3 +104,26 @@ def test_fulfilment_does_not_depend_on_ingest_order(store: GraphStore, tmp_path:
     assert [n for n in store.dump()[0] if n.get("labels", [None])[0] != "Source"] == \
         [n for n in before[0] if n.get("labels", [None])[0] != "Source"]
     assert store.dump()[1] == before[1]
+
+
+def test_a_joint_document_is_listed_under_each_issuer(store: GraphStore, tmp_path: Path) -> None:
+    """?issuer= read the issuer property (the first declared) while the row showed the least-uid issuer."""
+    _ingest(store, tmp_path / "joint.yaml", """source: j
+sources: [{id: j, title: joint}]
+institutions:
+  - {id: zz-ubnd, name: UBND ZZ}
+  - {id: aa-mttq, name: MTTQ AA}
+documents:
+  - {code: 7/KH-ZZ, type: plan, issuer: zz-ubnd, issued_on: 2020-03-01}
+relations:
+  - {type: ISSUED_BY, from: 7/KH-ZZ, to: aa-mttq}
+""")
+    def listed(issuer: str, **more: object) -> list[tuple[str, str]]:
+        rows = store.run("documents", {"words": None, "code_key": None, "type": None, "issuer": issuer,
+                                       "status": None, "uids": None, "after": None, "limit": 10} | more)
+        return [(r["uid"], r["issuer"]) for r in rows]
+
+    joint = [("7-kh-zz.zz-ubnd.2020", "aa-mttq")]
+    assert listed("zz-ubnd") == listed("aa-mttq") == joint
+    assert listed("aa-mttq", type="plan") == listed("aa-mttq", words=["ubnd"]) == joint
+    assert listed("aa-mttq", type="resolution") == listed("no-such-body") == []
