@@ -18,6 +18,7 @@ from api import schemas as s
 from api.errors import Problem
 from graph.codes import try_parse_code
 from graph.model import parse_claims
+from graph.reports.coverage_report import scope_note
 from graph.schema import Rel
 from graph.store import GraphStore
 from graph.text import nfc, words
@@ -144,12 +145,7 @@ def coverage(store: GraphStore, document: str, scope: str, as_of: date | None) -
     else:  # one more round trip: is it an institution at all (else 404), its name, and why it is not a unit
         node = _node(store, scope, "Institution")
         scope_name = node.get("name")
-        start, end = node.get("valid_from"), node.get("valid_to")
-        if (start and start > when) or (end and end < when):
-            span = " ".join(p for p in (start and f"from {start}", end and f"until {end}") if p)
-            after = sorted(n.other for n in store.neighbours([scope], Rel.SUPERSEDES.value, "in", fields=()))
-            note = (f"{scope} did not exist on {when} (it existed {span}), so no unit under it is audited"
-                    + (f"; it was superseded by {', '.join(after)}" if after else ""))
+        note = scope_note(store, scope, node, when)
     counts = Counter(r["status"] for r in rows)
     # validated in one call into pydantic-core (a national audit has ~3,500 units)
     return s.Coverage.model_validate({

@@ -294,6 +294,8 @@ def audit_coverage(
             base.with_name(base.name + suffix).write_bytes(render(report))
             progress.advance(task)
     console.print(f"{base}.html/.csv/.xlsx: {report.summary}")
+    if report.note:
+        _warn(report.note)
 
 
 @app.command()

@@ -182,3 +182,13 @@ def test_lineage_svg_depth_and_status_by_date(demo_store: GraphStore) -> None:
 def test_graphviz_missing_is_a_clear_error(tmp_path) -> None:
     with pytest.raises(GraphvizUnavailable, match="Graphviz"):
         render_svg("digraph { a }", dot_binary=str(tmp_path / "no-dot"))
+
+
+def test_the_report_of_an_abolished_scope_says_why_it_is_empty(demo_store: GraphStore) -> None:
+    """The JSON /coverage had the note; the HTML and XLSX audit were empty without a word."""
+    report = coverage_report(demo_store, NQ52, "quan-uy-quan-1", "2026-01-01")
+    assert report.units == []
+    assert report.note is not None and report.note.startswith(
+        "quan-uy-quan-1 did not exist on 2026-01-01 (it existed until 2025-06-30)")
+    assert report.note in to_html(report).replace("&#x27;", "'")
+    assert coverage_report(demo_store, NQ52, TU, "2020-12-31").note is None

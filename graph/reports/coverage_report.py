@@ -15,6 +15,7 @@ from html import escape
 from typing import Any
 
 from graph.reports.common import ReportError, doc_label
+from graph.schema import Rel
 from graph.store import GraphStore
 
 STATUSES = ("covered", "expected", "overdue", "missing")
@@ -68,6 +69,7 @@ class CoverageReport:
     units: list[UnitRow]
     documents: dict[str, dict[str, Any]] = field(default_factory=dict)  # every document mentioned
     source_nodes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    note: str | None = None  # why a scope has no units on the day (see scope_note)
 
     @property
     def summary(self) -> dict[str, int]:
@@ -81,6 +83,18 @@ class CoverageReport:
     def title(self) -> str:
         return (f"Coverage of {doc_label(self.document, self.document_uid)} under "
                 f"{self.scope.get('name') or self.scope_uid} as of {self.as_of}")
+
+
+def scope_note(store: GraphStore, scope_uid: str, scope: dict[str, Any], when: str) -> str | None:
+    """Why an audit of ``scope`` on ``when`` has no units: the scope did not exist then (and what
+    superseded it); None when it did."""
+    start, end = scope.get("valid_from"), scope.get("valid_to")
+    if not ((start and start > when) or (end and end < when)):
+        return None
+    span = " ".join(p for p in (start and f"from {start}", end and f"until {end}") if p)
+    after = sorted(n.other for n in store.neighbours([scope_uid], Rel.SUPERSEDES.value, "in", fields=()))
+    return (f"{scope_uid} did not exist on {when} (it existed {span}), so no unit under it is audited"
+            + (f"; it was superseded by {', '.join(after)}" if after else ""))
 
 
 def coverage_report(store: GraphStore, document_uid: str, scope_uid: str, as_of: str) -> CoverageReport:
@@ -111,8 +125,10 @@ def coverage_report(store: GraphStore, document_uid: str, scope_uid: str, as_of:
         ))
     source_uids = sorted({s for u in units for s in u.sources})
     source_nodes = store.get_nodes(source_uids) if source_uids else {}
+    note = None if rows else scope_note(store, scope_uid, scope, as_of)
     return CoverageReport(document_uid=document_uid, scope_uid=scope_uid, as_of=as_of, document=document,
-                          scope=scope, rows=rows, units=units, documents=documents, source_nodes=source_nodes)
+                          scope=scope, rows=rows, units=units, documents=documents, source_nodes=source_nodes,
+                          note=note)
 
 
 # --------------------------------------------------------------------------- CSV / XLSX
@@ -157,6 +173,8 @@ def to_xlsx(report: CoverageReport) -> bytes:
     summary.append(["scope", report.scope_uid])
     summary.append(["scope name", report.scope.get("name") or ""])
     summary.append(["as of", report.as_of])
+    if report.note:
+        summary.append(["note", report.note])
     for key, value in report.summary.items():
         summary.append([key, value])
     out = io.BytesIO()
@@ -253,6 +271,7 @@ def to_html(report: CoverageReport) -> str:
         f' — {_e(report.document.get("title"))} <span class="uid">{_e(report.document_uid)}</span><br>'
         f'Scope: <strong>{_e(report.scope.get("name"))}</strong> <span class="uid">{_e(report.scope_uid)}</span>'
         f" and every unit under it (PART_OF) valid on {_e(report.as_of)}.</p>",
+        *([f'<p class="note" id="note">{_e(report.note)}</p>'] if report.note else []),
         '<h2 id="summary">Summary</h2>',
         "<p>" + ", ".join(f'<span class="status status-{s}">{s}</span> {summary[s]}' for s in STATUSES)
         + f" — <strong>{summary['total']}</strong> units in total.</p>",
