@@ -129,8 +129,20 @@ def _canonical_abbrev(raw: str) -> str | None:
     return _ABBREV_BY_UPPER.get(raw.upper())
 
 
+# A mention names the document before its number: "Nghị quyết số 52-NQ/TW", "NQ 52-NQ/TW", "Kế hoạch 15-KH/BCSĐ".
+_NOUNS = ("kế hoạch hành động", "chương trình hành động", "chương trình", "kế hoạch", "nghị quyết", "hướng dẫn",
+          "chỉ thị", "kết luận", "quyết định", "quy định", "thông báo", "báo cáo", "công văn", "nghị định",
+          "thông tư", "văn bản", "tờ trình", "đề án")
+_MENTION_RE = re.compile(
+    r"^(?:" + "|".join(sorted(_NOUNS, key=len, reverse=True)) + "|"
+    + "|".join(sorted(TYPE_ABBREVIATIONS, key=len, reverse=True)) + r")\s+(?=(?:số|so)\b|\d)",
+    re.IGNORECASE,
+)
+
+
 def _squeeze(text: str) -> str:
     text = nfc(text)
+    text = _MENTION_RE.sub("", text)
     text = re.sub(r"^(?:số|so|No\.?)\s*", "", text, flags=re.IGNORECASE)
     text = re.sub(r"\s*([-/])\s*", r"\1", text)
     return text.strip(" .,;:()")

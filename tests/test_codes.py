@@ -14,6 +14,10 @@ from graph.codes import CodeError, DocType, parse_code
         ("số 52-NQ/T.Ư", "52-NQ/TW", DocType.RESOLUTION, "TW", None),
         ("52/NQ-TƯ", "52-NQ/TW", DocType.RESOLUTION, "TW", None),
         ("30-KH/TU", "30-KH/TU", DocType.PLAN, "TU", None),
+        # mentions name the document first (domain primer, "Mentions vary")
+        ("Nghị quyết số 52-NQ/TW", "52-NQ/TW", DocType.RESOLUTION, "TW", None),
+        ("NQ 52-NQ/TW", "52-NQ/TW", DocType.RESOLUTION, "TW", None),
+        ("Quyết định 749/QĐ-TTg", "749/QĐ-TTg", DocType.DECISION, "TTg", None),
         ("15-KH/BCSĐ", "15-KH/BCSĐ", DocType.PLAN, "BCSĐ", None),
         ("116-HD/BTGTW", "116-HD/BTGTW", DocType.GUIDANCE, "BTGTW", None),
         ("749/QĐ-TTg", "749/QĐ-TTg", DocType.DECISION, "TTg", None),
