@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
-from graph.text import nfc, slug
+from graph.text import fold, nfc, slug
 
 
 class DocType(StrEnum):
@@ -66,6 +66,12 @@ TYPE_ABBREVIATIONS: dict[str, DocType] = {
     "HĐ": DocType.OTHER,
 }
 _ABBREV_BY_UPPER = {k.upper(): k for k in TYPE_ABBREVIATIONS}
+# Typed without diacritics ("750/QD-UBND", "30/2020/ND-CP"): the abbreviation it can only be. HĐ is left
+# out: without its stroke it is HD (guidance).
+_ASCII_FORMS: dict[str, list[str]] = {}
+for _k in TYPE_ABBREVIATIONS:
+    _ASCII_FORMS.setdefault(fold(_k).upper(), []).append(_k)
+_ABBREV_BY_ASCII = {a: ks[0] for a, ks in _ASCII_FORMS.items() if len(ks) == 1 and a not in _ABBREV_BY_UPPER}
 
 # Issuer codes that only the Party uses; a state-shaped code with one of these
 # issuers is a mis-typed Party code ("52/NQ-TW").
@@ -126,7 +132,7 @@ class DocCode:
 
 
 def _canonical_abbrev(raw: str) -> str | None:
-    return _ABBREV_BY_UPPER.get(raw.upper())
+    return _ABBREV_BY_UPPER.get(raw.upper()) or _ABBREV_BY_ASCII.get(raw.upper())
 
 
 # A mention names the document before its number: "Nghị quyết số 52-NQ/TW", "NQ 52-NQ/TW", "Kế hoạch 15-KH/BCSĐ".

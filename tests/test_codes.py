@@ -18,6 +18,9 @@ from graph.codes import CodeError, DocType, parse_code
         ("Nghị quyết số 52-NQ/TW", "52-NQ/TW", DocType.RESOLUTION, "TW", None),
         ("NQ 52-NQ/TW", "52-NQ/TW", DocType.RESOLUTION, "TW", None),
         ("Quyết định 749/QĐ-TTg", "749/QĐ-TTg", DocType.DECISION, "TTg", None),
+        # typed without diacritics: it was read as an official letter of issuer "QD"
+        ("750/QD-UBND", "750/QĐ-UBND", DocType.DECISION, "UBND", None),
+        ("30/2020/ND-CP", "30/2020/NĐ-CP", DocType.DECREE, "CP", 2020),
         ("15-KH/BCSĐ", "15-KH/BCSĐ", DocType.PLAN, "BCSĐ", None),
         ("116-HD/BTGTW", "116-HD/BTGTW", DocType.GUIDANCE, "BTGTW", None),
         ("749/QĐ-TTg", "749/QĐ-TTg", DocType.DECISION, "TTg", None),
