@@ -302,3 +302,18 @@ def test_a_department_under_its_peoples_committee_is_the_issuer() -> None:
             "Thực hiện Quyết định số 749/QĐ-TTg\n")
     own = extract_text(text).documents[0]
     assert (own.code, own.issuer) == ("812/KH-SCT", "Sở Công Thương tỉnh Đồng Nai")
+
+
+@pytest.mark.parametrize("text", [
+    "Tỉnh ủy Long An ban hành Kế hoạch số 30-KH/TU thực hiện Nghị quyết số 52-NQ/TW ngày 27/9/2019 của\n"
+    "Bộ Chính trị, giao\nSở Công Thương hoàn thành trong quý\nIII năm 2020.\n",
+    "Tỉnh ủy Long An ban hành Kế hoạch số 30-KH/TU thực hiện Nghị quyết số 52-\nNQ/TW ngày 27/9/2019 của "
+    "Bộ Chính trị, giao Sở Công Thương hoàn thành trong quý\n- 3 -\nIII năm 2020.\n",
+])
+def test_lines_broken_mid_phrase_by_a_pdf_copy(text: str) -> None:
+    """A line ending in 'của', 'giao', 'quý' or '-' went on as a new sentence when the next began upper-case."""
+    ex = extract_text(text)
+    assert [(d.code, d.issuer) for d in ex.documents] == [("30-KH/TU", "Tỉnh ủy Long An"), ("52-NQ/TW", "Bộ Chính trị")]
+    assert [(r.type, r.target, r.deadline.due if r.deadline else None) for r in ex.relations] == [
+        (RelationType.IMPLEMENTS, "52-NQ/TW", None),
+        (RelationType.ASSIGNS, "Sở Công Thương tỉnh Long An", date(2020, 9, 30))]

@@ -4,6 +4,7 @@ made regular, so that every rule sees one space between words.
 * Unicode NFC (Vietnamese arrives composed and decomposed);
 * line ends: CRLF and CR become LF;
 * invisible characters go: soft hyphens (PDF hyphenation), zero-width spaces and joiners, BOMs;
+* page-number lines of a PDF copy ("- 3 -") go, so the sentence they cut is one again;
 * every kind of space (no-break, thin, ideographic, tab) is a space;
 * in the header zone (the lines above the title, see :mod:`ingest.extract.header`), a gap of
   three or more spaces separates two columns: the right column goes on a line of its own, so
@@ -22,12 +23,13 @@ _INVISIBLE_RE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _SPACE_RE = re.compile(r"[^\S\n]")  # any white space but a line end
 _COLUMN_GAP_RE = re.compile(r"(?<=\S) {3,}(?=\S)")
 _RUN_RE = re.compile(r" {2,}")
+_PAGE_NUMBER_RE = re.compile(r"^ *- *\d{1,4} *- *\n", re.MULTILINE)
 HEADER_LINES = 12  # the header zone when a text has no title line (as ingest.extract.header)
 
 
 def clean(text: str) -> str:
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    text = _SPACE_RE.sub(" ", _INVISIBLE_RE.sub("", text))
+    text = _PAGE_NUMBER_RE.sub("", _SPACE_RE.sub(" ", _INVISIBLE_RE.sub("", text)))
     lines = text.split("\n")
     from ingest.extract.header import title_line_index
 

@@ -28,8 +28,29 @@ class Sentence:
     text: str
 
 
+# A line ending like this goes on: text copied from a PDF breaks lines mid-phrase ("... của\nBộ Chính trị",
+# "trong quý\nIII năm 2020", "52-\nNQ/TW").
+_GOES_ON_RE = re.compile(
+    r"(?:[,\-–]|(?<!\w)(?:của|và|hoặc|giao|về|theo|tại|cho|với|các|những|số|quý|tháng|năm|ngày|trong|trước|"
+    r"đến|hiện|hành|là|được|do|để|nhằm|từ))$",
+    re.IGNORECASE,
+)
+
+
+_ITEM_RE = re.compile(r"[-+•*]\s|(?:\d{1,2}|[a-zđ]|[IVX]{1,4})[.)]\s")  # a list item starts a line
+
+
+def _goes_on(text: str, end: int, next_start: int) -> bool:
+    """Whether the line ending at ``end`` runs on into the next (at ``next_start``): it ends mid-phrase,
+    is not a heading (upper case) and the next line is not a list item."""
+    if not _GOES_ON_RE.search(text, max(0, end - 10), end) or _ITEM_RE.match(text, next_start):
+        return False
+    line = text[text.rfind("\n", 0, end) + 1 : end]
+    return line.upper() != line
+
+
 def _line_breaks(text: str) -> list[int]:
-    """Offsets of newlines that end a sentence."""
+    """Offsets of newlines that end a sentence: not after a line that ends mid-phrase."""
     breaks: list[int] = []
     for m in re.finditer(r"\n", text):
         pos = m.start()
@@ -44,7 +65,7 @@ def _line_breaks(text: str) -> list[int]:
         if a == len(text) or text[a] == "\n" or b == 0 or text[b - 1] == "\n":
             breaks.append(pos)
             continue
-        if text[b - 1] in ".;:!?" or not text[a].islower():
+        if text[b - 1] in ".;:!?" or (not text[a].islower() and not _goes_on(text, b, a)):
             breaks.append(pos)
     return breaks
 
