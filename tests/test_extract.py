@@ -317,3 +317,15 @@ def test_lines_broken_mid_phrase_by_a_pdf_copy(text: str) -> None:
     assert [(r.type, r.target, r.deadline.due if r.deadline else None) for r in ex.relations] == [
         (RelationType.IMPLEMENTS, "52-NQ/TW", None),
         (RelationType.ASSIGNS, "Sở Công Thương tỉnh Long An", date(2020, 9, 30))]
+
+
+def test_a_news_lead_date_is_not_the_issue_date_of_a_dated_or_later_reference() -> None:
+    """'Ngày 15/5/2020, ...' was claimed as the issue date too: a false conflict, or a wrong date."""
+    dated = extract_text("Ngày 15/5/2020, tại hội nghị sơ kết, Tỉnh ủy Long An cho biết đã ban hành Kế hoạch số "
+                         "31-KH/TU ngày 20/3/2020 thực hiện Nghị quyết số 52-NQ/TW.").document("31-KH/TU")
+    assert dated is not None and (dated.date, dated.conflicts) == (date(2020, 3, 20), ())
+    later = extract_text("Ngày 15/5/2020, Ban Tuyên giáo Tỉnh ủy Long An tổ chức hội nghị; trước đó Tỉnh ủy Long An "
+                         "đã ban hành Kế hoạch số 32-KH/TU thực hiện Nghị quyết số 52-NQ/TW.").document("32-KH/TU")
+    assert later is not None and later.date is None
+    lead = extract_text("Ngày 27/9/2019, Bộ Chính trị ban hành Nghị quyết số 52-NQ/TW về chuyển đổi số.")
+    assert lead.documents[0].date == date(2019, 9, 27)

@@ -69,6 +69,7 @@ IMPLIED_ISSUERS: dict[str, str] = {
 }
 _PARTY_IMPLIED = {"BTGTW", "BDVTW", "BTCTW", "BKTTW", "UBKTTW"}
 _LEAD_DATE_RE = re.compile(r"^\W*(?:vào\s+)?ngày\s+", re.IGNORECASE)
+_CLAUSE_END_RE = re.compile(r"[;:]|(?<!\w)trước đó(?!\w)", re.IGNORECASE)
 
 
 def _implied_issuer(code: str) -> str | None:
@@ -246,9 +247,13 @@ class _Extractor:
                 acc = docs[ref.code]
                 if agent is not None:
                     acc.claim("issuer", agent.name, self._evidence(ref.start))
+                # "Ngày 27/9/2019, Bộ Chính trị ban hành Nghị quyết số 52-NQ/TW": the lead date is the issue
+                # date, unless the reference carries its own or a clause ends before it ("Ngày 15/5/2020,
+                # tại hội nghị ...; trước đó Tỉnh ủy đã ban hành Kế hoạch số 32-KH/TU")
                 lead = _LEAD_DATE_RE.match(sentence.text)
                 found = find_dates(sentence.text[lead.end() :]) if lead else []
-                if lead and found and found[0][2][0] == 0:
+                if lead and found and found[0][2][0] == 0 and ref.date is None \
+                        and not _CLAUSE_END_RE.search(sentence.text, 0, ref.start - sentence.start):
                     acc.claim("date", found[0][0].isoformat(), self._evidence(ref.start))
             if own is None:
                 m = _ISSUE_UNCODED_RE.search(sentence.text)
