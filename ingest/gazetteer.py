@@ -83,6 +83,10 @@ _REWRITES: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
     (("hdnd",), ("hoi", "dong", "nhan", "dan")),
     (("bcsd",), ("ban", "can", "su", "dang")),
     (("btv",), ("ban", "thuong", "vu")),
+    (("ban", "tv"), ("ban", "thuong", "vu")),
+    (("ban", "csd"), ("ban", "can", "su", "dang")),
+    (("btg",), ("ban", "tuyen", "giao")),
+    (("bdv",), ("ban", "dan", "van")),
     (("mttq",), ("mat", "tran", "to", "quoc")),
     (("bch",), ("ban", "chap", "hanh")),
     (("tw",), ("trung", "uong")),
@@ -93,6 +97,8 @@ _REWRITE_MAX = max(len(k) for k, _ in _REWRITES)
 _REWRITE_MAP = dict(_REWRITES)
 _Q_NUM_RE = re.compile(r"^q(\d{1,2})$")
 _HARD_BREAK_RE = re.compile(r"[;:!?]|\.(?:\s|$)")
+_DOTTED = frozenset({"tp", "tx"})  # "TP. Hà Nội", "TX. Sơn Tây": the dot abbreviates, it ends nothing
+_DOT_GAP_RE = re.compile(r"\.[ \t]*")
 
 
 def _tokenise(text: str) -> list[_Token]:
@@ -107,7 +113,10 @@ def _tokenise(text: str) -> list[_Token]:
         gap = text[m.end() : nxt]
         glued = gap.strip() == "" and "\n" not in gap
         hard = bool(_HARD_BREAK_RE.search(gap)) or (i + 1 == len(matches))
-        raw.append((fold_chars(m.group(0)), m.start(), m.end(), line, glued, hard))
+        folded = fold_chars(m.group(0))
+        if hard and i + 1 < len(matches) and folded in _DOTTED and _DOT_GAP_RE.fullmatch(gap):
+            glued, hard = True, False
+        raw.append((folded, m.start(), m.end(), line, glued, hard))
     out: list[_Token] = []
     i = 0
     while i < len(raw):

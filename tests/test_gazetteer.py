@@ -115,3 +115,15 @@ def test_short_names(gaz: Gazetteer) -> None:
     assert gaz.short_name(HCMC) == "Thành ủy TP.HCM"
     assert gaz.short_name("Bộ Thông tin và Truyền thông") == "Bộ TT&TT"
     assert gaz.short_name("Ban cán sự đảng Bộ Công Thương") == "BCSĐ Bộ Công Thương"
+
+
+@pytest.mark.parametrize(("mention", "name"), [
+    ("UBND TP. Hà Nội", "Ủy ban nhân dân Thành phố Hà Nội"),  # "TP." ended the name at its dot
+    ("Sở Tài chính TP. Hà Nội", "Sở Tài chính Thành phố Hà Nội"),
+    ("HĐND TP. Cần Thơ", "Hội đồng nhân dân Thành phố Cần Thơ"),
+    ("Ban CSĐ UBND tỉnh Long An", "Ban cán sự đảng Ủy ban nhân dân tỉnh Long An"),
+    ("BTG Tỉnh ủy Long An", "Ban Tuyên giáo Tỉnh ủy Long An"),
+    ("Ban TV Tỉnh ủy Long An", "Ban Thường vụ Tỉnh ủy Long An"),
+])
+def test_common_abbreviations(mention: str, name: str) -> None:
+    assert Gazetteer.default().resolve(mention, "") == name
