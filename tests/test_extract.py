@@ -329,3 +329,14 @@ def test_a_news_lead_date_is_not_the_issue_date_of_a_dated_or_later_reference() 
     assert later is not None and later.date is None
     lead = extract_text("Ngày 27/9/2019, Bộ Chính trị ban hành Nghị quyết số 52-NQ/TW về chuyển đổi số.")
     assert lead.documents[0].date == date(2019, 9, 27)
+
+
+def test_one_issuer_closes_a_list_of_references() -> None:
+    """Only the last code of "các Nghị quyết số A ... và số B ... của Bộ Chính trị" had the issuer."""
+    ex = extract_text("Tỉnh ủy Long An ban hành Kế hoạch số 30-KH/TU thực hiện các Nghị quyết số 52-NQ/TW ngày "
+                      "27/9/2019 và số 55-NQ/TW ngày 11/02/2020 của Bộ Chính trị.")
+    assert [(d.code, d.issuer) for d in ex.documents] == [
+        ("30-KH/TU", "Tỉnh ủy Long An"), ("52-NQ/TW", "Bộ Chính trị"), ("55-NQ/TW", "Bộ Chính trị")]
+    other = extract_text("Tỉnh ủy Long An ban hành Kế hoạch số 31-KH/TU thực hiện Nghị quyết số 52-NQ/TW và "
+                         "Quyết định số 749/QĐ-TTg của Thủ tướng Chính phủ.")  # a noun of its own: not shared
+    assert other.document("52-NQ/TW").issuer != "Thủ tướng Chính phủ"  # type: ignore[union-attr]

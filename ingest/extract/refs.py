@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from graph.codes import DocType, try_parse_code
@@ -206,4 +206,18 @@ def find_refs(text: str, mentions: list[Mention], limits: list[tuple[int, int]])
         refs.append(Ref(m["num"], dtype, m["num"], True, m.start(), m.end(), m.start("num"),
                         extent, noun, when, issuer))
     refs.sort(key=lambda r: r.start)
+    return _shared_issuers(text, refs)
+
+
+_COORDINATED_RE = re.compile(r"\s*(?:,|và|,\s*và)\s*", re.IGNORECASE)
+
+
+def _shared_issuers(text: str, refs: list[Ref]) -> list[Ref]:
+    """"các Nghị quyết số 52-NQ/TW ngày 27/9/2019 và số 55-NQ/TW ngày 11/02/2020 của Bộ Chính trị": one
+    "của" closes a list of references that share their noun, so every one of them has that issuer."""
+    for i in range(len(refs) - 2, -1, -1):
+        ref, nxt = refs[i], refs[i + 1]
+        if ref.issuer is None and nxt.issuer is not None and nxt.noun is None \
+                and _COORDINATED_RE.fullmatch(text, ref.extent_end, nxt.start):
+            refs[i] = replace(ref, issuer=nxt.issuer)
     return refs
