@@ -340,3 +340,11 @@ def test_one_issuer_closes_a_list_of_references() -> None:
     other = extract_text("Tỉnh ủy Long An ban hành Kế hoạch số 31-KH/TU thực hiện Nghị quyết số 52-NQ/TW và "
                          "Quyết định số 749/QĐ-TTg của Thủ tướng Chính phủ.")  # a noun of its own: not shared
     assert other.document("52-NQ/TW").issuer != "Thủ tướng Chính phủ"  # type: ignore[union-attr]
+
+
+def test_directing_a_plan_without_naming_its_drafter_still_expects_it() -> None:
+    """'giao X chỉ đạo xây dựng Kế hoạch ...' made no expected document when no drafter was named."""
+    ex = extract_text("Tỉnh ủy Long An ban hành Kế hoạch số 30-KH/TU, giao Ban cán sự đảng UBND tỉnh Long An chỉ đạo "
+                      "xây dựng Kế hoạch thực hiện Nghị quyết số 52-NQ/TW, hoàn thành trong quý III năm 2020.")
+    assert [(e.owner, e.drafter, e.implements, e.deadline.due if e.deadline else None) for e in ex.expected] == [
+        ("Ban cán sự đảng Ủy ban nhân dân tỉnh Long An", None, "52-NQ/TW", date(2020, 9, 30))]

@@ -403,12 +403,10 @@ class SentenceRules:
         task = text[task_start : clause.end]
         drafter: str | None = None
         m = re.match(r"\s*chỉ đạo\s+", task, _I)
-        if m:
+        if m:  # "giao X chỉ đạo [Y] xây dựng ...": Y drafts; without a Y, X directs and owes it alone
             drafters = self._actor_list(task_start + m.end(), clause.end)
-            if not drafters:
-                return
-            drafter = drafters[0].name
-            task_start = drafters[-1].end
+            drafter = drafters[0].name if drafters else None
+            task_start = drafters[-1].end if drafters else task_start + m.end()
             task = text[task_start : clause.end]
         em = _EXPECTED_RE.match(task)
         if not em:
