@@ -348,3 +348,14 @@ def test_directing_a_plan_without_naming_its_drafter_still_expects_it() -> None:
                       "xây dựng Kế hoạch thực hiện Nghị quyết số 52-NQ/TW, hoàn thành trong quý III năm 2020.")
     assert [(e.owner, e.drafter, e.implements, e.deadline.due if e.deadline else None) for e in ex.expected] == [
         ("Ban cán sự đảng Ủy ban nhân dân tỉnh Long An", None, "52-NQ/TW", date(2020, 9, 30))]
+
+
+def test_a_deadline_in_the_clause_after_the_task() -> None:
+    """'giao Sở Tài chính bố trí kinh phí; hoàn thành trong quý IV năm 2020' lost its deadline at the ';'."""
+    text = ("ỦY BAN NHÂN DÂN\nTỈNH ĐỒNG NAI\nSố: 45/KH-UBND\nĐồng Nai, ngày 12 tháng 8 năm 2020\n\nKẾ HOẠCH\n"
+            "Triển khai thực hiện Quyết định số 749/QĐ-TTg\n\n3. Giao Sở Tài chính bố trí kinh phí; hoàn thành "
+            "trong quý IV năm 2020.\n4. Giao Sở Nội vụ rà soát; Sở Tài chính phối hợp.\n")
+    assigns = {r.target: r.deadline for r in extract_text(text).relations if r.type == RelationType.ASSIGNS}
+    assert assigns["Sở Tài chính tỉnh Đồng Nai"] is not None
+    assert assigns["Sở Tài chính tỉnh Đồng Nai"].due == date(2020, 12, 31)
+    assert assigns["Sở Nội vụ tỉnh Đồng Nai"] is None  # the next clause says who helps, not when

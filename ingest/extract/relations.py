@@ -56,6 +56,7 @@ _ASSIGN_GAP_RE = re.compile(r"\s*(?:(?:cho|nhiệm vụ cho|trách nhiệm cho)\
 _LIST_SEP_RE = re.compile(r"\s*(?:,\s*(?:và\s+)?|và\s+|;\s*)\s*", _I)
 _REPORT_GAP_MAX = 45
 _RELAY_RE = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:để\s+)?(?:tổng hợp|theo dõi)[^.;:]{0,40}?,?\s*", _I)
+_COMPLETION_RE = re.compile(r"\s*(?:hoàn thành|xong|thời hạn|thời gian hoàn thành|chậm nhất)", _I)
 _SOURCE_BLOCK_RE = re.compile(r"(?:trình|gửi|với|cho|về|của|tại)$", _I)
 
 
@@ -366,11 +367,23 @@ class SentenceRules:
                 continue
             task_start = targets[-1].end if targets[0] is not agent else cue.end()
             task = text[task_start : clause.end].strip(" ,.;")
-            deadline = self._deadline_in(task_start, clause.end)
+            deadline = self._deadline_in(task_start, clause.end) or self._deadline_after(clause)
             for target in targets:
                 self._add(RelationType.ASSIGNS, source, target.name, deadline, task or None)
             self._expected(clause, task_start, targets, source, deadline)
             consumed_until = clause.end  # nested "chỉ đạo" belongs to this task
+
+    def _deadline_after(self, clause: Sentence) -> Deadline | None:
+        """A task's deadline in the clause after it: "giao Sở Tài chính bố trí kinh phí; hoàn thành trong
+        quý IV năm 2020" (the next clause only says when, it assigns nothing)."""
+        text, end = self.facts.text, self.sentence.end
+        nxt = clause.end
+        while nxt < end and text[nxt] in " ;":
+            nxt += 1
+        following = text[nxt:end].split(";", 1)[0]
+        if not _COMPLETION_RE.match(following) or _ASSIGN_CUE_RE.search(following):
+            return None
+        return self._deadline_in(nxt, nxt + len(following))
 
     def _agent_before(self, clause: Sentence, pos: int) -> Actor | None:
         before = [a for a in self.facts.actors_in(clause.start, pos)]
