@@ -141,11 +141,15 @@ def _merge(existing: Props | None, props: Props, claims: Props, source: str,
             merged[key] = _append_unique(list(merged.get(key) or []), value)
         else:
             merged[key] = value
+    earlier = list(merged.get("claims") or [])
+    # A field that became claimable after the node was written (owner, deadline, due of documents) holds
+    # a value no claim records: it stands as the node's first source's claim, so a new value conflicts.
+    claimed = {f for f, _, _ in parse_claims(earlier)}
+    first_source = (merged.get("sources") or [source])[0]
+    earlier = [_claim(k, existing[k], first_source) for k in claims
+               if k not in claimed and existing.get(k) is not None] + earlier
     merged["sources"] = _append_unique(list(merged.get("sources") or []), [source])
-    all_claims = _append_unique(
-        list(merged.get("claims") or []),
-        [_claim(k, v, source) for k, v in claims.items() if v is not None],
-    )
+    all_claims = _append_unique(earlier, [_claim(k, v, source) for k, v in claims.items() if v is not None])
     merged["claims"] = all_claims
     merged["evidence"] = _append_unique(list(merged.get("evidence") or []), evidence)
     # Typed values: keep a bool/int as it was claimed, not as its string form.

@@ -48,3 +48,15 @@ def test_second_source_still_records_a_conflict() -> None:
     assert second["name"] == "A"  # a tie keeps the first claim
     assert second["conflicts"] == ["name"]
     assert second["sources"] == ["s1", "s2"]
+
+
+def test_a_field_made_claimable_later_keeps_its_value_against_a_new_source() -> None:
+    """Graphs written when owner was a plain property hold it without a claim: a new owner is a conflict."""
+    from graph.model import NodeWrite, merge_node
+    from graph.schema import Label
+
+    old = {"uid": "exp-a", "type": "programme", "status": "expected", "owner": "bcsd-a", "sources": ["s1"],
+           "claims": [], "conflicts": []}
+    merged = merge_node(old, NodeWrite(Label.DOCUMENT, "exp-a", source="s2", claims={"owner": "bcsd-b"}))
+    assert (merged["owner"], merged["conflicts"]) == ("bcsd-a", ["owner"])
+    assert merged["claims"] == ["owner\tbcsd-a\ts1", "owner\tbcsd-b\ts2"]
