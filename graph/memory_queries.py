@@ -332,12 +332,12 @@ def obligations(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any, 
     for a, _, t in _in(graph, inst, ("ASSIGNS",)):
         bases = {a} | {up for up, _, _ in _out(graph, a, ("IMPLEMENTS",))}
         deliverable = t.get("deliverable")
-        done = bool(deliverable and deliverable in graph
-                    and graph.nodes[deliverable].get("status") == "fulfilled")
+        # a task with a deliverable in the graph is done when that is fulfilled, whatever else was issued
+        done = graph.nodes[deliverable].get("status") == "fulfilled" if deliverable and deliverable in graph \
+            else bool(bases & reach)
         rows.append({"kind": "task", "document": a, "code": graph.nodes[a].get("code"),
                      "task": t.get("task"), "deadline": t.get("deadline"), "due": t.get("due"),
-                     "cadence": t.get("cadence"), "counterpart": deliverable,
-                     "fulfilled": done or bool(bases & reach)})
+                     "cadence": t.get("cadence"), "counterpart": deliverable, "fulfilled": done})
     for e, attrs in graph.nodes(data=True):
         if attrs.get("status") in ("expected", "fulfilled") and \
                 inst in (attrs.get("owner"), attrs.get("issuer")):

@@ -1,7 +1,8 @@
 // obligations: what an institution owes. Tasks assigned to it (ASSIGNS) with deadline
-// text, due date and whether fulfilled (its deliverable is fulfilled, or the institution
-// issued a document implementing the assigning document or what that document
-// implements); expected documents it owns or will issue; its reporting lines.
+// text, due date and whether fulfilled (a task with a deliverable in the graph: when the
+// deliverable is fulfilled; any other: when the institution issued a document
+// implementing the assigning document or what that document implements); expected
+// documents it owns or will issue; its reporting lines.
 // `kind` is 'task', 'expected' or 'reports_to'.
 // Parameters: institution (uid).
 // :param institution => 'ban-can-su-dang-uy-ban-nhan-dan-thanh-pho-ho-chi-minh'
@@ -13,14 +14,21 @@ CALL (inst) {
   RETURN 'task' AS kind, a.uid AS document, a.code AS code, t.task AS task,
          t.deadline AS deadline, t.due AS due, t.cadence AS cadence,
          t.deliverable AS counterpart,
-         (t.deliverable IS NOT NULL AND EXISTS {
-            MATCH (:Document {uid: t.deliverable, status: 'fulfilled'}) })
-         OR EXISTS {
-            MATCH (x:Document {status: 'issued'})-[:ISSUED_BY]->(inst)
-            MATCH (x)-[:IMPLEMENTS*1..20]->(b:Document) WHERE b IN bases } AS fulfilled
+         CASE WHEN t.deliverable IS NOT NULL AND EXISTS { MATCH (:Document {uid: t.deliverable}) }
+              THEN EXISTS { MATCH (:Document {uid: t.deliverable, status: 'fulfilled'}) }
+              ELSE EXISTS {
+                MATCH (x:Document {status: 'issued'})-[:ISSUED_BY]->(inst)
+                MATCH (x)-[:IMPLEMENTS*1..20]->(b:Document) WHERE b IN bases } END AS fulfilled
   UNION ALL
-  MATCH (e:Document)
-  WHERE e.status IN ['expected', 'fulfilled'] AND (e.owner = inst.uid OR e.issuer = inst.uid)
+  // the expected documents it owns, then those it will issue and does not own (two index seeks)
+  MATCH (e:Document {owner: inst.uid})
+  WHERE e.status IN ['expected', 'fulfilled']
+  RETURN 'expected' AS kind, e.uid AS document, e.code AS code, e.title AS task,
+         e.deadline AS deadline, e.due AS due, null AS cadence, e.issuer AS counterpart,
+         e.status = 'fulfilled' AS fulfilled
+  UNION ALL
+  MATCH (e:Document {issuer: inst.uid})
+  WHERE e.status IN ['expected', 'fulfilled'] AND coalesce(e.owner, '') <> inst.uid
   RETURN 'expected' AS kind, e.uid AS document, e.code AS code, e.title AS task,
          e.deadline AS deadline, e.due AS due, null AS cadence, e.issuer AS counterpart,
          e.status = 'fulfilled' AS fulfilled

@@ -260,3 +260,17 @@ def test_a_later_source_does_not_overwrite_who_owes_an_expected_document(demo_st
     assert (node["owner"], node["deadline"], node["due"]) == (BCSD_UBND, "trong quý II năm 2020", "2020-06-30")
     assert node["conflicts"] == ["deadline", "due", "owner"]
     assert {r["subject"] for r in demo_store.run("conflicts", {})} >= {uid}
+
+
+def test_a_task_with_a_deliverable_is_done_only_when_the_deliverable_is(demo_store: GraphStore,
+                                                                       tmp_path: Path) -> None:
+    """Any plan of the delegation implementing 52-NQ/TW marked its programme task fulfilled, while the
+    same answer's expected row said the programme was not."""
+    path = tmp_path / "ob.yaml"
+    path.write_text("documents:\n  - {code: 99-KH/BCSĐ, issuer: " + BCSD_UBND + ", issued_on: 2020-05-01, "
+                    "implements: [52-NQ/TW]}\n", encoding="utf-8")
+    ingest_path(demo_store, path)
+    rows = demo_store.run("obligations", {"institution": BCSD_UBND})
+    task = [r for r in rows if r["kind"] == "task" and r["counterpart"] == "hcmc-programme-52"]
+    expected = [r for r in rows if r["kind"] == "expected" and r["document"] == "hcmc-programme-52"]
+    assert [r["fulfilled"] for r in task] == [r["fulfilled"] for r in expected] == [False]
