@@ -229,6 +229,14 @@ def _delivered_by(graph: nx.MultiDiGraph, deliverable: str | None, as_of: str) -
                    if _issued_by_then(graph.nodes[u], as_of)})
 
 
+def _superseded(graph: nx.MultiDiGraph, unit: str, memo: dict[Any, Any]) -> list[str]:
+    """The bodies ``unit`` superseded, transitively (SUPERSEDES points from the new body to the old)."""
+    key = ("superseded", unit)
+    if key not in memo:
+        memo[key] = [b for b in _bfs(graph, unit, ("SUPERSEDES",), "out") if b != unit and _is(graph, b, "Institution")]
+    return memo[key]  # type: ignore[no-any-return]
+
+
 @named("coverage")
 def coverage(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any, Any]) -> list[Row]:
     target, scope, as_of = params["document"], params["scope"], params["as_of"]
@@ -252,7 +260,9 @@ def coverage(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any, Any
         attrs = graph.nodes[unit]
         if not _is(graph, unit, "Institution") or not _valid(attrs, as_of):
             continue
-        issued = sorted((d for d in tr.issued.get(unit, ()) if _issued_by_then(graph.nodes[d], as_of)),
+        # the unit answers for the bodies it superseded that no longer exist on the day
+        bodies = [unit, *(old for old in _superseded(graph, unit, memo) if not _valid(graph.nodes[old], as_of))]
+        issued = sorted({d for b in bodies for d in tr.issued.get(b, ()) if _issued_by_then(graph.nodes[d], as_of)},
                         key=lambda d: (tree[d], d))
         chain: list[str] = []
         if issued:
@@ -261,9 +271,9 @@ def coverage(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any, Any
             while node != target:
                 node = parent[node]
                 chain.append(node)
-        tasks = [(a, d) for a, d in tr.tasks.get(unit, ()) if _issued_by_then(graph.nodes[a], as_of)]
+        tasks = [(a, d) for b in bodies for a, d in tr.tasks.get(b, ()) if _issued_by_then(graph.nodes[a], as_of)]
         task_delivered = sorted({r for _, t in tasks for r in _delivered_by(graph, t.get("deliverable"), as_of)})
-        expected = tr.owed.get(unit, []) if owed_yet else []
+        expected = [e for b in bodies for e in tr.owed.get(b, [])] if owed_yet else []  # one per role, as in Cypher
         expected_delivered = sorted({r for e in expected for r in _delivered_by(graph, e, as_of)})
         delivered: list[str] = []
         for uid in task_delivered + expected_delivered:

@@ -8,6 +8,8 @@
 //              owed once the target is issued) had a due date before $as_of
 //   expected - such an obligation exists, not yet due (or without a due date)
 //   missing  - no implementing document and no obligation
+// A unit answers for the bodies it superseded that no longer exist on $as_of (their
+// documents and obligations count as its own).
 // `documents` prove coverage; `chain` is the shortest IMPLEMENTS chain from the first
 // of them up to the target; `due` is the earliest due date of the unit's obligations.
 // Dates are ISO strings. Parameters: document (uid), scope (institution uid), as_of.
@@ -27,6 +29,16 @@ CALL (scope) {
     AND (unit.valid_to IS NULL OR unit.valid_to >= $as_of)
   RETURN collect(DISTINCT unit) AS units
 }
+// A unit inherits the record of the bodies it superseded (SUPERSEDES, transitively) that
+// no longer exist on $as_of: today's body answers for the plans of the one it replaced.
+CALL (units) {
+  UNWIND units AS heir
+  MATCH (heir)-[:SUPERSEDES*1..20]->(old:Institution)
+  WHERE NOT ((old.valid_from IS NULL OR old.valid_from <= $as_of)
+             AND (old.valid_to IS NULL OR old.valid_to >= $as_of))
+  RETURN collect(DISTINCT [old, heir]) AS succession
+}
+WITH target, scope, units, succession, [pair IN succession | pair[0]] AS olds
 // The tree: every document with an IMPLEMENTS chain to the target, as
 // [document, hops to the target, status]. Issue dates are read below, only for the few
 // documents that touch the scope's units (not for the whole national tree).
@@ -39,15 +51,15 @@ CALL (target) {
 // Per unit of the scope with any fact: the tree documents it issued (nearest the target
 // first), how many obligations it has, their earliest due date, and the documents that
 // fulfil them (the sorted, distinct deliveries of its tasks, then of its expectations).
-CALL (target, tree, units) {
+CALL (target, tree, units, succession, olds) {
   // One row per fact: kind 0, a tree document the unit issued by $as_of; kind 1, a task
   // that the target or a tree document (issued by $as_of) assigns it; kind 2, an expected
   // document of the tree it owns or will issue. Obligations carry what fulfils them.
-  CALL (target, tree, units) {
+  CALL (target, tree, units, olds) {
     UNWIND tree AS item
     WITH item[0] AS d, item[1] AS hops WHERE item[2] = 'issued'
     MATCH (d)-[:ISSUED_BY]->(u:Institution)
-    WHERE u IN units
+    WHERE u IN units OR u IN olds
     WITH d, hops, u, d.issued_on AS issued_on
     WHERE issued_on IS NULL OR issued_on <= $as_of
     RETURN u, 0 AS kind, [hops, d.uid] AS issued, null AS due, [] AS delivered
@@ -56,7 +68,7 @@ CALL (target, tree, units) {
                       AND (target.issued_on IS NULL OR target.issued_on <= $as_of)
                 THEN [target] ELSE [] END + [item IN tree WHERE item[2] = 'issued' | item[0]] AS a
     MATCH (a)-[t:ASSIGNS]->(u:Institution)
-    WHERE u IN units
+    WHERE u IN units OR u IN olds
     WITH target, a, t, u, a.issued_on AS issued_on
     WHERE a = target OR issued_on IS NULL OR issued_on <= $as_of
     CALL (t) {
@@ -74,7 +86,7 @@ CALL (target, tree, units) {
     UNWIND [key IN CASE WHEN e.owner = e.issuer THEN [e.owner] ELSE [e.owner, e.issuer] END
             WHERE key IS NOT NULL] AS key
     MATCH (u:Institution {uid: key})
-    WHERE u IN units
+    WHERE u IN units OR u IN olds
     CALL (e) {
       OPTIONAL MATCH (real:Document)-[:FULFILS]->(e)
       WHERE real.status = 'issued' AND (real.issued_on IS NULL OR real.issued_on <= $as_of)
@@ -82,6 +94,9 @@ CALL (target, tree, units) {
     }
     RETURN u, 2 AS kind, null AS issued, e.due AS due, delivered
   }
+  // a superseded body's fact is its heir's (or its heirs', when it was split)
+  UNWIND CASE WHEN u IN units THEN [u] ELSE [pair IN succession WHERE pair[0] = u | pair[1]] END AS heir
+  WITH heir AS u, kind, issued, due, delivered
   WITH u,
        collect(issued) AS issued_pairs,
        sum(CASE WHEN kind > 0 THEN 1 ELSE 0 END) AS obligations,
@@ -90,7 +105,7 @@ CALL (target, tree, units) {
        collect(CASE WHEN kind = 2 THEN delivered END) AS expected_delivered
   CALL (issued_pairs) {
     UNWIND issued_pairs AS pair
-    WITH pair ORDER BY pair[0], pair[1]
+    WITH DISTINCT pair ORDER BY pair[0], pair[1]
     RETURN collect(pair[1]) AS issued
   }
   CALL (task_delivered) {

@@ -127,3 +127,30 @@ relations:
     assert listed("zz-ubnd") == listed("aa-mttq") == joint
     assert listed("aa-mttq", type="plan") == listed("aa-mttq", words=["ubnd"]) == joint
     assert listed("aa-mttq", type="resolution") == listed("no-such-body") == []
+
+
+SUCCESSION = """source: s
+sources: [{id: s, title: succession}]
+institutions:
+  - {id: bo-chinh-tri, name: Bộ Chính trị}
+  - {id: tu, name: Tỉnh ủy X}
+  - {id: hu-old, name: Huyện ủy Cũ, part_of: tu, valid_to: 2025-06-30}
+  - {id: du-new, name: Đảng ủy xã Mới, part_of: tu, valid_from: 2025-07-01, supersedes: [hu-old]}
+  - {id: du-other, name: Đảng ủy xã Khác, part_of: tu, valid_from: 2025-07-01}
+documents:
+  - {code: 52-NQ/TW, issuer: bo-chinh-tri, issued_on: 2019-09-27}
+  - {code: 10-KH/HU, issuer: hu-old, issued_on: 2020-03-01, implements: [52-NQ/TW]}
+"""
+
+
+def test_todays_body_answers_for_the_one_it_superseded(store: GraphStore, tmp_path: Path) -> None:
+    """An audit today must map 2020 bodies to today's (domain primer): the successor was 'missing'."""
+    _ingest(store, tmp_path / "succession.yaml", SUCCESSION)
+
+    def audit(as_of: str) -> dict[str, tuple[str, list[str]]]:
+        rows = store.run("coverage", {"document": "52-nq-tw.bo-chinh-tri.2019", "scope": "tu", "as_of": as_of})
+        return {r["institution"]: (r["status"], r["documents"]) for r in rows}
+
+    assert audit("2020-12-31") == {"tu": ("missing", []), "hu-old": ("covered", ["10-kh-hu.hu-old.2020"])}
+    assert audit("2026-01-01") == {"tu": ("missing", []), "du-new": ("covered", ["10-kh-hu.hu-old.2020"]),
+                                   "du-other": ("missing", [])}
