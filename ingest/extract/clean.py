@@ -24,16 +24,15 @@ _SPACE_RE = re.compile(r"[^\S\n]")  # any white space but a line end
 _COLUMN_GAP_RE = re.compile(r"(?<=\S) {3,}(?=\S)")
 _RUN_RE = re.compile(r" {2,}")
 _PAGE_NUMBER_RE = re.compile(r"^ *- *\d{1,4} *- *\n", re.MULTILINE)
-HEADER_LINES = 12  # the header zone when a text has no title line (as ingest.extract.header)
 
 
 def clean(text: str) -> str:
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     text = _PAGE_NUMBER_RE.sub("", _SPACE_RE.sub(" ", _INVISIBLE_RE.sub("", text)))
     lines = text.split("\n")
-    from ingest.extract.header import title_line_index
+    from ingest.extract.header import UNTITLED_LINES, title_line_index
 
     zone = title_line_index(lines)
-    for i in range(zone if zone is not None else min(len(lines), HEADER_LINES)):
+    for i in range(zone if zone is not None else min(len(lines), UNTITLED_LINES)):
         lines[i] = _COLUMN_GAP_RE.sub("\n", lines[i].strip())
     return "\n".join(_RUN_RE.sub(" ", line).strip() for line in "\n".join(lines).split("\n"))

@@ -8,10 +8,13 @@
     thực hiện Nghị quyết số 52-NQ/TW ...
 
 The header zone is the text before the title line (an upper-case line starting
-with a document noun) within the first lines. The own code is on a line starting
-with "Số"; the issuer is read from the body lines above it (stacked lines such as
-"BAN CHẤP HÀNH TRUNG ƯƠNG / BAN TUYÊN GIÁO" are combined); the date comes from
-the "<place>, ngày ..." line.
+with a document noun) within the first lines; without one (an official letter), the
+text before "Kính gửi" or up to the "<place>, ngày ..." line. The own code is on a
+line starting with "Số"; the issuer is the body a title names ("NGHỊ QUYẾT / CỦA BỘ
+CHÍNH TRỊ"), else it is read from the body lines above the code (stacked lines such as
+"BAN CHẤP HÀNH TRUNG ƯƠNG / BAN TUYÊN GIÁO" are combined); the date comes from the
+"<place>, ngày ..." line. The two columns above are on lines of their own by then
+(ingest.extract.clean splits them).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from ingest.gazetteer import Gazetteer, fold_chars
 __all__ = ["Header", "parse_header"]
 
 _MAX_LINES = 25
+UNTITLED_LINES = 12  # the header zone at most, when a text has no title line
 _TITLE_NOUNS = (
     "ke hoach hanh dong", "chuong trinh hanh dong", "ke hoach", "chuong trinh", "huong dan",
     "nghi quyet", "quyet dinh", "chi thi", "ket luan", "thong bao", "bao cao", "cong van",
@@ -150,9 +154,9 @@ _ADDRESS_RE = re.compile(r"^\s*kính gửi\b", re.IGNORECASE)
 
 def _untitled_zone_end(text: str, lines: list[tuple[int, int]]) -> int:
     """The end of the header of a text without a title line (an official letter): before its "Kính gửi"
-    line, else after its "<place>, ngày ..." line, else after the first 12 lines. A letter's body
+    line, else after its "<place>, ngày ..." line, else after the first UNTITLED_LINES lines. A letter's body
     starts right after its address, often within those 12 lines."""
-    first = lines[: min(len(lines), 12)]
+    first = lines[: min(len(lines), UNTITLED_LINES)]
     for s, e in first:
         if _ADDRESS_RE.match(text[s:e]):
             return s
