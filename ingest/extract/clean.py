@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ingest.extract.header import UNTITLED_LINES, title_line_index
+
 _INVISIBLE_RE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _SPACE_RE = re.compile(r"[^\S\n]")  # any white space but a line end
 _COLUMN_GAP_RE = re.compile(r"(?<=\S) {3,}(?=\S)")
@@ -30,8 +32,6 @@ def clean(text: str) -> str:
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     text = _PAGE_NUMBER_RE.sub("", _SPACE_RE.sub(" ", _INVISIBLE_RE.sub("", text)))
     lines = text.split("\n")
-    from ingest.extract.header import UNTITLED_LINES, title_line_index
-
     zone = title_line_index(lines)
     for i in range(zone if zone is not None else min(len(lines), UNTITLED_LINES)):
         lines[i] = _COLUMN_GAP_RE.sub("\n", lines[i].strip())
