@@ -14,6 +14,8 @@ from typing import Any
 
 import networkx as nx
 
+from graph.shared_graph import unpack
+
 Row = dict[str, Any]
 QueryFn = Callable[..., list[Row]]
 
@@ -371,11 +373,11 @@ def conflicts(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any, An
         if attrs.get("conflicts"):
             labels = attrs.get("labels", [])
             kind = next((k for k in ("Document", "Institution") if k in labels), "Source")
-            subjects.append((uid, kind, attrs["conflicts"], attrs.get("claims", [])))
+            subjects.append((uid, kind, attrs["conflicts"], unpack(attrs.get("claims", []))))
     for u, v, d in graph.edges(data=True):
         if d.get("conflicts"):
             subjects.append((f"{u} -{d['type']}-> {v}", d["type"], d["conflicts"],
-                             d.get("claims", [])))
+                             unpack(d.get("claims", []))))
     rows = []
     for subject, kind, fields, claims in subjects:
         seen: dict[tuple[str, str], Row] = {}

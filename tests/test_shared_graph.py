@@ -1,0 +1,191 @@
+"""The memory store's shared structures: equal edge dicts, key dicts and empty adjacencies are one
+object, and every write copies what it changes, so a write to one node or edge never shows in
+another that shared its structure."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import networkx as nx
+import orjson
+import pytest
+
+from graph import snapshot
+from graph.memory import MemoryStore
+from graph.model import Batch
+from graph.shared_graph import GraphWriter, pack, unpack
+from graph.store import StoreError
+from ingest.loader import ingest_path
+from tests.conftest import load_demo
+
+SRC = ["src-a"]
+
+
+def _graph() -> tuple[nx.MultiDiGraph, GraphWriter]:
+    graph = nx.MultiDiGraph()
+    writer = GraphWriter(graph)
+    for uid in ("a", "b", "c", "d"):
+        writer.put_node(uid, {"uid": uid, "labels": ["Document"]})
+    writer.put_edge("a", "c", "IMPLEMENTS|", {"type": "IMPLEMENTS", "key": "", "sources": list(SRC)})
+    writer.put_edge("b", "d", "IMPLEMENTS|", {"type": "IMPLEMENTS", "key": "", "sources": list(SRC)})
+    return graph, writer
+
+
+def test_equal_edges_share_their_dicts_and_a_write_to_one_leaves_the_other() -> None:
+    graph, writer = _graph()
+    assert graph._succ["a"]["c"] is graph._succ["b"]["d"]  # the key dict, and so the edge dict
+    assert graph._succ["a"]["c"] is graph._pred["c"]["a"]
+    writer.put_edge("a", "c", "IMPLEMENTS|", {"type": "IMPLEMENTS", "key": "", "sources": ["src-b"]},
+                    replace=True)
+    assert graph.edges["a", "c", "IMPLEMENTS|"]["sources"] == ["src-b"]
+    assert graph.edges["b", "d", "IMPLEMENTS|"]["sources"] == SRC
+    writer.put_edge("a", "c", "GUIDES|", {"type": "GUIDES", "key": ""})  # a second key on one pair
+    writer.put_edge("b", "d", "IMPLEMENTS|", {"deadline": "2026-06-30"})  # merged, not replaced
+    assert set(graph._succ["a"]["c"]) == {"IMPLEMENTS|", "GUIDES|"}
+    assert set(graph._succ["b"]["d"]) == {"IMPLEMENTS|"}
+    assert graph.edges["b", "d", "IMPLEMENTS|"] == {"type": "IMPLEMENTS", "key": "", "sources": SRC,
+                                                     "deadline": "2026-06-30"}
+    assert graph._succ["a"]["c"] is graph._pred["c"]["a"] and graph._succ["b"]["d"] is graph._pred["d"]["b"]
+
+
+def test_empty_adjacencies_are_shared_until_an_edge_arrives_and_again_after_it_goes() -> None:
+    graph, writer = _graph()
+    assert graph._succ["c"] is graph._pred["a"] is graph._succ["d"]  # nothing out of c, d; nothing into a
+    writer.put_edge("c", "d", "GUIDES|", {"type": "GUIDES", "key": ""})
+    assert list(graph.successors("c")) == ["d"] and list(graph.successors("a")) == ["c"]
+    assert graph._pred["a"] == {} and list(graph.predecessors("d")) == ["b", "c"]
+    writer.drop_edge("c", "d", "GUIDES|")
+    assert graph._succ["c"] is graph._pred["a"]
+    writer.drop_node("c")
+    assert "c" not in graph and graph._succ["a"] == {} and graph.number_of_edges() == 1
+    assert sorted(graph.edges(keys=True)) == [("b", "d", "IMPLEMENTS|")]
+
+
+def test_equal_content_of_other_types_is_not_shared() -> None:
+    graph, writer = _graph()
+    writer.put_edge("a", "d", "R|", {"flag": True})
+    writer.put_edge("b", "c", "R|", {"flag": 1})
+    assert graph.edges["a", "d", "R|"]["flag"] is True
+    assert graph.edges["b", "c", "R|"]["flag"] == 1 and graph.edges["b", "c", "R|"]["flag"] is not True
+
+
+def test_uids_are_the_node_keys_own_strings() -> None:
+    graph, writer = _graph()
+    name = "".join(["ke-hoach-", "01-kh-tu"])  # built at run time: not interned by the compiler
+    writer.put_node(name, {"uid": "".join(["ke-hoach-", "01-kh-tu"])})
+    writer.put_edge("".join(["ke-hoach-", "01-kh-tu"]), "a", "IMPLEMENTS|", {"type": "IMPLEMENTS"})
+    key = next(k for k in graph._node if k == name)
+    assert graph._node[name]["uid"] is key
+    assert next(iter(graph._pred["a"])) is key
+    assert next(iter(graph._succ[name])) is next(k for k in graph._node if k == "a")
+
+
+def test_claims_are_packed_in_memory_and_lists_everywhere_else(tmp_path: Path) -> None:
+    long = ["title\t" + "Kế hoạch thực hiện Nghị quyết " * 4 + "\tsrc-a", "issued_on\t2026-01-02\tsrc-a"]
+    assert unpack(pack(long)) == long
+    assert pack(["a\x00b", "c" * 80]) == ["a\x00b", "c" * 80]  # holds the separator: left as a list
+    path = tmp_path / "kg.jsonl"
+    store = MemoryStore(path)
+    load_demo(store)
+    uid = "52-nq-tw.bo-chinh-tri.2019"
+    claims = store.get_nodes([uid])[uid]["claims"]
+    assert isinstance(claims, list) and claims
+    assert isinstance(store.graph.nodes[uid]["claims"], bytes)  # held packed
+    assert "claims" not in store.get_nodes([uid], fields=["title"])[uid]
+    assert store.get_nodes([uid], fields=["claims"])[uid]["claims"] == claims
+    line = next(orjson.loads(x) for x in path.read_bytes().splitlines()[1:] if orjson.loads(x)[1] == uid)
+    assert line[2]["claims"] == claims  # the file keeps its format
+    assert MemoryStore(path).dump() == store.dump()
+    assert all(isinstance(n.get("claims", []), list) for n in store.dump()[0])
+
+
+def test_a_failed_write_leaves_the_shared_structures_as_they_were(tmp_path: Path) -> None:
+    store = MemoryStore(tmp_path / "kg.jsonl")
+    load_demo(store)
+    before = store.dump()
+    graph = store.graph
+    shared = {id(graph._succ[u][v]) for u in graph._succ for v in graph._succ[u]}
+    u, v = next((u, v) for u in graph._succ for v in graph._succ[u])
+    rel, key = next(iter(graph._succ[u][v])).split("|")
+    batch = Batch()
+    batch.nodes["new-doc"] = {"uid": "new-doc", "title": "Kế hoạch mới"}
+    batch.labels["new-doc"] = ("Document",)
+    batch.edges[(rel, u, v, key)] = {"key": key, "sources": ["src-changed"]}
+    batch.edges[("IMPLEMENTS", "new-doc", "no-such-node", "")] = {"key": ""}
+    with pytest.raises(StoreError, match="unknown node"):
+        store.apply(batch)
+    assert store.dump() == before
+    assert {id(graph._succ[a][b]) for a in graph._succ for b in graph._succ[a]} <= shared | {id(graph._succ[u][v])}
+
+
+def _extra(tmp_path: Path) -> Path:
+    extra = tmp_path / "extra.yaml"
+    extra.write_text("documents:\n  - {id: cu-chi-plan-52, type: plan, title: Kế hoạch thực hiện Nghị quyết 52, "
+                     "issuer: huyen-uy-cu-chi, issued_on: 2020-08-01, implements: hcmc-btv-letter-52-2020}\n",
+                     encoding="utf-8")
+    return extra
+
+
+def test_a_matching_snapshot_is_loaded_instead_of_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "kg.jsonl"
+    load_demo(MemoryStore(path))
+    assert snapshot.path_for(path).exists()
+    expected = MemoryStore(path, snapshot=False).dump()
+    # garble the JSON Lines file, keeping its size and time: only the snapshot can give the graph back
+    st = path.stat()
+    path.write_bytes(b"x" * st.st_size)
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    loaded = MemoryStore(path)
+    assert loaded.dump() == expected
+    graph = loaded.graph
+    assert all(graph._succ[u][v] is graph._pred[v][u] for u in graph._succ for v in graph._succ[u])
+    with pytest.raises(StoreError, match="line 1"):
+        MemoryStore(path, snapshot=False)
+
+
+def test_writes_after_a_snapshot_load_match_writes_after_a_file_load(tmp_path: Path) -> None:
+    """A snapshot restores the shared structures as shared (the empty adjacencies among them): a
+    write must unshare them as it does after a file load."""
+    path = tmp_path / "kg.jsonl"
+    load_demo(MemoryStore(path))
+    plain = tmp_path / "plain.jsonl"
+    shutil.copy(path, plain)
+    from_snapshot, from_file = MemoryStore(path), MemoryStore(plain, snapshot=False)
+    empties = [u for u in from_snapshot.graph._pred if not from_snapshot.graph._pred[u]]
+    assert len({id(from_snapshot.graph._pred[u]) for u in empties}) == 1  # one shared empty dict
+    ingest_path(from_snapshot, _extra(tmp_path))
+    ingest_path(from_file, _extra(tmp_path))
+    assert from_snapshot.dump() == from_file.dump()
+    assert all(not from_snapshot.graph._pred[u] for u in empties if u != "hcmc-btv-letter-52-2020")
+    assert MemoryStore(path).dump() == from_file.dump() == MemoryStore(path, snapshot=False).dump()
+
+
+@pytest.mark.parametrize("damage", ["stale", "layout", "bytes", "truncated"])
+def test_a_snapshot_that_does_not_match_is_ignored(tmp_path: Path, damage: str,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "kg.jsonl"
+    store = MemoryStore(path)
+    load_demo(store)
+    snap = snapshot.path_for(path)
+    if damage == "stale":  # another writer that keeps no snapshot replaced the file
+        ingest_path(MemoryStore(path, snapshot=False), _extra(tmp_path))
+    elif damage == "layout":  # written by code with another in-memory layout
+        monkeypatch.setattr(snapshot, "LAYOUT", snapshot.LAYOUT + 1)
+    elif damage == "bytes":
+        data = bytearray(snap.read_bytes())
+        data[-100] ^= 0xFF
+        snap.write_bytes(bytes(data))
+    else:
+        snap.write_bytes(snap.read_bytes()[: snap.stat().st_size // 2])
+    assert MemoryStore(path).dump() == MemoryStore(path, snapshot=False).dump()
+    assert snapshot.read(snap, store._file_stamp() or (0, 0)) is None
+
+
+def test_a_snapshot_that_cannot_be_written_fails_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "kg.jsonl"
+    snapshot.path_for(path).mkdir(parents=True)  # a folder where the snapshot would go
+    store = MemoryStore(path)
+    load_demo(store)
+    assert MemoryStore(path).dump() == store.dump()
