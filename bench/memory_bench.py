@@ -2,9 +2,10 @@
 
     python -m bench.memory_bench [--size 100k] [--big]
 
-The graph is built with the project's ingest and saved to the store's file; a fresh Python
-process then measures its RSS before and after `MemoryStore(path)` (the load), the load time,
-and the latency of lineage_up (depth 6) and province coverage on the loaded store.
+The graph is built with the project's ingest and saved to the store's file. A fresh Python
+process measures its RSS before and after loading the JSON Lines file (``snapshot=False``) and the
+load time, then writes the snapshot (graph.snapshot); a second one does the same for the load from
+the snapshot (what ``MemoryStore(path)`` does) and times lineage_up (depth 6) and province coverage.
 Targets (issue #9, at 1M documents): <= 1 KiB per node, load <= 5 s.
 """
 
@@ -23,6 +24,7 @@ if str(ROOT) not in sys.path:
 
 from bench.common import SIZES, dataset, end_run, memory_store, save, start_run  # noqa: E402
 from bench.ingest_bench import table  # noqa: E402
+from graph import snapshot  # noqa: E402
 
 CHILD = r"""
 import gc, json, sys, time
@@ -37,10 +39,14 @@ def rss():
 gc.collect()
 before = rss()
 start = time.perf_counter()
-store = MemoryStore(sys.argv[1])
+store = MemoryStore(sys.argv[1], snapshot=sys.argv[4] == "snapshot")
 load = time.perf_counter() - start
 gc.collect()
 after = rss()
+if sys.argv[4] == "jsonl":  # the JSON Lines load only: the snapshot for the next child, untimed
+    store.write_snapshot()
+    print(json.dumps({"rss_before": before, "rss_after": after, "load_s": load}))
+    sys.exit(0)
 truth = json.loads(open(sys.argv[2]).read())
 res = truth["resolutions"]
 province = truth["provinces"][0]
@@ -69,10 +75,16 @@ def measure(size: str, workdir: Path) -> dict[str, float]:
     out, truth = dataset(args, workdir / size)
     path = workdir / size / "kg.json"
     _, rows, secs = memory_store(out, truth, path)
-    proc = subprocess.run([sys.executable, "-c", CHILD, str(path), str(out / "ground_truth.json"), str(ROOT)],
-                          capture_output=True, text=True, check=True)
-    data = json.loads(proc.stdout.strip().splitlines()[-1])
-    data.update(documents=truth.documents, file_mb=path.stat().st_size / 2**20, ingest_s=secs, rows=rows)
+    loads = {}
+    for mode in ("jsonl", "snapshot"):  # each in a fresh process: RSS growth of one load
+        proc = subprocess.run([sys.executable, "-c", CHILD, str(path), str(out / "ground_truth.json"), str(ROOT),
+                               mode], capture_output=True, text=True, check=True)
+        loads[mode] = json.loads(proc.stdout.strip().splitlines()[-1])
+    data = loads["snapshot"]
+    data.update(jsonl_load_s=loads["jsonl"]["load_s"],
+                jsonl_bytes_per_node=(loads["jsonl"]["rss_after"] - loads["jsonl"]["rss_before"]) / data["nodes"])
+    data.update(documents=truth.documents, file_mb=path.stat().st_size / 2**20, ingest_s=secs, rows=rows,
+                snapshot_mb=snapshot.path_for(path).stat().st_size / 2**20)
     return data
 
 
@@ -93,13 +105,15 @@ def main() -> None:
             d["size"] = size
             d["bytes_per_node"] = (d["rss_after"] - d["rss_before"]) / d["nodes"]
             rows.append(d)
-            print(f"  {size}: {d['nodes']} nodes, {d['bytes_per_node']:.0f} B/node, load {d['load_s']:.2f} s",
-                  flush=True)
-    print(table(["size", "documents", "nodes", "edges", "file MB", "RSS MB", "B/node", "load s",
+            print(f"  {size}: {d['nodes']} nodes, {d['bytes_per_node']:.0f} B/node, load {d['load_s']:.2f} s "
+                  f"(JSON Lines {d['jsonl_load_s']:.2f} s)", flush=True)
+    print(table(["size", "documents", "nodes", "edges", "file MB", "snapshot MB", "RSS MB", "B/node",
+                 "B/node (JSON Lines load)", "load s (snapshot)", "load s (JSON Lines)",
                  "lineage p95 ms", "prov. coverage p95 ms"],
                 [[d["size"], d["documents"], d["nodes"], d["edges"], f"{d['file_mb']:.0f}",
-                  f"{(d['rss_after'] - d['rss_before']) / 2**20:.0f}", f"{d['bytes_per_node']:.0f}",
-                  f"{d['load_s']:.2f}", f"{d['lineage_p95']:.2f}", f"{d['coverage_p95']:.2f}"] for d in rows]))
+                  f"{d['snapshot_mb']:.0f}", f"{(d['rss_after'] - d['rss_before']) / 2**20:.0f}",
+                  f"{d['bytes_per_node']:.0f}", f"{d['jsonl_bytes_per_node']:.0f}", f"{d['load_s']:.2f}",
+                  f"{d['jsonl_load_s']:.2f}", f"{d['lineage_p95']:.2f}", f"{d['coverage_p95']:.2f}"] for d in rows]))
     save(args.json, "memory", rows, end_run(run))
     last = rows[-1]
     print(f"memory store at {last['documents']:,} documents: {last['bytes_per_node']:.0f} B/node = "

@@ -70,13 +70,16 @@ class MemoryStore(GraphStore):
         return (st.st_mtime_ns, st.st_size)
 
     def _load(self) -> None:
-        """Read the file line by line (JSON Lines): peak memory stays near the graph's own."""
+        """Load the snapshot when it matches the file, else read the file line by line (JSON Lines: peak
+        memory stays near the graph's own) and write the snapshot for the next load."""
         graph = nx.MultiDiGraph()
         stamp = self._file_stamp()
-        dicts = snapshot.read(snapshot.path_for(self.path), stamp) \
-            if self._snapshot and stamp is not None and self.path is not None else None
+        dicts, by_code = None, None
+        if self._snapshot and stamp is not None and self.path is not None:
+            with heap.collector_paused():  # millions of new dicts: collections would rescan them all
+                dicts = snapshot.read(snapshot.path_for(self.path), stamp, parts=4)
         if dicts is not None:
-            graph._node, graph._succ, graph._pred = dicts
+            graph._node, graph._succ, graph._pred, by_code = dicts
             writer = GraphWriter(graph, self._compact)
         elif stamp is not None and self.path is not None:
             writer = GraphWriter(graph, self._compact)
@@ -101,14 +104,19 @@ class MemoryStore(GraphStore):
             writer = GraphWriter(graph, self._compact)
         self.graph, self._writer = graph, writer
         self._stamp = stamp
+        if by_code is None:
+            self._reindex()
+        else:
+            self._by_code = by_code
+        if dicts is None and self._snapshot and stamp is not None:
+            self._save_snapshot(stamp)  # the next load of this file is the fast one
         self._generation += 1
-        self._reindex()
         self._memo, self._memo_generation = {}, -1  # it may hold the replaced graph's objects
         heap.settle(graph.number_of_nodes())
 
     def _reindex(self) -> None:
         by_code: dict[str, set[str]] = {}
-        for uid, attrs in self.graph.nodes(data=True):
+        for uid, attrs in self.graph._node.items():
             key = attrs.get("code_key")
             if key:
                 by_code.setdefault(key, set()).add(uid)
@@ -144,14 +152,20 @@ class MemoryStore(GraphStore):
         if self._snapshot and self._stamp is not None:
             self._save_snapshot(self._stamp)
 
+    def write_snapshot(self) -> None:
+        """Write the snapshot of the graph as loaded from the file (also with ``snapshot=False``)."""
+        with self._lock:
+            if self._stamp is not None:
+                self._save_snapshot(self._stamp)
+
     def _save_snapshot(self, stamp: tuple[int, int]) -> None:
-        """The file is written: a snapshot that cannot be is only a slower next load (a stale one
-        no longer matches the file's stamp), never a failed write."""
+        """The file is written or read: a snapshot that cannot be written is only a slower next load
+        (a stale one no longer matches the file's stamp), never a failed write."""
         if self.path is None:
             return
         target = snapshot.path_for(self.path)
         try:
-            snapshot.write(target, stamp, (self.graph._node, self.graph._succ, self.graph._pred))
+            snapshot.write(target, stamp, (self.graph._node, self.graph._succ, self.graph._pred, self._by_code))
         except (OSError, ValueError) as exc:
             log.warning("%s: snapshot not written (%s); the next load reads the JSON Lines file", target, exc)
             with contextlib.suppress(OSError):

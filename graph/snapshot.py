@@ -28,7 +28,7 @@ LAYOUT = 1  # bump when the in-memory layout changes (what the dicts hold, see g
 _LEN = struct.Struct("<Q")
 
 Stamp = tuple[int, int]
-Dicts = tuple[dict[str, Any], dict[str, Any], dict[str, Any]]  # _node, _succ, _pred
+Dicts = tuple[dict[str, Any], ...]  # the graph's _node, _succ, _pred, then the store's own indexes
 
 
 def path_for(store_file: Path) -> Path:
@@ -56,9 +56,9 @@ def write(path: Path, stamp: Stamp, dicts: Dicts) -> None:
         raise
 
 
-def read(path: Path, stamp: Stamp) -> Dicts | None:
-    """The dicts of a snapshot taken from the file with ``stamp``, or None (no snapshot, another
-    file's, another Python's, damaged)."""
+def read(path: Path, stamp: Stamp, parts: int) -> Dicts | None:
+    """The ``parts`` dicts of a snapshot taken from the file with ``stamp``, or None (no snapshot,
+    another file's, another Python's, damaged)."""
     try:
         data = memoryview(path.read_bytes())
         start = len(MAGIC) + _LEN.size
@@ -72,6 +72,6 @@ def read(path: Path, stamp: Stamp) -> Dicts | None:
         dicts = marshal.loads(payload)
     except (OSError, ValueError, EOFError, TypeError, struct.error):
         return None
-    if not (isinstance(dicts, tuple) and len(dicts) == 3 and all(type(d) is dict for d in dicts)):
+    if not (isinstance(dicts, tuple) and len(dicts) == parts and all(type(d) is dict for d in dicts)):
         return None
     return dicts
