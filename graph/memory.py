@@ -70,49 +70,53 @@ class MemoryStore(GraphStore):
         return (st.st_mtime_ns, st.st_size)
 
     def _load(self) -> None:
-        """Load the snapshot when it matches the file, else read the file line by line (JSON Lines: peak
-        memory stays near the graph's own) and write the snapshot for the next load."""
-        graph = nx.MultiDiGraph()
-        stamp = self._file_stamp()
-        dicts, by_code = None, None
-        if self._snapshot and stamp is not None and self.path is not None:
-            with heap.collector_paused():  # millions of new dicts: collections would rescan them all
+        """Load the snapshot when it matches the file, else read the file (and write the snapshot
+        for the next load)."""
+        replaced = self.graph.number_of_nodes() > 0  # a graph to free (see heap.settle)
+        with heap.collector_paused():  # through settle(): see heap
+            graph = nx.MultiDiGraph()
+            writer = GraphWriter(graph, self._compact)
+            stamp = self._file_stamp()
+            dicts, by_code = None, None
+            if self._snapshot and stamp is not None and self.path is not None:
                 dicts = snapshot.read(snapshot.path_for(self.path), stamp, parts=4)
-        if dicts is not None:
-            graph._node, graph._succ, graph._pred, by_code = dicts
-            writer = GraphWriter(graph, self._compact)
-        elif stamp is not None and self.path is not None:
-            writer = GraphWriter(graph, self._compact)
-            put_node, put_edge = writer.put_node, writer.put_edge
-            with heap.collector_paused(), self.path.open("rb") as fh:
-                for number, line in enumerate(fh, start=1):
-                    try:
-                        item = orjson.loads(line)
-                    except orjson.JSONDecodeError as exc:
-                        raise StoreError(f"{self.path}: line {number}: not a policy-kg memory file ({exc})") from exc
-                    if number == 1:
-                        if not isinstance(item, dict) or item.get("version") != FORMAT_VERSION:
-                            raise StoreError(f"{self.path}: not a policy-kg memory file of format {FORMAT_VERSION}")
-                    elif item[0] == "n":
-                        attrs = item[2]
-                        if "search_text" in attrs:  # files written before it was folded (see graph.text)
-                            attrs["search_text"] = search_text(attrs["search_text"])
-                        put_node(item[1], attrs)
-                    else:
-                        put_edge(item[1], item[2], item[3], item[4])
-        else:
-            writer = GraphWriter(graph, self._compact)
-        self.graph, self._writer = graph, writer
-        self._stamp = stamp
-        if by_code is None:
-            self._reindex()
-        else:
-            self._by_code = by_code
-        if dicts is None and self._snapshot and stamp is not None:
-            self._save_snapshot(stamp)  # the next load of this file is the fast one
-        self._generation += 1
-        self._memo, self._memo_generation = {}, -1  # it may hold the replaced graph's objects
-        heap.settle(graph.number_of_nodes())
+            if dicts is not None:
+                graph._node, graph._succ, graph._pred, by_code = dicts
+            elif stamp is not None:
+                self._read_file(writer)
+            self.graph, self._writer = graph, writer
+            self._stamp = stamp
+            if by_code is None:
+                self._reindex()
+            else:
+                self._by_code = by_code
+            if dicts is None and self._snapshot and stamp is not None:
+                self._save_snapshot(stamp)  # the next load of this file is the fast one
+            self._generation += 1
+            self._memo, self._memo_generation = {}, -1  # it may hold the replaced graph's objects
+            heap.settle(graph.number_of_nodes(), replaced)
+
+    def _read_file(self, writer: GraphWriter) -> None:
+        """The JSON Lines file, line by line: peak memory stays near the graph's own."""
+        if self.path is None:
+            return
+        put_node, put_edge = writer.put_node, writer.put_edge
+        with self.path.open("rb") as fh:
+            for number, line in enumerate(fh, start=1):
+                try:
+                    item = orjson.loads(line)
+                except orjson.JSONDecodeError as exc:
+                    raise StoreError(f"{self.path}: line {number}: not a policy-kg memory file ({exc})") from exc
+                if number == 1:
+                    if not isinstance(item, dict) or item.get("version") != FORMAT_VERSION:
+                        raise StoreError(f"{self.path}: not a policy-kg memory file of format {FORMAT_VERSION}")
+                elif item[0] == "n":
+                    attrs = item[2]
+                    if "search_text" in attrs:  # files written before it was folded (see graph.text)
+                        attrs["search_text"] = search_text(attrs["search_text"])
+                    put_node(item[1], attrs)
+                else:
+                    put_edge(item[1], item[2], item[3], item[4])
 
     def _reindex(self) -> None:
         by_code: dict[str, set[str]] = {}

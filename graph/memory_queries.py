@@ -373,11 +373,11 @@ def conflicts(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any, An
         if attrs.get("conflicts"):
             labels = attrs.get("labels", [])
             kind = next((k for k in ("Document", "Institution") if k in labels), "Source")
-            subjects.append((uid, kind, attrs["conflicts"], unpack(attrs.get("claims", []))))
+            subjects.append((uid, kind, attrs["conflicts"], unpack(attrs.get("claims", []), attrs)))
     for u, v, d in graph.edges(data=True):
         if d.get("conflicts"):
             subjects.append((f"{u} -{d['type']}-> {v}", d["type"], d["conflicts"],
-                             unpack(d.get("claims", []))))
+                             unpack(d.get("claims", []), d)))
     rows = []
     for subject, kind, fields, claims in subjects:
         seen: dict[tuple[str, str], Row] = {}

@@ -18,29 +18,50 @@ import networkx as nx
 
 MAX_SHARED = 64  # strings longer than this (titles, claims) are not interned
 PACKED = ("claims",)  # list attributes held as one UTF-8 blob (read rarely: merges, conflicts)
-_SEP = "\x00"
+_SEP = "\x00"  # between the claims of a blob
+_SAME = "\x01"  # a claim's value that is the attribute's value: the claim refers to it
+MAX_SHARED_BLOB = 2 * MAX_SHARED  # equal blobs up to this size are one object
 
 
-def pack(values: list[str]) -> bytes | list[str]:
-    """A list of claims as one UTF-8 blob: a third of the list's size (the strings of a Vietnamese
-    title are two bytes a character in CPython, plus a header each). A list holding the separator
-    stays as it is."""
-    if values and all(type(v) is str and _SEP not in v for v in values):
-        return _SEP.join(values).encode()
-    return values
+def pack(claims: list[str], attrs: dict[str, Any]) -> bytes | list[str]:
+    """A node's or an edge's claims ("field<TAB>value<TAB>source", graph.model) as one UTF-8 blob.
+
+    A claim whose value is the attribute's own value (the title claimed by the source that set
+    it, typically) holds a reference to it instead of a second copy. So a blob is a few bytes a
+    claim and often the same as thousands of others (shared by the Compactor), where the list was a
+    Vietnamese title again in UCS-2, with a header a string. Claims holding a separator stay a list.
+    """
+    if not claims or any(type(c) is not str or _SEP in c or _SAME in c for c in claims):
+        return claims
+    out = []
+    for claim in claims:
+        parts = claim.split("\t", 2)
+        if len(parts) == 3 and type(attrs.get(parts[0])) is str and attrs[parts[0]] == parts[1]:
+            claim = f"{parts[0]}\t{_SAME}\t{parts[2]}"
+        out.append(claim)
+    return _SEP.join(out).encode()
 
 
-def unpack(value: Any) -> Any:
-    """What :func:`pack` packed, as the list again; anything else unchanged."""
-    return value.decode().split(_SEP) if type(value) is bytes else value
+def unpack(value: Any, attrs: dict[str, Any]) -> Any:
+    """What :func:`pack` packed from ``attrs``'s claims, as the list again; anything else unchanged."""
+    if type(value) is not bytes:
+        return value
+    out = []
+    for claim in value.decode().split(_SEP):
+        parts = claim.split("\t", 2)
+        if len(parts) == 3 and parts[1] == _SAME:
+            claim = f"{parts[0]}\t{attrs[parts[0]]}\t{parts[2]}"
+        out.append(claim)
+    return out
 
 
 def unpacked(attrs: dict[str, Any]) -> dict[str, Any]:
-    """An attribute dict as callers see it (packed lists as lists): the dict itself when nothing in
-    it is packed, else a copy."""
+    """An attribute dict as callers see it (claims as a list): the dict itself when nothing in it
+    is packed, else a copy. A packed dict is only ever replaced whole, never changed (GraphWriter):
+    its blob's references stay true."""
     for key in PACKED:
         if type(attrs.get(key)) is bytes:
-            return {**attrs, **{k: unpack(attrs[k]) for k in PACKED if k in attrs}}
+            return {**attrs, **{k: unpack(attrs[k], attrs) for k in PACKED if k in attrs}}
     return attrs
 
 
@@ -55,6 +76,7 @@ class Compactor:
         self._lists: dict[tuple[str, ...], list[str]] = {}
         self._keys: dict[str, str] = {}
         self._ints: dict[int, int] = {}  # years and counts: CPython shares only -5..256
+        self._blobs: dict[bytes, bytes] = {}
 
     def attrs(self, attrs: dict[str, Any]) -> dict[str, Any]:
         return self.shareable(attrs)[0]
@@ -78,13 +100,9 @@ class Compactor:
                 else:
                     content = None
             elif kind is list:
-                for v in value:
-                    if type(v) is not str or len(v) > limit:
-                        content = None
-                        if k in PACKED:  # not shared: packed instead
-                            value = pack(value)
-                        break
-                else:
+                if k in PACKED and value:  # packed; a claim of the attribute's value is a reference
+                    value, content = self._blob(k, pack(value, attrs), content)
+                elif all(type(v) is str and len(v) <= limit for v in value):
                     shared = tuple([intern(v) for v in value])
                     found = lists.get(shared)
                     if found is None:
@@ -92,8 +110,14 @@ class Compactor:
                     value = found
                     if content is not None:
                         content.append((k, shared))
-                        out[k] = value
-                        continue
+                else:
+                    content = None
+                out[k] = value
+                continue
+            elif kind is bytes:  # packed already (a dict written back by a rollback)
+                value, content = self._blob(k, value, content)
+                out[k] = value
+                continue
             elif kind in (int, bool, float) or value is None:
                 if kind is int:
                     value = self._ints.setdefault(value, value)
@@ -101,12 +125,22 @@ class Compactor:
                     content.append((k, kind, value))  # the type too: True == 1, 1 == 1.0
                 out[k] = value
                 continue
-            else:  # bytes (packed already), dicts
+            else:  # dicts, anything else
                 content = None
             if content is not None:
                 content.append((k, value))
             out[k] = value
         return out, (tuple(content) if content is not None else None)
+
+
+    def _blob(self, key: str, value: Any, content: list[Any] | None) -> tuple[Any, list[Any] | None]:
+        """A packed value, shared when small; and the content key, still valid if it was shared."""
+        if type(value) is bytes and len(value) <= MAX_SHARED_BLOB:
+            value = self._blobs.setdefault(value, value)
+            if content is not None:
+                content.append((key, bytes, value))
+            return value, content
+        return value, None
 
 
 class GraphWriter:
@@ -123,17 +157,15 @@ class GraphWriter:
         """Add a node, or merge ``attrs`` into it (``replace``: make them its whole dict)."""
         graph = self.graph
         uid = sys.intern(uid)
+        nodes = graph._node
+        if uid in nodes and not replace:  # merged as lists: packed claims refer to the old values
+            attrs = {**unpacked(nodes[uid]), **attrs}
         attrs = self.compact.attrs(attrs)
         if attrs.get("uid") == uid:
             attrs["uid"] = uid
-        nodes = graph._node
         if uid not in nodes:
             graph._succ[uid] = graph._pred[uid] = self._empty
-            nodes[uid] = attrs
-        elif replace:
-            nodes[uid] = attrs
-        else:
-            nodes[uid] = {**nodes[uid], **attrs}
+        nodes[uid] = attrs
 
     def put_edge(self, u: str, v: str, key: str, attrs: dict[str, Any], replace: bool = False) -> None:
         """Add an edge, or merge ``attrs`` into it (``replace``: make them its whole dict).
@@ -146,7 +178,7 @@ class GraphWriter:
                 self.put_node(end, {})
         old = succ[u].get(v)
         if old is not None and key in old and not replace:
-            attrs = {**old[key], **attrs}
+            attrs = {**unpacked(old[key]), **attrs}
         data, content = self.compact.shareable(attrs)
         if content is not None:
             data = self._edge_attrs.setdefault(content, data)

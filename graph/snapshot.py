@@ -15,6 +15,7 @@ nothing when it loads (unlike pickle); the CRC keeps a damaged file from being d
 from __future__ import annotations
 
 import marshal
+import mmap
 import os
 import struct
 import sys
@@ -24,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 MAGIC = b"policy-kg memory snapshot\n"
-LAYOUT = 1  # bump when the in-memory layout changes (what the dicts hold, see graph.shared_graph)
+LAYOUT = 2  # bump when the in-memory layout changes (what the dicts hold, see graph.shared_graph)
 _LEN = struct.Struct("<Q")
 
 Stamp = tuple[int, int]
@@ -58,20 +59,28 @@ def write(path: Path, stamp: Stamp, dicts: Dicts) -> None:
 
 def read(path: Path, stamp: Stamp, parts: int) -> Dicts | None:
     """The ``parts`` dicts of a snapshot taken from the file with ``stamp``, or None (no snapshot,
-    another file's, another Python's, damaged)."""
+    another file's, another Python's, damaged). The file is mapped, not read: at 1M documents
+    copying its 600 MB into a fresh buffer cost a second more than the page cache does."""
     try:
-        data = memoryview(path.read_bytes())
-        start = len(MAGIC) + _LEN.size
-        if data[:len(MAGIC)] != MAGIC:
-            return None
-        (size,) = _LEN.unpack(data[len(MAGIC):start])
-        head, payload = marshal.loads(data[start:start + size]), data[start + size:]
+        with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mapped, \
+                memoryview(mapped) as data:
+            return _decode(data, stamp, parts)
+    except (OSError, ValueError, EOFError, TypeError, struct.error):
+        return None
+
+
+def _decode(data: memoryview, stamp: Stamp, parts: int) -> Dicts | None:
+    start = len(MAGIC) + _LEN.size
+    if data[:len(MAGIC)] != MAGIC:
+        return None
+    (size,) = _LEN.unpack(data[len(MAGIC):start])
+    with data[start:start + size] as head_bytes:
+        head = marshal.loads(head_bytes)
+    with data[start + size:] as payload:  # every view released before the mapping closes
         if not isinstance(head, tuple) or head[:4] != _facts(stamp) or \
                 head[4:] != (len(payload), zlib.crc32(payload)):
             return None
         dicts = marshal.loads(payload)
-    except (OSError, ValueError, EOFError, TypeError, struct.error):
-        return None
     if not (isinstance(dicts, tuple) and len(dicts) == parts and all(type(d) is dict for d in dicts)):
         return None
     return dicts

@@ -15,7 +15,7 @@ import pytest
 from graph import snapshot
 from graph.memory import MemoryStore
 from graph.model import Batch
-from graph.shared_graph import GraphWriter, pack, unpack
+from graph.shared_graph import GraphWriter, pack, unpack, unpacked
 from graph.store import StoreError
 from ingest.loader import ingest_path
 from tests.conftest import load_demo
@@ -84,8 +84,11 @@ def test_uids_are_the_node_keys_own_strings() -> None:
 
 def test_claims_are_packed_in_memory_and_lists_everywhere_else(tmp_path: Path) -> None:
     long = ["title\t" + "Kế hoạch thực hiện Nghị quyết " * 4 + "\tsrc-a", "issued_on\t2026-01-02\tsrc-a"]
-    assert unpack(pack(long)) == long
-    assert pack(["a\x00b", "c" * 80]) == ["a\x00b", "c" * 80]  # holds the separator: left as a list
+    attrs = {"title": "Kế hoạch thực hiện Nghị quyết " * 4, "issued_on": "2026-01-03"}
+    assert unpack(pack(long, attrs), attrs) == long
+    assert len(pack(long, attrs)) < 60  # the title claim refers to the title
+    assert unpack(pack(long, {}), {}) == long
+    assert pack(["a\x00b", "c" * 80], {}) == ["a\x00b", "c" * 80]  # holds the separator: left as a list
     path = tmp_path / "kg.jsonl"
     store = MemoryStore(path)
     load_demo(store)
@@ -194,3 +197,24 @@ def test_a_snapshot_that_cannot_be_written_fails_nothing(tmp_path: Path) -> None
     store = MemoryStore(path)
     load_demo(store)
     assert MemoryStore(path).dump() == store.dump()
+
+
+def test_a_packed_claim_keeps_its_value_when_the_attribute_changes() -> None:
+    """A claim of the attribute's own value is stored as a reference to it; a later write that
+    changes the attribute must not change what the earlier claim said."""
+    graph, writer = _graph()
+    old, new = "Kế hoạch thực hiện Nghị quyết số 52-NQ/TW " * 2, "Chương trình hành động " * 3
+    writer.put_node("doc-x", {"uid": "doc-x", "title": old, "claims": [f"title\t{old}\tsrc-a"]})
+    assert b"\x01" in graph.nodes["doc-x"]["claims"]  # held as a reference
+    writer.put_node("doc-x", {"title": new})  # merged into the node
+    assert unpacked(graph.nodes["doc-x"])["claims"] == [f"title\t{old}\tsrc-a"]
+    assert graph.nodes["doc-x"]["title"] == new
+    writer.put_edge("a", "doc-x", "ASSIGNS|t", {"type": "ASSIGNS", "due": "2026-06-30",
+                                                "claims": ["due\t2026-06-30\tsrc-a"]})
+    writer.put_edge("b", "doc-x", "ASSIGNS|t", {"type": "ASSIGNS", "due": "2026-06-30",
+                                                "claims": ["due\t2026-06-30\tsrc-a"]})
+    assert graph.edges["a", "doc-x", "ASSIGNS|t"] is graph.edges["b", "doc-x", "ASSIGNS|t"]  # shared
+    writer.put_edge("a", "doc-x", "ASSIGNS|t", {"due": "2026-09-30"})
+    assert unpacked(graph.edges["a", "doc-x", "ASSIGNS|t"])["claims"] == ["due\t2026-06-30\tsrc-a"]
+    assert unpacked(graph.edges["b", "doc-x", "ASSIGNS|t"]) == {
+        "type": "ASSIGNS", "due": "2026-06-30", "claims": ["due\t2026-06-30\tsrc-a"]}
