@@ -83,7 +83,9 @@ NODES: dict[Label, NodeSpec] = {
         props=("uid", "code", "code_key", "number", "type", "issuer_code", "year", "title",
                "issued_on", "status", "issuer", "owner", "due", "deadline", "search_text",
                "illustrative"),
-        claimable=("title", "issued_on", "owner", "deadline", "due"),  # who drafts an expected one, by when
+        # who issued it (a document declared by uid may be given another issuer by another source),
+        # who drafts an expected one, by when
+        claimable=("title", "issued_on", "issuer", "owner", "deadline", "due"),
         indexed=("code_key", "status", "type", "issuer", "owner"),
     ),
     Label.INSTITUTION: NodeSpec(

@@ -400,10 +400,10 @@ class _Resolver:
         props: dict[str, Any] = {
             "code": code.code if code else None, "code_key": code.key if code else None,
             "number": code.number if code else None, "issuer_code": code.issuer_code if code else None,
-            "type": doc_type.value, "year": rec["__year__"], "status": status,
-            "issuer": rec["__issuer__"], "illustrative": illustrative,
+            "type": doc_type.value, "year": rec["__year__"], "status": status, "illustrative": illustrative,
         }
-        claims = {"title": rec.get("title"), "issued_on": issued_on, "owner": owner, "due": due,
+        claims = {"title": rec.get("title"), "issued_on": issued_on, "issuer": rec["__issuer__"], "owner": owner,
+                  "due": due,
                   "deadline": str(deadline) if deadline else None}
         self.writer.node(NodeWrite(Label.DOCUMENT, uid, source=source, props=props, claims=claims,
                                    extra_labels=(doc_type.label,)), place=_place(rec))

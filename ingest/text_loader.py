@@ -76,13 +76,12 @@ class _TextWriter:
             uid = self._resolve(doc.code, issuer, year)
             self.docs[doc.code] = uid
             props = {"code": parsed.code, "code_key": parsed.key, "number": parsed.number,
-                     "issuer_code": parsed.issuer_code, "type": doc.type.value, "status": DocStatus.ISSUED.value,
-                     "issuer": issuer}
+                     "issuer_code": parsed.issuer_code, "type": doc.type.value, "status": DocStatus.ISSUED.value}
             dates = [c for c in doc.claims if c.field == "date"] or [None]
             for claim in dates:
                 ev = claim.evidence if claim else doc.evidence
                 self.writer.node(NodeWrite(Label.DOCUMENT, uid, source=self.source, props=props,
-                                           claims={"issued_on": claim.value if claim else None},
+                                           claims={"issued_on": claim.value if claim else None, "issuer": issuer},
                                            extra_labels=(doc.type.label,), evidence=_evidence(self.source, ev)))
             if issuer:
                 self.writer.edge(EdgeWrite(Rel.ISSUED_BY, uid, issuer, source=self.source,
@@ -131,8 +130,8 @@ class _TextWriter:
             ev = _evidence(self.source, exp.evidence)
             self.writer.node(NodeWrite(
                 Label.DOCUMENT, uid, source=self.source, extra_labels=(exp.type.label,), evidence=ev,
-                props={"type": exp.type.value, "status": DocStatus.EXPECTED.value, "issuer": issuer},
-                claims={"title": exp.title, "owner": owner, "due": due,
+                props={"type": exp.type.value, "status": DocStatus.EXPECTED.value},
+                claims={"title": exp.title, "issuer": issuer, "owner": owner, "due": due,
                         "deadline": exp.deadline.text if exp.deadline else None}))
             self.writer.edge(EdgeWrite(Rel.IMPLEMENTS, uid, target, source=self.source, evidence=ev))
             assigner = self.docs.get(exp.assigned_by)

@@ -154,3 +154,22 @@ def test_todays_body_answers_for_the_one_it_superseded(store: GraphStore, tmp_pa
     assert audit("2020-12-31") == {"tu": ("missing", []), "hu-old": ("covered", ["10-kh-hu.hu-old.2020"])}
     assert audit("2026-01-01") == {"tu": ("missing", []), "du-new": ("covered", ["10-kh-hu.hu-old.2020"]),
                                    "du-other": ("missing", [])}
+
+
+def test_another_issuer_for_a_document_by_uid_is_a_conflict_not_an_overwrite(store: GraphStore,
+                                                                             tmp_path: Path) -> None:
+    """A document declared by uid has no issuer in its identity, so two sources can disagree on it.
+    The later one replaced the issuer silently; now the first claim stays and both are listed."""
+    _ingest(store, tmp_path / "units.yaml", UNITS)
+    doc = "documents:\n  - {{id: kh-x, type: plan, issuer: {issuer}, issued_on: 2020-01-10}}\n"
+    _ingest(store, tmp_path / "a.yaml", "source: a\nsources: [{id: a, title: A}]\n" + doc.format(issuer="ubnd-a"))
+    _ingest(store, tmp_path / "a.yaml", "source: a\nsources: [{id: a, title: A}]\n" + doc.format(issuer="ubnd-a"))
+    assert not store.get_nodes(["kh-x"])["kh-x"].get("conflicts")  # the same claim again is no conflict
+    _ingest(store, tmp_path / "b.yaml", "source: b\nsources: [{id: b, title: B}]\n" + doc.format(issuer="bcsd-b"))
+    node = store.get_nodes(["kh-x"])["kh-x"]
+    assert node["issuer"] == "ubnd-a" and node["conflicts"] == ["issuer"]
+    rows = [(r["field"], r["value"], r["sources"]) for r in store.run("conflicts", {}) if r["subject"] == "kh-x"]
+    assert rows == [("issuer", "ubnd-a", ["src-a"]), ("issuer", "bcsd-b", ["src-b"])]
+    # each source's ISSUED_BY stays, as every edge does, with its source
+    edges = {n.other: n.edge["sources"] for n in store.neighbours(["kh-x"], "ISSUED_BY", "out")}
+    assert edges == {"ubnd-a": ["src-a"], "bcsd-b": ["src-b"]}
