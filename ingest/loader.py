@@ -195,6 +195,7 @@ class _Resolver:
     # -- institutions --------------------------------------------------------
     def institutions(self) -> None:
         records = self.ds.sections.get("institutions", [])
+        by_name: dict[str, list[dict[str, Any]]] = {}  # uid taken from a name -> the records without an id
         for rec in records:
             self._unknown_fields(rec, INST_FIELDS, "an institution")
             name = rec.get("name")
@@ -208,10 +209,13 @@ class _Resolver:
                 self.problem(rec, f"cannot make a uid of {str(rec.get('uid') or rec.get('id') or name)!r}: give the "
                                   "institution an 'id' of letters a-z, digits, '.', '_' or '-'")
                 continue
+            if not (rec.get("uid") or rec.get("id")):
+                by_name.setdefault(uid, []).append(rec)
             for ref in (rec.get("id"), rec.get("uid"), name, uid):
                 if ref:
                     self.inst_refs[str(ref)] = uid
             rec["__uid__"] = uid
+        self._same_names(by_name)
         for rec in records:
             uid = rec.get("__uid__")
             if uid is None:
@@ -251,6 +255,41 @@ class _Resolver:
                 if target:
                     self.writer.edge(EdgeWrite(Rel.REPORTS_TO, uid, target, source=source,
                                                claims={"cadence": cadence}))
+
+    def _parents(self, rec: dict[str, Any]) -> set[str]:
+        """The uids a record's ``part_of`` names (no problems reported: the second pass does that)."""
+        return {self.inst_refs.get(str(r)) or self.inst_refs.get(slug(str(r))) or slug(str(r))
+                for r in _as_list(rec.get("part_of")) if r}
+
+    def _same_names(self, by_name: dict[str, list[dict[str, Any]]]) -> None:
+        """A body without an id takes its uid from its name. Commune names repeat across provinces
+        ("Đảng ủy xã Tân Bình"), and two such bodies of different parents became one body, part of
+        both. Refused, in the file and against the store: such bodies need ids."""
+        parents_of: dict[str, set[str]] = {}
+        for uid, recs in by_name.items():
+            first, parents = recs[0], self._parents(recs[0])
+            for rec in recs[1:]:
+                more = self._parents(rec)
+                if parents and more and more != parents:
+                    self.problem(rec, f"institution {rec['name']!r} (part of {sorted(more)}) has the name, and so "
+                                      f"the uid {uid!r}, of another one at {_place(first) or 'an earlier line'} "
+                                      f"(part of {sorted(parents)}): give each an 'id'")
+                    rec["__uid__"] = None
+                parents = parents or more
+            if parents:
+                parents_of[uid] = parents
+        stored: dict[str, set[str]] = {}
+        if parents_of:
+            for edge in self.store.neighbours(sorted(parents_of), Rel.PART_OF.value, "out", fields=()):
+                stored.setdefault(edge.uid, set()).add(edge.other)
+        for uid in sorted(stored):
+            if not parents_of[uid] & stored[uid]:
+                rec = by_name[uid][0]
+                self.problem(rec, f"institution {rec['name']!r} (part of {sorted(parents_of[uid])}) has the name, "
+                                  f"and so the uid {uid!r}, of a stored one part of {sorted(stored[uid])}: give it "
+                                  "an 'id'")
+                for r in by_name[uid]:
+                    r["__uid__"] = None
 
     def institution(self, rec: dict[str, Any], ref: Any) -> str | None:
         if not ref:

@@ -173,3 +173,35 @@ def test_another_issuer_for_a_document_by_uid_is_a_conflict_not_an_overwrite(sto
     # each source's ISSUED_BY stays, as every edge does, with its source
     edges = {n.other: n.edge["sources"] for n in store.neighbours(["kh-x"], "ISSUED_BY", "out")}
     assert edges == {"ubnd-a": ["src-a"], "bcsd-b": ["src-b"]}
+
+
+HEAD = "source: p\nsources: [{id: p, title: provinces}]\n"
+PROVINCES = HEAD + """institutions:
+  - {id: tinh-uy-a, name: Tỉnh ủy A}
+  - {id: tinh-uy-b, name: Tỉnh ủy B}
+"""
+
+
+def test_bodies_of_one_name_in_two_provinces_need_ids(store: GraphStore, tmp_path: Path) -> None:
+    """A body without an id is named by its name's slug; two communes of one name in two provinces
+    became one body, part of both provinces."""
+    _ingest(store, tmp_path / "provinces.yaml", PROVINCES)
+    error = refused(store, tmp_path / "two.yaml", HEAD + """institutions:
+  - {name: Đảng ủy xã Tân Bình, part_of: tinh-uy-a}
+  - {name: Đảng ủy xã Tân Bình, part_of: Tỉnh ủy B}
+""")
+    assert "two.yaml: line 5" in error and "at line 4" in error and "'dang-uy-xa-tan-binh'" in error
+    assert "give each an 'id'" in error
+    one = HEAD + "institutions:\n  - {name: Đảng ủy xã Tân Bình, part_of: tinh-uy-a}\n"
+    _ingest(store, tmp_path / "one.yaml", one)
+    _ingest(store, tmp_path / "one.yaml", one)  # the same body again, and named once more without a parent
+    _ingest(store, tmp_path / "bare.yaml", HEAD + "institutions:\n  - {name: Đảng ủy xã Tân Bình}\n")
+    error = refused(store, tmp_path / "other.yaml",
+                    HEAD + "institutions:\n  - {name: Đảng ủy xã Tân Bình, part_of: tinh-uy-b}\n")
+    assert "other.yaml: line 4" in error and "of a stored one part of ['tinh-uy-a']" in error
+    _ingest(store, tmp_path / "ids.yaml", HEAD + """institutions:
+  - {id: dang-uy-xa-tan-binh-b, name: Đảng ủy xã Tân Bình, part_of: tinh-uy-b}
+""")
+    parents = {(n.uid, n.other) for n in store.neighbours(["dang-uy-xa-tan-binh", "dang-uy-xa-tan-binh-b"],
+                                                         "PART_OF", "out")}
+    assert parents == {("dang-uy-xa-tan-binh", "tinh-uy-a"), ("dang-uy-xa-tan-binh-b", "tinh-uy-b")}
