@@ -133,7 +133,8 @@ def _extra(tmp_path: Path) -> Path:
 
 def test_a_matching_snapshot_is_loaded_instead_of_the_file(tmp_path: Path) -> None:
     path = tmp_path / "kg.jsonl"
-    load_demo(MemoryStore(path))
+    with MemoryStore(path) as store:
+        load_demo(store)
     assert snapshot.path_for(path).exists()
     from_file = MemoryStore(path, snapshot=False)
     expected = from_file.dump()
@@ -172,8 +173,8 @@ def test_writes_after_a_snapshot_load_match_writes_after_a_file_load(tmp_path: P
 def test_a_snapshot_that_does_not_match_is_ignored(tmp_path: Path, damage: str,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "kg.jsonl"
-    store = MemoryStore(path)
-    load_demo(store)
+    with MemoryStore(path) as store:
+        load_demo(store)
     snap = snapshot.path_for(path)
     if damage == "stale":  # another writer that keeps no snapshot replaced the file
         ingest_path(MemoryStore(path, snapshot=False), _extra(tmp_path))
@@ -194,8 +195,8 @@ def test_a_snapshot_that_does_not_match_is_ignored(tmp_path: Path, damage: str,
 def test_a_snapshot_that_cannot_be_written_fails_nothing(tmp_path: Path) -> None:
     path = tmp_path / "kg.jsonl"
     snapshot.path_for(path).mkdir(parents=True)  # a folder where the snapshot would go
-    store = MemoryStore(path)
-    load_demo(store)
+    with MemoryStore(path) as store:
+        load_demo(store)
     assert MemoryStore(path).dump() == store.dump()
 
 
@@ -218,3 +219,23 @@ def test_a_packed_claim_keeps_its_value_when_the_attribute_changes() -> None:
     assert unpacked(graph.edges["a", "doc-x", "ASSIGNS|t"])["claims"] == ["due\t2026-06-30\tsrc-a"]
     assert unpacked(graph.edges["b", "doc-x", "ASSIGNS|t"]) == {
         "type": "ASSIGNS", "due": "2026-06-30", "claims": ["due\t2026-06-30\tsrc-a"]}
+
+
+def test_the_snapshot_is_written_once_at_close_not_after_every_write(tmp_path: Path) -> None:
+    path = tmp_path / "kg.jsonl"
+    snap = snapshot.path_for(path)
+    store = MemoryStore(path)
+    load_demo(store)  # several files, a write each
+    assert not snap.exists()
+    store.close()
+    stamp = store._file_stamp()
+    assert stamp is not None and snapshot.read(snap, stamp, parts=4) is not None
+    ingest_path(store, _extra(tmp_path))
+    assert snapshot.read(snap, store._file_stamp() or (0, 0), parts=4) is None  # stale until the close
+    store.close()
+    assert MemoryStore(path).dump() == store.dump() == MemoryStore(path, snapshot=False).dump()
+    assert snapshot.read(snap, store._file_stamp() or (0, 0), parts=4) is not None
+    plain = MemoryStore(path, snapshot=False)  # without snapshots: none written at close either
+    ingest_path(plain, _extra(tmp_path))
+    plain.close()
+    assert snapshot.read(snap, plain._file_stamp() or (0, 0), parts=4) is None
