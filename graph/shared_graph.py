@@ -67,9 +67,10 @@ def unpacked(attrs: dict[str, Any]) -> dict[str, Any]:
 
 class Compactor:
     """Share what repeats across attribute dicts: short strings (labels, statuses, source and
-    issuer uids) are interned, and equal short lists of them (labels, sources, the empty lists of
-    conflicts/evidence) become one shared object. Shared lists are never mutated in place: every
-    write replaces a node's or an edge's attribute dict with freshly built lists (see ingest.writer).
+    issuer uids) and ints are interned, equal short lists of strings (labels, sources, the empty
+    lists of conflicts/evidence) become one shared object, claims are packed (:func:`pack`) and
+    equal small blobs shared. Nothing shared is mutated in place: every write replaces a node's or
+    an edge's attribute dict with freshly built values (see ingest.writer and GraphWriter).
     """
 
     def __init__(self) -> None:
@@ -131,7 +132,6 @@ class Compactor:
                 content.append((k, value))
             out[k] = value
         return out, (tuple(content) if content is not None else None)
-
 
     def _blob(self, key: str, value: Any, content: list[Any] | None) -> tuple[Any, list[Any] | None]:
         """A packed value, shared when small; and the content key, still valid if it was shared."""
