@@ -3,7 +3,7 @@
 The JSON Lines file stays the store: readable, stable across Python versions, the one a user
 copies. Loading it means parsing and rebuilding every dict in Python (1M documents: ~36 s). The
 snapshot is the loaded graph's own dicts in CPython's ``marshal`` format, which restores them in C
-(~10x faster) and keeps what the graph shares shared (one key dict for both ends of an edge, the
+(~6x faster) and keeps what the graph shares shared (one key dict for both ends of an edge, the
 shared edge dicts of :mod:`graph.shared_graph`, interned strings).
 
 It is a cache, never the truth: it records the stamp (size, mtime) of the JSON Lines file it was
@@ -25,11 +25,11 @@ from pathlib import Path
 from typing import Any
 
 MAGIC = b"policy-kg memory snapshot\n"
-LAYOUT = 2  # bump when the in-memory layout changes (what the dicts hold, see graph.shared_graph)
+LAYOUT = 3  # bump when the in-memory layout changes (what the dicts hold, see graph.shared_graph)
 _LEN = struct.Struct("<Q")
 
 Stamp = tuple[int, int]
-Dicts = tuple[dict[str, Any], ...]  # the graph's _node, _succ, _pred, then the store's own indexes
+Dicts = tuple[dict[str, Any], ...]  # e.g. the graph's _node, _succ, _pred
 
 
 def path_for(store_file: Path) -> Path:
