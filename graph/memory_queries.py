@@ -194,12 +194,14 @@ def _implementation_tree(graph: nx.MultiDiGraph, target: str) -> _Tree:
     dist = {target: 0}
     parent: dict[str, str] = {}
     frontier = [target]
+    pred = graph._pred
     while frontier:
         nxt = []
         for uid in sorted(frontier):
             if dist[uid] >= MAX_HOPS:
                 continue
-            for lower, _, _ in sorted(_in(graph, uid, ("IMPLEMENTS",)), key=lambda e: e[0]):
+            lowers = [u for u, keyed in pred[uid].items() if any(d["type"] == "IMPLEMENTS" for d in keyed.values())]
+            for lower in sorted(lowers):
                 if lower not in dist:
                     dist[lower] = dist[uid] + 1
                     parent[lower] = uid
@@ -209,14 +211,18 @@ def _implementation_tree(graph: nx.MultiDiGraph, target: str) -> _Tree:
     issued: dict[str, list[str]] = {}
     tasks: dict[str, list[tuple[str, dict[str, Any]]]] = {}
     owed: dict[str, list[str]] = {}  # unit -> expected documents of the tree it owns or will issue
+    succ, nodes = graph._succ, graph._node
     for doc in (target, *dist):
-        for unit, _, data in _out(graph, doc, ("ASSIGNS",)):
-            tasks.setdefault(unit, []).append((doc, data))
+        for unit, keyed in succ[doc].items():  # one pass over the document's edges for both types
+            for data in keyed.values():
+                kind = data["type"]
+                if kind == "ASSIGNS":
+                    tasks.setdefault(unit, []).append((doc, data))
+                elif kind == "ISSUED_BY" and doc != target:
+                    issued.setdefault(unit, []).append(doc)
         if doc == target:
             continue
-        for unit, _, _ in _out(graph, doc, ("ISSUED_BY",)):
-            issued.setdefault(unit, []).append(doc)
-        attrs = graph.nodes[doc]
+        attrs = nodes[doc]
         if attrs.get("status") in ("expected", "fulfilled"):
             for unit in dict.fromkeys((attrs.get("owner"), attrs.get("issuer"))):
                 if unit is not None:
