@@ -3,6 +3,8 @@
 The file is replaced atomically (write a temporary file in the same folder,
 fsync, rename), so a crash never leaves a half-written graph. A process that
 holds the store open reloads the file when another process replaced it.
+The graph shares its repeated structures (graph.shared_graph), and a binary
+snapshot beside the file makes large loads fast (graph.snapshot).
 """
 
 from __future__ import annotations
