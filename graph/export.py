@@ -254,7 +254,7 @@ def write_neo4j_import(store: GraphStore, directory: Path) -> Neo4jImport:
 
 
 def _write_neo4j_import(store: GraphStore, directory: Path) -> Neo4jImport:
-    from graph.schema import META_ID, META_LABEL, neo4j_schema_statements
+    from graph.schema import META_ID, META_LABEL, MIGRATIONS, neo4j_schema_statements
 
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
@@ -300,7 +300,9 @@ def _write_neo4j_import(store: GraphStore, directory: Path) -> Neo4jImport:
 
     post = [s.rstrip(";") + ";" for s in neo4j_schema_statements()] + ["CALL db.awaitIndexes(300);"]
     # a version token, so the API's response cache works on the imported graph (api/cache.py)
-    post.append(f"MERGE (m:{META_LABEL} {{id: '{META_ID}'}}) SET m.version = randomUUID();")
+    # and the migrations that a graph of this version does not need (graph.schema.MIGRATIONS)
+    done = ", ".join(f"'{name}'" for name in MIGRATIONS)
+    post.append(f"MERGE (m:{META_LABEL} {{id: '{META_ID}'}}) SET m.version = randomUUID(), m.migrations = [{done}];")
     for label in sorted({labels[0] for labels, _ in node_rows}):
         post += _fixups("node", label, keyed, primary)
     for rel in sorted({group[0] for group, _ in edge_rows}):
@@ -309,7 +311,7 @@ def _write_neo4j_import(store: GraphStore, directory: Path) -> Neo4jImport:
     (directory / POST_IMPORT).write_text(
         "// Run once on the imported database (cypher-shell -f post-import.cypher, or kg post-import DIR):\n"
         "// the schema (constraints, indexes, full-text index), waits for the indexes, sets the graph's\n"
-        "// version (api/cache.py).\n" + "\n".join(post) + "\n",
+        "// version (api/cache.py) and the migrations it needs none of.\n" + "\n".join(post) + "\n",
         encoding="utf-8")
     script = directory / IMPORT_SCRIPT
     script.write_text(

@@ -118,6 +118,19 @@ class MemoryStore(GraphStore):
                     put_node(item[1], attrs)
                 else:
                     put_edge(item[1], item[2], item[3], item[4])
+        self._derive_shown_issuers(writer)
+
+    def _derive_shown_issuers(self, writer: GraphWriter) -> None:
+        """Documents of a file written before ``shown_issuer`` existed get it from their ISSUED_BY edges
+        (what ingest.writer keeps it as); a file of this version already holds it."""
+        graph = writer.graph
+        for uid, attrs in graph._node.items():
+            if "shown_issuer" in attrs or "Document" not in attrs.get("labels", ()):
+                continue
+            ends = [end for end, keyed in graph._succ[uid].items()
+                    if any(data.get("type") == "ISSUED_BY" for data in keyed.values())]
+            if ends:
+                writer.put_node(uid, {**unpacked(attrs), "shown_issuer": min(ends)}, replace=True)
 
     def _codes(self) -> dict[str, set[str]]:
         """The documents by code key, for identity resolution during an ingest. Built when first

@@ -44,6 +44,18 @@ _ALLOWED_LABELS = {label.value for label in Label} | {t.label for t in DocType}
 _SEARCH_ANALYZER = ("SHOW FULLTEXT INDEXES YIELD name, options WHERE name = $name "
                     "RETURN options.indexConfig['fulltext.analyzer'] AS analyzer")
 REFOLD_PAGE = 5000
+# Migrations done on this graph, by name, kept on the meta node (so a start-up checks one property).
+_MIGRATED = f"MATCH (m:{META_LABEL} {{id: $id}}) RETURN $name IN coalesce(m.migrations, []) AS done"
+_MARK_MIGRATED = (f"MERGE (m:{META_LABEL} {{id: $id}}) "
+                  "SET m.migrations = [x IN coalesce(m.migrations, []) WHERE x <> $name] + $name")
+# Documents written before shown_issuer (graph.schema) get it from their ISSUED_BY edges, as ingest.writer
+# keeps it: the least issuer uid.
+_NEEDS_SHOWN_ISSUER = ("MATCH (d:Document) WHERE d.shown_issuer IS NULL "
+                       "AND EXISTS { (d)-[:ISSUED_BY]->(:Institution) } RETURN d.uid LIMIT 1")
+_DERIVE_SHOWN_ISSUER = (
+    "MATCH (d:Document) WHERE d.shown_issuer IS NULL "
+    "CALL (d) { MATCH (d)-[:ISSUED_BY]->(i:Institution) WITH min(i.uid) AS shown WHERE shown IS NOT NULL "
+    "SET d.shown_issuer = shown } IN TRANSACTIONS OF 10000 ROWS")
 
 
 def _chunks(rows: list[Any], size: int) -> Iterator[list[Any]]:
@@ -187,6 +199,7 @@ class Neo4jStore(GraphStore):
         self.ping()
         try:
             self._migrate_search()
+            self._migrate_shown_issuer()
             for stmt in neo4j_schema_statements():
                 self.driver.execute_query(stmt, database_=self.database)
             self.driver.execute_query("CALL db.awaitIndexes(300)", database_=self.database)
@@ -223,6 +236,22 @@ class Neo4jStore(GraphStore):
         if analyzer() != SEARCH_ANALYZER:  # another process (a second API worker) may have rebuilt it
             self.driver.execute_query(f"DROP INDEX {SEARCH_INDEX} IF EXISTS", database_=self.database)
         self.driver.execute_query(BUMP_VERSION, id=META_ID, database_=self.database)
+
+    def _migrate_shown_issuer(self) -> None:
+        """Derive ``shown_issuer`` once for a graph written before it existed (or bulk-imported without
+        the marker): an auto-commit query in batches, then the version replaced (cached answers showed
+        the issuer otherwise). Safe to rerun, and to run from two processes at once."""
+        name = "shown_issuer"  # one of graph.schema.MIGRATIONS
+        found = self.driver.execute_query(_MIGRATED, id=META_ID, name=name, database_=self.database).records
+        if found and found[0]["done"]:
+            return
+        if self.driver.execute_query(_NEEDS_SHOWN_ISSUER, database_=self.database).records:
+            log.warning("Neo4j: deriving the shown issuer of documents written before it existed (once; "
+                        "~15 s per million documents here)")
+            with self.driver.session(database=self.database) as session:
+                session.run(_DERIVE_SHOWN_ISSUER).consume()  # type: ignore[arg-type]
+            self.driver.execute_query(BUMP_VERSION, id=META_ID, database_=self.database)
+        self.driver.execute_query(_MARK_MIGRATED, id=META_ID, name=name, database_=self.database)
 
     def ping(self) -> None:
         try:

@@ -82,7 +82,10 @@ NODES: dict[Label, NodeSpec] = {
         Label.DOCUMENT,
         props=("uid", "code", "code_key", "number", "type", "issuer_code", "year", "title",
                "issued_on", "status", "issuer", "owner", "due", "deadline", "search_text",
-               "illustrative"),
+               "illustrative", "shown_issuer"),
+        # shown_issuer, derived by the writer from the ISSUED_BY edges (never claimed): the issuer that
+        # lists and lineage show, of a joint document's several the least uid. Neo4j's queries read it
+        # instead of expanding ISSUED_BY per document (docs/benchmarks.md, ninth run).
         # who issued it (a document declared by uid may be given another issuer by another source),
         # who drafts an expected one, by when
         claimable=("title", "issued_on", "issuer", "owner", "deadline", "due"),
@@ -139,6 +142,9 @@ def edge_spec(rel: Rel, start: Label, end: Label) -> EdgeSpec | None:
 #: Excluded from stats and dumps.
 META_LABEL = "KgMeta"
 META_ID = "graph"
+#: One-off migrations of graphs written by earlier versions (graph.neo4j_store), by name. The meta node
+#: lists those done; a graph exported by this version needs none (its post-import lists them all).
+MIGRATIONS = ("shown_issuer",)
 
 
 def neo4j_schema_statements() -> list[str]:

@@ -125,8 +125,28 @@ class Writer:
             batch.edge_labels[write.id] = (start_label, end_label)
             if write.id not in old_edges:
                 batch.new_edges.add(write.id)
+        self._shown_issuers(batch, existing)
         self._search_text(batch, existing)
         return batch
+
+    def _shown_issuers(self, batch: Batch, existing: dict[str, Props]) -> None:
+        """Keep every document's ``shown_issuer`` the least uid of its ISSUED_BY ends. Edges are only
+        ever added, so that is the least of the stored value and this batch's new ends. A stored
+        document that gains an issuer without being rewritten (an ISSUED_BY line of a relations file)
+        is rewritten whole, with its new value."""
+        ends: dict[str, set[str]] = {}
+        for rel, start, end, _ in batch.edges:
+            if rel == Rel.ISSUED_BY.value:
+                ends.setdefault(start, set()).add(end)
+        missing = [uid for uid in ends if uid not in batch.nodes and uid not in existing]
+        existing.update(self.store.get_nodes(missing))
+        for uid, issuers in ends.items():
+            props = batch.nodes.get(uid)
+            if props is None:
+                props = batch.nodes[uid] = _props(existing[uid]) or {}
+                batch.labels[uid] = tuple(existing[uid]["labels"])
+            held = props.get("shown_issuer")
+            props["shown_issuer"] = min(issuers if held is None else issuers | {held})
 
     def _check_kinds(self, existing: dict[str, Props]) -> None:
         """A uid keeps its kind: a document never becomes an institution, in the store or in the batch."""

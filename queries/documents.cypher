@@ -66,12 +66,9 @@ WHERE ($uids IS NULL OR d.uid IN $uids)
   AND ($status IS NULL OR d.status = $status)
   AND ($after IS NULL OR d.uid > $after)
 WITH d ORDER BY d.uid LIMIT $limit
-// A joint document has several issuers: the one with the least uid stands for them.
-CALL (d) {
-  OPTIONAL MATCH (d)-[:ISSUED_BY]->(i:Institution)
-  WITH i ORDER BY i.uid LIMIT 1
-  RETURN i
-}
+// A joint document has several issuers: the one with the least uid stands for them (its
+// shown_issuer, kept by the writer).
+OPTIONAL MATCH (i:Institution {uid: d.shown_issuer})
 RETURN d.uid AS uid, d.code AS code, d.type AS type, d.title AS title,
        d.issued_on AS issued_on, d.status AS status, d.conflicts AS conflicts,
        d.owner AS owner, d.due AS due, i.uid AS issuer, i.name AS issuer_name

@@ -129,6 +129,39 @@ relations:
     assert listed("aa-mttq", type="resolution") == listed("no-such-body") == []
 
 
+def test_an_issuer_added_by_a_later_file_is_shown_when_least(store: GraphStore, tmp_path: Path) -> None:
+    """The issuer shown (documents, lineage) is the least uid of a document's ISSUED_BY ends, also when
+    a later file adds one to a stored document without rewriting it (graph.schema's shown_issuer)."""
+    _ingest(store, tmp_path / "base.yaml", """source: j
+sources: [{id: j, title: joint}]
+institutions:
+  - {id: mm-ubnd, name: UBND MM}
+  - {id: aa-mttq, name: MTTQ AA}
+  - {id: zz-hoi, name: Hội ZZ}
+documents:
+  - {code: 52-NQ/TW, type: resolution, issuer: mm-ubnd, issued_on: 2019-09-27}
+  - {code: 7/KH-MM, type: plan, issuer: mm-ubnd, issued_on: 2020-03-01, implements: [52-NQ/TW]}
+""")
+    plan = "7-kh-mm.mm-ubnd.2020"
+
+    def shown() -> tuple[str | None, str | None, str | None]:
+        row = store.run("documents", {"words": None, "code_key": None, "type": None, "issuer": None, "status": None,
+                                      "uids": [plan], "after": None, "limit": 10})[0]
+        view = store.run("lineage", {"document": "52-nq-tw.mm-ubnd.2019", "up": 0, "down": 2})[0]
+        return row["issuer"], row["issuer_name"], {n[0]: n[6] for n in view["nodes"]}[plan]
+
+    assert shown() == ("mm-ubnd", "UBND MM", "mm-ubnd")
+    before = store.get_nodes([plan])[plan]
+    _ingest(store, tmp_path / "zz.yaml", "relations:\n  - {type: ISSUED_BY, from: 7/KH-MM, to: zz-hoi}\n")
+    assert shown() == ("mm-ubnd", "UBND MM", "mm-ubnd")  # a greater uid: the shown issuer stays
+    _ingest(store, tmp_path / "aa.yaml", "relations:\n  - {type: ISSUED_BY, from: 7/KH-MM, to: aa-mttq}\n")
+    assert shown() == ("aa-mttq", "MTTQ AA", "aa-mttq")
+    node = store.get_nodes([plan])[plan]
+    assert (node["issuer"], node["shown_issuer"]) == ("mm-ubnd", "aa-mttq")  # the declared issuer stays
+    assert {**node, "shown_issuer": None} == {**before, "shown_issuer": None}  # nothing else changed
+    assert sorted(n.other for n in store.neighbours([plan], "ISSUED_BY", "out")) == ["aa-mttq", "mm-ubnd", "zz-hoi"]
+
+
 SUCCESSION = """source: s
 sources: [{id: s, title: succession}]
 institutions:
