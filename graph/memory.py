@@ -3,8 +3,9 @@
 The file is replaced atomically (write a temporary file in the same folder,
 fsync, rename), so a crash never leaves a half-written graph. A process that
 holds the store open reloads the file when another process replaced it.
-The graph shares its repeated structures (graph.shared_graph), and a binary
-snapshot beside the file makes large loads fast (graph.snapshot).
+The graph shares its repeated structures and leaves out derived attributes
+(graph.shared_graph: reads give them back), and a binary snapshot beside the
+file makes large loads fast (graph.snapshot).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import orjson
 
 from graph import heap, memory_queries, snapshot
 from graph.model import Batch, Props
-from graph.shared_graph import PACKED, GraphWriter, unpacked
+from graph.shared_graph import PACKED, GraphWriter, restored, unpacked
 from graph.shared_graph import Compactor as _Compactor
 from graph.store import EdgeId, GraphStore, Neighbour, Stats, StoreError, project
 from graph.text import search_text
@@ -38,10 +39,16 @@ def _edge_key(rel: str, key: str) -> str:
     return f"{rel}|{key}"
 
 
-def _view(attrs: Props, fields: Sequence[str] | None) -> Props:
-    """A node as ``get_nodes`` returns it (packed claims unpacked only when asked for)."""
+def _view(graph: nx.MultiDiGraph, uid: str, fields: Sequence[str] | None) -> Props:
+    """A node as ``get_nodes`` returns it: its derived attributes back (see graph.shared_graph), the
+    shown issuer from its edges, packed claims unpacked only when asked for."""
+    attrs = restored(uid, graph._node[uid])
     if fields is None or any(f in PACKED for f in fields):
         attrs = unpacked(attrs)
+    if (fields is None or "shown_issuer" in fields) and "Document" in attrs.get("labels", ()):
+        shown = memory_queries.shown_issuer(graph, uid)
+        if shown is not None:
+            attrs = {**attrs, "shown_issuer": shown}
     return project(attrs, fields)
 
 
@@ -118,19 +125,6 @@ class MemoryStore(GraphStore):
                     put_node(item[1], attrs)
                 else:
                     put_edge(item[1], item[2], item[3], item[4])
-        self._derive_shown_issuers(writer)
-
-    def _derive_shown_issuers(self, writer: GraphWriter) -> None:
-        """Documents of a file written before ``shown_issuer`` existed get it from their ISSUED_BY edges
-        (what ingest.writer keeps it as); a file of this version already holds it."""
-        graph = writer.graph
-        for uid, attrs in graph._node.items():
-            if "shown_issuer" in attrs or "Document" not in attrs.get("labels", ()):
-                continue
-            ends = [end for end, keyed in graph._succ[uid].items()
-                    if any(data.get("type") == "ISSUED_BY" for data in keyed.values())]
-            if ends:
-                writer.put_node(uid, {**unpacked(attrs), "shown_issuer": min(ends)}, replace=True)
 
     def _codes(self) -> dict[str, set[str]]:
         """The documents by code key, for identity resolution during an ingest. Built when first
@@ -140,7 +134,7 @@ class MemoryStore(GraphStore):
             return self._by_code
         by_code: dict[str, set[str]] = {}
         for uid, attrs in self.graph._node.items():
-            key = attrs.get("code_key")
+            key = memory_queries.code_key(uid, attrs)
             if key:
                 by_code.setdefault(key, set()).add(uid)
         self._by_code = by_code
@@ -162,8 +156,9 @@ class MemoryStore(GraphStore):
         try:
             with os.fdopen(fd, "wb", buffering=1 << 20) as fh:
                 fh.write(dumps({"version": FORMAT_VERSION}) + b"\n")
-                for uid, attrs in self.graph.nodes(data=True):
-                    fh.write(dumps(("n", uid, unpacked(attrs))) + b"\n")
+                graph = self.graph
+                for uid in graph._node:  # every attribute, derived ones too: the file is the whole graph
+                    fh.write(dumps(("n", uid, _view(graph, uid, None))) + b"\n")
                 for u, v, k, attrs in self.graph.edges(keys=True, data=True):
                     fh.write(dumps(("e", u, v, k, unpacked(attrs))) + b"\n")
                 fh.flush()
@@ -220,8 +215,7 @@ class MemoryStore(GraphStore):
 
     def get_nodes(self, uids: Iterable[str], fields: Sequence[str] | None = None) -> dict[str, Props]:
         graph = self._fresh()
-        nodes = graph.nodes
-        return {uid: _view(nodes[uid], fields) for uid in uids if uid in graph}
+        return {uid: _view(graph, uid, fields) for uid in uids if uid in graph}
 
     def get_edges(self, ids: Iterable[EdgeId]) -> dict[EdgeId, Props]:
         graph = self._fresh()
@@ -238,7 +232,7 @@ class MemoryStore(GraphStore):
         with self._lock:
             codes = self._codes()
             uids = sorted({uid for key in keys for uid in codes.get(key, ())})
-        return [_view(graph.nodes[uid], fields) for uid in uids]
+        return [_view(graph, uid, fields) for uid in uids]
 
     def neighbours(self, uids: Iterable[str], rel: str, direction: str,
                    fields: Sequence[str] | None = None) -> list[Neighbour]:
@@ -254,7 +248,7 @@ class MemoryStore(GraphStore):
             for other, data in edges:
                 if data["type"] == rel:
                     edge = {k: v for k, v in data.items() if k != "type"}
-                    out.append(Neighbour(uid, other, rel, unpacked(edge), _view(graph.nodes[other], fields)))
+                    out.append(Neighbour(uid, other, rel, unpacked(edge), _view(graph, other, fields)))
         return out
 
     def apply(self, batch: Batch) -> None:
@@ -313,7 +307,7 @@ class MemoryStore(GraphStore):
 
     def dump(self) -> tuple[list[Props], list[tuple[str, str, str, Props]]]:
         graph = self._fresh()
-        nodes = [dict(unpacked(attrs)) for _, attrs in sorted(graph.nodes(data=True))]
+        nodes = [_view(graph, uid, None) for uid in sorted(graph._node)]
         edges = sorted(
             ((d["type"], u, v, unpacked({k: x for k, x in d.items() if k != "type"}))
              for u, v, d in graph.edges(data=True)),

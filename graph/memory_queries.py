@@ -14,7 +14,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph.shared_graph import unpack
+from graph.shared_graph import derived, unpack
 
 Row = dict[str, Any]
 QueryFn = Callable[..., list[Row]]
@@ -130,9 +130,17 @@ def document_edges(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[An
                                        _nulls_last(r["properties"].get("key"))))
 
 
-def _issuer(graph: nx.MultiDiGraph, uid: str) -> str | None:
-    """The document's issuer; of a joint document's several, the least uid."""
+def shown_issuer(graph: nx.MultiDiGraph, uid: str) -> str | None:
+    """The document's issuer; of a joint document's several, the least uid (its ``shown_issuer``,
+    which the memory store derives from the edges instead of holding it)."""
     return min((i for i, _, _ in _out(graph, uid, ("ISSUED_BY",)) if _is(graph, i, "Institution")), default=None)
+
+
+def code_key(uid: str, attrs: dict[str, Any]) -> str | None:
+    """A node's ``code_key``, held or derived (graph.shared_graph.stripped)."""
+    if "uid" in attrs:
+        return attrs.get("code_key")
+    return derived(uid, attrs).get("code_key")  # type: ignore[no-any-return]
 
 
 def _issuers(graph: nx.MultiDiGraph, uid: str) -> set[str]:
@@ -163,7 +171,7 @@ def lineage(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any, Any]
     for uid in sorted(depth_of, key=lambda u: (depth_of[u], u)):
         a = graph.nodes[uid]
         nodes.append([uid, a.get("code"), a.get("type"), a.get("title"), a.get("status"), a.get("issued_on"),
-                      _issuer(graph, uid), a.get("due"), a.get("conflicts"), depth_of[uid]])
+                      shown_issuer(graph, uid), a.get("due"), a.get("conflicts"), depth_of[uid]])
     return [{"nodes": nodes, "edges": [[s, t, r] for s, t, r in edges], "truncated": truncated}]
 
 
@@ -462,7 +470,7 @@ def _by_code_key(graph: nx.MultiDiGraph, memo: dict[Any, Any]) -> dict[str, list
     if "by_code_key" not in memo:
         index: dict[str, list[str]] = {}
         for uid in _sorted_uids(graph, "Document", memo):
-            key = graph.nodes[uid].get("code_key")
+            key = code_key(uid, graph.nodes[uid])
             if key is not None:
                 index.setdefault(key, []).append(uid)
         memo["by_code_key"] = index
@@ -528,15 +536,15 @@ def documents(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any, An
 
     def keep(uid: str, a: dict[str, Any]) -> bool:
         for k, v in given:
-            if a.get(k) != v:
+            if (code_key(uid, a) if k == "code_key" else a.get(k)) != v:
                 return False
         return ("Document" in a.get("labels", []) and (within is None or uid in within)
                 and (after is None or uid > after) and (not wanted or _has_words(a, wanted))
                 and (issuer is None or issuer in _issuers(graph, uid)))
 
-    code_key = filters["code_key"]
-    if code_key is not None:
-        indexed = _by_code_key(graph, memo).get(code_key, [])
+    key = filters["code_key"]
+    if key is not None:
+        indexed = _by_code_key(graph, memo).get(key, [])
     elif issuer is not None:  # the documents it issued, alone or jointly
         indexed = sorted({p for p, _, _ in _in(graph, issuer, ("ISSUED_BY",))}) if issuer in graph else []
     else:
@@ -545,7 +553,7 @@ def documents(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any, An
     rows = []
     for uid in picked:
         a = graph.nodes[uid]
-        issuer = _issuer(graph, uid)
+        issuer = shown_issuer(graph, uid)
         rows.append({"uid": uid, "code": a.get("code"), "type": a.get("type"), "title": a.get("title"),
                      "issued_on": a.get("issued_on"), "status": a.get("status"),
                      "conflicts": a.get("conflicts"), "owner": a.get("owner"), "due": a.get("due"),

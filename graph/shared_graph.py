@@ -7,6 +7,9 @@ are one object, and uids are interned, so the edge ends and the ``uid`` attribut
 key's own string. Sharing is safe because nothing mutates these structures in place: every write
 goes through :class:`GraphWriter`, which copies what it changes (copy-on-write). Readers see a
 plain ``MultiDiGraph`` (``graph._succ[u][v] is graph._pred[v][u]``, a key dict per node pair).
+A node's dict does not hold what its other attributes determine (:data:`DERIVED`: its uid, a
+document's code parts and year) or what its edges do (:data:`FROM_EDGES`): the store's reads put
+them back (:func:`restored`), so only code that reads ``graph._node`` directly sees the difference.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ import sys
 from typing import Any
 
 import networkx as nx
+
+from graph.codes import try_parse_code
 
 MAX_SHARED = 64  # strings longer than this (titles, claims) are not interned
 PACKED = ("claims",)  # list attributes held as one UTF-8 blob (read rarely: merges, conflicts)
@@ -63,6 +68,52 @@ def unpacked(attrs: dict[str, Any]) -> dict[str, Any]:
         if type(attrs.get(key)) is bytes:
             return {**attrs, **{k: unpack(attrs[k], attrs) for k in PACKED if k in attrs}}
     return attrs
+
+
+#: Attributes that a written node's others determine, as the writer derives them (graph.model,
+#: ingest.writer): its key, and a document's code parts and year. A node's dict holds them only when
+#: they differ from that derivation (:func:`stripped`), so that a document has ten entries, not
+#: fifteen: CPython sizes a dict of 6-10 entries at 272 bytes and one of 11-21 at 464.
+DERIVED = ("uid", "code_key", "number", "issuer_code", "year")
+#: Derived from the node's edges, never held (graph.memory derives it when it is read).
+FROM_EDGES = ("shown_issuer",)
+
+
+def derived(uid: str, attrs: dict[str, Any]) -> dict[str, Any]:
+    """The DERIVED attributes of a node with this uid and these other attributes."""
+    out: dict[str, Any] = {"uid": uid}
+    code = attrs.get("code")
+    parsed = try_parse_code(code) if type(code) is str else None
+    if parsed is not None:
+        out["code_key"], out["number"], out["issuer_code"] = parsed.key, parsed.number, parsed.issuer_code
+    if parsed is not None and parsed.year:  # the year of a state code, else of the issue date (writer._year)
+        out["year"] = parsed.year
+    elif attrs.get("issued_on"):
+        out["year"] = int(str(attrs["issued_on"])[:4])
+    return {k: v for k, v in out.items() if v is not None}
+
+
+def stripped(uid: str, attrs: dict[str, Any]) -> dict[str, Any]:
+    """``attrs`` without what :func:`restored` gives back exactly; unchanged when that would not be
+    exact (an attribute that differs from its derivation, or a derivable one that is missing), or
+    when nothing else would be left. A stripped dict is a non-empty one without ``uid``: every node
+    the writer writes has one (an empty dict is a bare node, an edge end not written yet)."""
+    if "uid" not in attrs:  # stripped already, or a bare node (an edge end not written yet)
+        return attrs
+    held = {k: attrs[k] for k in DERIVED if k in attrs}
+    expected = derived(uid, attrs)
+    if len(held) == len(attrs) or held.keys() != expected.keys() or any(type(held[k]) is not type(v) or held[k] != v
+                                             for k, v in expected.items()):
+        return attrs
+    return {k: v for k, v in attrs.items() if k not in held}
+
+
+def restored(uid: str, attrs: dict[str, Any]) -> dict[str, Any]:
+    """A node's attributes with the DERIVED ones that :func:`stripped` took out: the dict itself when
+    nothing was."""
+    if "uid" in attrs or not attrs:
+        return attrs
+    return {**derived(uid, attrs), **attrs}
 
 
 class Compactor:
@@ -159,8 +210,10 @@ class GraphWriter:
         uid = sys.intern(uid)
         nodes = graph._node
         if uid in nodes and not replace:  # merged as lists: packed claims refer to the old values
-            attrs = {**unpacked(nodes[uid]), **attrs}
-        attrs = self.compact.attrs(attrs)
+            attrs = {**restored(uid, unpacked(nodes[uid])), **attrs}
+        if any(key in attrs for key in FROM_EDGES):
+            attrs = {k: v for k, v in attrs.items() if k not in FROM_EDGES}
+        attrs = self.compact.attrs(stripped(uid, attrs))
         if attrs.get("uid") == uid:
             attrs["uid"] = uid
         if uid not in nodes:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
 
 from graph.memory import MemoryStore
+from graph.model import Batch
 from graph.store import StoreError
 from ingest.loader import ingest_path
 from tests.conftest import load_demo
@@ -127,6 +129,7 @@ def test_the_file_loader_builds_what_networkx_would(tmp_path: Path) -> None:
     import orjson
 
     from graph.memory import _Compactor
+    from graph.shared_graph import FROM_EDGES, stripped
 
     path = tmp_path / "kg.jsonl"
     load_demo(MemoryStore(path))
@@ -134,10 +137,45 @@ def test_the_file_loader_builds_what_networkx_would(tmp_path: Path) -> None:
     expected, compact = nx.MultiDiGraph(), _Compactor()
     for line in path.read_bytes().splitlines()[1:]:
         item = orjson.loads(line)
-        if item[0] == "n":
-            expected.add_node(item[1], **compact.attrs(item[2]))
+        if item[0] == "n":  # held without what is derived (graph.shared_graph)
+            held = stripped(item[1], {k: v for k, v in item[2].items() if k not in FROM_EDGES})
+            expected.add_node(item[1], **compact.attrs(held))
         else:
             expected.add_edges_from(((item[1], item[2], item[3], compact.attrs(item[4])),))
     assert list(loaded.nodes(data=True)) == list(expected.nodes(data=True))
     assert list(loaded.edges(keys=True, data=True)) == list(expected.edges(keys=True, data=True))
     assert all(loaded._succ[u][v] is loaded._pred[v][u] for u in loaded._succ for v in loaded._succ[u])
+
+
+def test_derived_attributes_are_not_held_but_read_back(tmp_path: Path) -> None:
+    """A document's uid, code parts and year are derived from its code and issue date, and its shown
+    issuer from its edges: its dict holds ten entries (272 bytes, not 464), every read sees them all."""
+    import orjson
+
+    path = tmp_path / "kg.jsonl"
+    store = MemoryStore(path)
+    load_demo(store)
+    uid = "52-nq-tw.bo-chinh-tri.2019"
+    held = store.graph.nodes[uid]
+    assert not {"uid", "code_key", "number", "issuer_code", "year", "shown_issuer"} & held.keys()
+    plan = store.graph.nodes["15-kh-bcsd.ban-can-su-dang-bo-cong-thuong.2020"]  # no conflicts, no evidence
+    assert len(plan) == 10 and sys.getsizeof(plan) <= sys.getsizeof(dict.fromkeys(range(10)))
+    node = store.get_nodes([uid])[uid]
+    assert (node["uid"], node["code_key"], node["number"], node["issuer_code"], node["year"],
+            node["shown_issuer"]) == (uid, "52-nq-tw", "52", "TW", 2019, "bo-chinh-tri")
+    assert store.get_nodes([uid], fields=("code_key", "year"))[uid] == \
+        {"uid": uid, "labels": node["labels"], "code_key": "52-nq-tw", "year": 2019}
+    assert [n["uid"] for n in store.documents_by_code_key(["52-nq-tw"])] == [uid]
+    lines = [orjson.loads(line) for line in path.read_bytes().splitlines()[1:]]
+    assert next(item[2] for item in lines if item[0] == "n" and item[1] == uid) == node  # the file has them all
+    assert MemoryStore(path, snapshot=False).dump() == store.dump() == MemoryStore(path).dump()
+    # a value that its derivation would not give back is held as it is
+    store.apply(_batch(uid, {**node, "year": 1999}))
+    assert store.graph.nodes[uid]["year"] == 1999 and store.get_nodes([uid])[uid]["year"] == 1999
+
+
+def _batch(uid: str, node: dict[str, object]) -> Batch:
+    batch = Batch()
+    batch.nodes[uid] = {k: v for k, v in node.items() if k != "labels"}
+    batch.labels[uid] = tuple(node["labels"])  # type: ignore[arg-type]
+    return batch

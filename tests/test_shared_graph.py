@@ -15,7 +15,7 @@ import pytest
 from graph import snapshot
 from graph.memory import MemoryStore
 from graph.model import Batch
-from graph.shared_graph import GraphWriter, pack, unpack, unpacked
+from graph.shared_graph import GraphWriter, pack, restored, unpack, unpacked
 from graph.store import StoreError
 from ingest.loader import ingest_path
 from tests.conftest import load_demo
@@ -77,7 +77,11 @@ def test_uids_are_the_node_keys_own_strings() -> None:
     writer.put_node(name, {"uid": "".join(["ke-hoach-", "01-kh-tu"])})
     writer.put_edge("".join(["ke-hoach-", "01-kh-tu"]), "a", "IMPLEMENTS|", {"type": "IMPLEMENTS"})
     key = next(k for k in graph._node if k == name)
-    assert graph._node[name]["uid"] is key
+    assert graph._node[name]["uid"] is key  # held: a dict of nothing else would look like a bare node's
+    writer.put_node(name, {"uid": name, "labels": ["Source"]}, replace=True)
+    assert "uid" not in graph._node[name] and restored(key, graph._node[name])["uid"] == name  # derived
+    writer.put_node(name, {"uid": name, "labels": ["Source"], "year": 2020}, replace=True)  # no date: held
+    assert graph._node[name]["uid"] is key and graph._node[name]["year"] == 2020
     assert next(iter(graph._pred["a"])) is key
     assert next(iter(graph._succ[name])) is next(k for k in graph._node if k == "a")
 
