@@ -25,7 +25,7 @@ import orjson
 
 from graph import heap, memory_queries, snapshot
 from graph.model import Batch, Props
-from graph.shared_graph import PACKED, GraphWriter, restored, unpacked
+from graph.shared_graph import DERIVED, FROM_EDGES, PACKED, GraphWriter, restored, unpack, unpacked
 from graph.shared_graph import Compactor as _Compactor
 from graph.store import EdgeId, GraphStore, Neighbour, Stats, StoreError, project
 from graph.text import search_text
@@ -42,14 +42,19 @@ def _edge_key(rel: str, key: str) -> str:
 def _view(graph: nx.MultiDiGraph, uid: str, fields: Sequence[str] | None) -> Props:
     """A node as ``get_nodes`` returns it: its derived attributes back (see graph.shared_graph), the
     shown issuer from its edges, packed claims unpacked only when asked for."""
-    attrs = restored(uid, graph._node[uid])
-    if fields is None or any(f in PACKED for f in fields):
-        attrs = unpacked(attrs)
-    if (fields is None or "shown_issuer" in fields) and "Document" in attrs.get("labels", ()):
+    attrs = graph._node[uid]
+    if fields is not None and not any(f in PACKED or f in DERIVED or f in FROM_EDGES for f in fields):
+        return {"uid": uid, "labels": attrs.get("labels", []), **{f: attrs[f] for f in fields if f in attrs}}
+    out = restored(uid, attrs)  # one copy of the held dict, whatever is added to it
+    out = dict(out) if out is attrs else out
+    for key in PACKED:
+        if type(out.get(key)) is bytes:
+            out[key] = unpack(out[key], out)
+    if "Document" in out.get("labels", ()):
         shown = memory_queries.shown_issuer(graph, uid)
         if shown is not None:
-            attrs = {**attrs, "shown_issuer": shown}
-    return project(attrs, fields)
+            out["shown_issuer"] = shown
+    return out if fields is None else project(out, fields)
 
 
 class MemoryStore(GraphStore):

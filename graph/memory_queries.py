@@ -133,7 +133,15 @@ def document_edges(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[An
 def shown_issuer(graph: nx.MultiDiGraph, uid: str) -> str | None:
     """The document's issuer; of a joint document's several, the least uid (its ``shown_issuer``,
     which the memory store derives from the edges instead of holding it)."""
-    return min((i for i, _, _ in _out(graph, uid, ("ISSUED_BY",)) if _is(graph, i, "Institution")), default=None)
+    nodes, shown = graph._node, None  # on every read of a document (graph.memory._view): plain loops
+    for v, keyed in graph._succ[uid].items():
+        if shown is not None and v >= shown:
+            continue
+        for d in keyed.values():
+            if d["type"] == "ISSUED_BY" and "Institution" in nodes[v].get("labels", ()):
+                shown = v
+                break
+    return shown
 
 
 def code_key(uid: str, attrs: dict[str, Any]) -> str | None:

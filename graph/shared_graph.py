@@ -15,6 +15,7 @@ them back (:func:`restored`), so only code that reads ``graph._node`` directly s
 from __future__ import annotations
 
 import sys
+from functools import lru_cache
 from typing import Any
 
 import networkx as nx
@@ -51,13 +52,21 @@ def unpack(value: Any, attrs: dict[str, Any]) -> Any:
     """What :func:`pack` packed from ``attrs``'s claims, as the list again; anything else unchanged."""
     if type(value) is not bytes:
         return value
-    out = []
-    for claim in value.decode().split(_SEP):
+    claims = _claims(value) if len(value) <= MAX_SHARED_BLOB else _split(value)
+    return [claim if field is None else f"{field}\t{attrs[field]}\t{claim}" for field, claim in claims]
+
+
+def _split(blob: bytes) -> tuple[tuple[str | None, str], ...]:
+    """A blob's claims: (None, claim), or (field, source) for a claim of the attribute's own value."""
+    out: list[tuple[str | None, str]] = []
+    for claim in blob.decode().split(_SEP):
         parts = claim.split("\t", 2)
-        if len(parts) == 3 and parts[1] == _SAME:
-            claim = f"{parts[0]}\t{attrs[parts[0]]}\t{parts[2]}"
-        out.append(claim)
-    return out
+        out.append((parts[0], parts[2]) if len(parts) == 3 and parts[1] == _SAME else (None, claim))
+    return tuple(out)
+
+
+#: The shared blobs, decoded once: a dump or an export reads the same few thousands of times.
+_claims = lru_cache(maxsize=4096)(_split)
 
 
 def unpacked(attrs: dict[str, Any]) -> dict[str, Any]:
@@ -79,18 +88,27 @@ DERIVED = ("uid", "code_key", "number", "issuer_code", "year")
 FROM_EDGES = ("shown_issuer",)
 
 
+@lru_cache(maxsize=1 << 16)
+def _code_parts(code: str) -> tuple[tuple[str, Any], ...] | None:
+    """What a code determines (codes repeat across issuers: "01-KH/ĐU" thousands of times)."""
+    parsed = try_parse_code(code)
+    if parsed is None:
+        return None
+    parts = (("code_key", parsed.key), ("number", parsed.number), ("issuer_code", parsed.issuer_code),
+             ("year", parsed.year))
+    return tuple((k, v) for k, v in parts if v)
+
+
 def derived(uid: str, attrs: dict[str, Any]) -> dict[str, Any]:
     """The DERIVED attributes of a node with this uid and these other attributes."""
     out: dict[str, Any] = {"uid": uid}
     code = attrs.get("code")
-    parsed = try_parse_code(code) if type(code) is str else None
-    if parsed is not None:
-        out["code_key"], out["number"], out["issuer_code"] = parsed.key, parsed.number, parsed.issuer_code
-    if parsed is not None and parsed.year:  # the year of a state code, else of the issue date (writer._year)
-        out["year"] = parsed.year
-    elif attrs.get("issued_on"):
+    parts = _code_parts(code) if type(code) is str else None
+    if parts:
+        out.update(parts)
+    if "year" not in out and attrs.get("issued_on"):  # the code's year, else the issue date's (writer._year)
         out["year"] = int(str(attrs["issued_on"])[:4])
-    return {k: v for k, v in out.items() if v is not None}
+    return out
 
 
 def stripped(uid: str, attrs: dict[str, Any]) -> dict[str, Any]:
