@@ -50,7 +50,7 @@ def _view(graph: nx.MultiDiGraph, uid: str, fields: Sequence[str] | None) -> Pro
     for key in PACKED:
         if type(out.get(key)) is bytes:
             out[key] = unpack(out[key], out)
-    if "Document" in out.get("labels", ()):
+    if (fields is None or "shown_issuer" in fields) and "Document" in out.get("labels", ()):
         shown = memory_queries.shown_issuer(graph, uid)
         if shown is not None:
             out["shown_issuer"] = shown
