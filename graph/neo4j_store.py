@@ -199,10 +199,12 @@ class Neo4jStore(GraphStore):
         self.ping()
         try:
             self._migrate_search()
-            self._migrate_shown_issuer()
             for stmt in neo4j_schema_statements():
                 self.driver.execute_query(stmt, database_=self.database)
             self.driver.execute_query("CALL db.awaitIndexes(300)", database_=self.database)
+            # after the constraints: its marker MERGEs the meta node, which two starting processes
+            # would otherwise both create on an empty database
+            self._migrate_shown_issuer()
         except (ServiceUnavailable, SessionExpired) as exc:
             raise StoreError(f"Neo4j unreachable: {exc}") from exc
         except Neo4jError as exc:  # e.g. no such database (NEO4J_DATABASE), or no right to create the schema
@@ -248,8 +250,15 @@ class Neo4jStore(GraphStore):
         if self.driver.execute_query(_NEEDS_SHOWN_ISSUER, database_=self.database).records:
             log.warning("Neo4j: deriving the shown issuer of documents written before it existed (once; "
                         "~15 s per million documents here)")
-            with self.driver.session(database=self.database) as session:
-                session.run(_DERIVE_SHOWN_ISSUER).consume()  # type: ignore[arg-type]
+            for attempt in range(READ_ATTEMPTS):  # two starting processes may deadlock on the same nodes
+                try:
+                    with self.driver.session(database=self.database) as session:
+                        session.run(_DERIVE_SHOWN_ISSUER).consume()  # type: ignore[arg-type]
+                    break
+                except TransientError:  # committed batches stay; the rerun takes the rest
+                    if attempt + 1 == READ_ATTEMPTS:
+                        raise
+                    time.sleep(0.2 * (attempt + 1))
             self.driver.execute_query(BUMP_VERSION, id=META_ID, database_=self.database)
         self.driver.execute_query(_MARK_MIGRATED, id=META_ID, name=name, database_=self.database)
 

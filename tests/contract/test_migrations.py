@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -78,3 +79,30 @@ def test_documents_written_before_shown_issuer_get_it(kind: str, request: pytest
     driver.execute_query("MATCH (d:Document {uid: $uid}) REMOVE d.shown_issuer", uid=RESOLUTION)
     store.ensure_schema()
     assert store.get_nodes([RESOLUTION])[RESOLUTION].get("shown_issuer") is None
+
+
+def test_two_processes_starting_on_an_old_graph_both_migrate_it(request: pytest.FixtureRequest,
+                                                                tmp_path: Path) -> None:
+    """Two API workers start at once: each ensures the schema, and both succeed with one answer."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from graph.neo4j_store import Neo4jStore
+
+    store = make_store("neo4j", request, tmp_path)
+    (tmp_path / "joint.yaml").write_text(JOINT, encoding="utf-8")
+    ingest_path(store, tmp_path / "joint.yaml")
+    driver: Any = request.getfixturevalue("neo4j_driver")
+    driver.execute_query("MATCH (d:Document) REMOVE d.shown_issuer")
+    driver.execute_query("MATCH (m:KgMeta) REMOVE m.migrations")
+    uri = request.getfixturevalue("neo4j_uri")
+    workers = [Neo4jStore(uri, os.environ.get("NEO4J_USER"), os.environ.get("NEO4J_PASSWORD")) for _ in range(2)]
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            list(pool.map(lambda s: s.ensure_schema(), workers))
+    finally:
+        for worker in workers:
+            worker.close()
+    assert _shown(store) == EXPECTED
+    marked = driver.execute_query("MATCH (m:KgMeta) RETURN m.migrations AS done").records
+    assert [r["done"] for r in marked] == [["shown_issuer"]]
+
