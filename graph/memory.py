@@ -239,6 +239,18 @@ class MemoryStore(GraphStore):
             uids = sorted({uid for key in keys for uid in codes.get(key, ())})
         return [_view(graph, uid, fields) for uid in uids]
 
+    def documents_by_code_issuer(self, pairs: Iterable[tuple[str, str]],
+                                 fields: Sequence[str] | None = None) -> list[Props]:
+        graph = self._fresh()
+        by_key: dict[str, set[str]] = {}
+        for key, issuer in pairs:
+            by_key.setdefault(key, set()).add(issuer)
+        with self._lock:
+            codes, held = self._codes(), graph._node
+            uids = sorted({uid for key, issuers in by_key.items() for uid in codes.get(key, ())
+                           if held[uid].get("issuer") in issuers})
+        return [_view(graph, uid, fields) for uid in uids]
+
     def neighbours(self, uids: Iterable[str], rel: str, direction: str,
                    fields: Sequence[str] | None = None) -> list[Neighbour]:
         graph = self._fresh()

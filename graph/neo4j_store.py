@@ -302,6 +302,17 @@ class Neo4jStore(GraphStore):
                           f"RETURN collect({_ITEM}) AS items", keys=sorted(set(keys)), fields=names)
         return list(_items(rows, names))
 
+    def documents_by_code_issuer(self, pairs: Iterable[tuple[str, str]],
+                                 fields: Sequence[str] | None = None) -> list[Props]:
+        wanted = [{"key": key, "issuer": issuer} for key, issuer in sorted(set(pairs))]
+        if not wanted:
+            return []
+        names = _fields(fields)
+        # a seek of the (code_key, issuer) index per pair (graph.schema.COMPOSITE_INDEXES)
+        rows = self._read(f"UNWIND $pairs AS p MATCH (n:Document {{code_key: p.key, issuer: p.issuer}}) "
+                          f"WITH n ORDER BY n.uid RETURN collect({_ITEM}) AS items", pairs=wanted, fields=names)
+        return list(_items(rows, names))
+
     def get_edges(self, ids: Iterable[EdgeId]) -> dict[EdgeId, Props]:
         # Grouped by start node: each start's edges of the type are read once, and matched against the
         # (end, key) pairs asked for it. One MATCH per pair read every edge of its start per pair: a

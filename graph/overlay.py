@@ -2,7 +2,7 @@
 
 A multi-file ingest resolves file N+1 while file N is still being written (ingest/overlap.py):
 its reads must already see file N. :class:`PendingView` answers the reads that loaders make
-(``get_nodes``, ``get_edges``, ``documents_by_code_key``, ``neighbours``) from the pending
+(``get_nodes``, ``get_edges``, ``documents_by_code_key``, ``documents_by_code_issuer``, ``neighbours``) from the pending
 batches first, then from the store. It writes nothing: a batch built on it is applied to the
 store itself, after the batches it was built on.
 """
@@ -59,6 +59,14 @@ class PendingView(GraphStore):
         out = [n for n in self.store.documents_by_code_key(wanted, fields) if n["uid"] not in self._nodes]
         out += [_project(labels, props, fields) for labels, props in self._nodes.values()
                 if "Document" in labels and props.get("code_key") in wanted]
+        return sorted(out, key=lambda n: n["uid"])
+
+    def documents_by_code_issuer(self, pairs: Iterable[tuple[str, str]],
+                                 fields: Sequence[str] | None = None) -> list[Props]:
+        wanted = set(pairs)
+        out = [n for n in self.store.documents_by_code_issuer(wanted, fields) if n["uid"] not in self._nodes]
+        out += [_project(labels, props, fields) for labels, props in self._nodes.values()
+                if "Document" in labels and (props.get("code_key"), props.get("issuer")) in wanted]
         return sorted(out, key=lambda n: n["uid"])
 
     def neighbours(self, uids: Iterable[str], rel: str, direction: str,

@@ -147,6 +147,12 @@ META_ID = "graph"
 MIGRATIONS = ("shown_issuer",)
 
 
+#: Indexes on several properties. (code_key, issuer): identity resolution asks for the documents of
+#: a code *and* an issuer; state and Party units number their plans from 1 each year, so a code key
+#: alone ("01-kh-ubnd") matches one document per commune and resolution, tens of thousands nationally.
+COMPOSITE_INDEXES: tuple[tuple[Label, tuple[str, ...]], ...] = ((Label.DOCUMENT, ("code_key", "issuer")),)
+
+
 def neo4j_schema_statements() -> list[str]:
     """Idempotent constraints and indexes, derived from the declarations above."""
     stmts: list[str] = [
@@ -167,4 +173,8 @@ def neo4j_schema_statements() -> list[str]:
         "FOR (n:Document|Institution) ON EACH [n.search_text] "
         f"OPTIONS {{indexConfig: {{`fulltext.analyzer`: '{SEARCH_ANALYZER}'}}}}"
     )
+    for label, props in COMPOSITE_INDEXES:
+        name = "_".join((label.lower(), *props))
+        on = ", ".join(f"n.{prop}" for prop in props)
+        stmts.append(f"CREATE INDEX {name} IF NOT EXISTS FOR (n:{label}) ON ({on})")
     return stmts

@@ -102,6 +102,13 @@ class GraphStore(ABC):
         """Documents whose ``code_key`` is among ``keys``, in uid order (``fields`` as in get_nodes)."""
 
     @abstractmethod
+    def documents_by_code_issuer(self, pairs: Iterable[tuple[str, str]],
+                                 fields: Sequence[str] | None = None) -> list[Props]:
+        """Documents whose (``code_key``, ``issuer``) is among ``pairs``, in uid order: what identity
+        resolution needs of a document with an issuer, without the other issuers' documents of the
+        code (one per commune for "01-kh-ubnd")."""
+
+    @abstractmethod
     def neighbours(self, uids: Iterable[str], rel: str, direction: str,
                    fields: Sequence[str] | None = None) -> list[Neighbour]:
         """Edges of type ``rel`` leaving (``out``) or entering (``in``) the nodes; ``other_props`` as

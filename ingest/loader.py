@@ -101,8 +101,9 @@ class _Resolver:
         # (code key, issuer uid) -> [(uid, year)] of this file's documents
         self.doc_codes: dict[tuple[str, str | None], list[tuple[str, int | None]]] = {}
         self.doc_keys: dict[str, list[tuple[str, int | None]]] = {}  # code key -> the same, any issuer
-        self._by_code: dict[str, list[dict[str, Any]]] = {}
-        self._store_by_issuer: dict[str, dict[str | None, list[tuple[str, int | None]]]] = {}
+        self._by_code: dict[str, list[dict[str, Any]]] = {}  # code key -> the store's documents, any issuer
+        # (code key, issuer uid) -> [(uid, year)] of the store's documents
+        self._by_code_issuer: dict[tuple[str, str], list[tuple[str, int | None]]] = {}
 
     def prefetch(self) -> None:
         """Read once, up front, every store node the file may refer to (no per-record round trips)."""
@@ -126,15 +127,29 @@ class _Resolver:
                 for fld in ("issuer", "owner", "part_of", "supersedes", "reports_to", "implements", "guides",
                             "cites", "fulfils", "assigns", "from", "to", "uid"):
                     collect(rec.get(fld))
-                if section == "documents" and rec.get("code"):
+                if section == "documents" and rec.get("code") and not rec.get("issuer"):
                     code = try_parse_code(str(rec["code"]))
-                    if code is not None:
+                    if code is not None:  # identity by code alone: every issuer's documents of it
                         keys.add(code.key)
         found = self.store.get_nodes(refs, fields=HEAD_FIELDS)
         self._nodes.update({ref: found.get(ref) for ref in refs})  # misses cached as None
         self._by_code = {key: [] for key in keys}
         for node in self.store.documents_by_code_key(keys, fields=CODE_FIELDS):
             self._by_code.setdefault(node["code_key"], []).append(node)
+
+    def prefetch_identities(self) -> None:
+        """Read once, after the file's institutions are known, the store's documents that share a code
+        and an issuer with a document of the file (its identity candidates; see :meth:`_identity`)."""
+        pairs: set[tuple[str, str]] = set()
+        for rec in self.ds.sections.get("documents", []):
+            if rec.get("code") and rec.get("issuer") and not rec.get("uid"):
+                code = try_parse_code(str(rec["code"]))
+                issuer = self._known_institution(rec["issuer"])
+                if code is not None and issuer is not None:
+                    pairs.add((code.key, issuer))
+        self._by_code_issuer.update({pair: [] for pair in pairs})
+        for node in self.store.documents_by_code_issuer(pairs, fields=CODE_FIELDS):
+            self._by_code_issuer[(node["code_key"], node["issuer"])].append((node["uid"], node.get("year")))
 
     def _store_node(self, uid: str) -> dict[str, Any] | None:
         if uid not in self._nodes:
@@ -295,6 +310,13 @@ class _Resolver:
         if not ref:
             self.problem(rec, "empty institution reference")
             return None
+        uid = self._known_institution(ref)
+        if uid is None:
+            self.problem(rec, f"unknown institution {str(ref)!r}: declare it under 'institutions'")
+        return uid
+
+    def _known_institution(self, ref: Any) -> str | None:
+        """The uid of the institution ``ref`` names (this file's id, name or uid, or a stored uid)."""
         ref = str(ref)
         for key in (ref, slug(ref)):
             if key in self.inst_refs:
@@ -304,7 +326,6 @@ class _Resolver:
             if found and "Institution" in found.get("labels", []):
                 self.inst_refs[ref] = key
                 return key
-        self.problem(rec, f"unknown institution {ref!r}: declare it under 'institutions'")
         return None
 
     # -- documents -----------------------------------------------------------
@@ -331,14 +352,12 @@ class _Resolver:
                                  f"({sorted(unique)}): give its issuer")
         return document_uid(code, issuer, year)
 
-    def _store_docs_of(self, key: str, issuer: str | None) -> list[tuple[str, int | None]]:
-        by_issuer = self._store_by_issuer.get(key)
-        if by_issuer is None:
-            by_issuer = {}
-            for node in self._store_docs(key):
-                by_issuer.setdefault(node.get("issuer"), []).append((node["uid"], node.get("year")))
-            self._store_by_issuer[key] = by_issuer
-        return by_issuer.get(issuer, [])
+    def _store_docs_of(self, key: str, issuer: str) -> list[tuple[str, int | None]]:
+        pair = (key, issuer)
+        if pair not in self._by_code_issuer:  # not prefetched (an issuer that needed the store)
+            self._by_code_issuer[pair] = [(n["uid"], n.get("year")) for n in
+                                          self.store.documents_by_code_issuer([pair], fields=CODE_FIELDS)]
+        return self._by_code_issuer[pair]
 
     def documents(self) -> None:
         records = self.ds.sections.get("documents", [])
@@ -544,6 +563,7 @@ def build_batch(store: GraphStore, ds: RawDataset) -> tuple[Batch, IngestReport]
     resolver.prefetch()
     resolver.sources()
     resolver.institutions()
+    resolver.prefetch_identities()
     resolver.documents()
     resolver.relations()
     if resolver.problems:

@@ -110,3 +110,23 @@ def test_the_pending_view_reads_neighbours_lean_as_the_store_does(tmp_path: Path
     lean = view.neighbours([nq52], "IMPLEMENTS", "in", fields=fields)
     assert "new-plan" in {n.other for n in lean}
     assert [(n.other, project(n.other_props, fields)) for n in full] == [(n.other, n.other_props) for n in lean]
+
+
+def test_the_pending_view_finds_documents_by_code_and_issuer_in_its_batches_first(tmp_path: Path) -> None:
+    store = MemoryStore(None)
+    load_demo(store)
+    nq52, issuer = "52-nq-tw.bo-chinh-tri.2019", "bo-chinh-tri"
+    stored = store.get_nodes([nq52])[nq52]
+    pending = Batch(nodes={
+        "53-nq-tw.bo-chinh-tri.2019": {"uid": "53-nq-tw.bo-chinh-tri.2019", "code_key": "53-nq-tw",
+                                       "issuer": issuer, "year": 2019},
+        nq52: {**{k: v for k, v in stored.items() if k != "labels"}, "issuer": "ban-bi-thu"},
+    }, labels={"53-nq-tw.bo-chinh-tri.2019": ("Document", "Resolution"), nq52: tuple(stored["labels"])})
+    view = PendingView(store, [pending])
+    fields = ("code_key", "issuer")
+    assert [n["uid"] for n in view.documents_by_code_issuer([("53-nq-tw", issuer)], fields)] == \
+        ["53-nq-tw.bo-chinh-tri.2019"]
+    # the pending batch rewrites 52-NQ/TW with another issuer: the store's answer is hidden by it
+    assert store.documents_by_code_issuer([("52-nq-tw", issuer)], fields)[0]["uid"] == nq52
+    assert view.documents_by_code_issuer([("52-nq-tw", issuer)], fields) == []
+    assert [n["uid"] for n in view.documents_by_code_issuer([("52-nq-tw", "ban-bi-thu")], fields)] == [nq52]

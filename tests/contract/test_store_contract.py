@@ -218,6 +218,15 @@ def test_same_code_different_issuers_are_different_documents(
         "15-kh-bcsd.ban-can-su-dang-bo-tai-chinh.2020",
         "15-kh-bcsd.ban-can-su-dang-bo-y-te.2020",
     ]
+    # identity resolution's read: only the asked issuer's documents of the code
+    y_te = "ban-can-su-dang-bo-y-te"
+    assert store.documents_by_code_issuer([("15-kh-bcsd", y_te)], fields=("code_key", "issuer", "year")) == [
+        {"uid": "15-kh-bcsd.ban-can-su-dang-bo-y-te.2020", "labels": ["Document", "Plan"],
+         "code_key": "15-kh-bcsd", "issuer": y_te, "year": 2020}]
+    assert store.documents_by_code_issuer([("15-kh-bcsd", "bo-y-te"), ("16-kh-bcsd", y_te)]) == []
+    assert store.documents_by_code_issuer([]) == []
+    both = store.documents_by_code_issuer([("15-kh-bcsd", y_te), ("15-kh-bcsd", "ban-can-su-dang-bo-tai-chinh")])
+    assert both == docs
 
 
 def test_both_stores_hold_the_same_graph(
