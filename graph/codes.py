@@ -239,7 +239,9 @@ def normalise_code(text: str) -> str:
 
 
 def try_parse_code(text: str) -> DocCode | None:
-    if not isinstance(text, str):
+    # Every code shape has a "/" (_PARTY_RE, _STATE_RE): loaders ask about every reference, and most
+    # are uids that then need neither the squeeze nor a slot in the parse cache.
+    if not isinstance(text, str) or "/" not in text:
         return None
     parsed = _parse_cached(text)
     return None if isinstance(parsed, CodeError) else parsed

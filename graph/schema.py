@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from graph.codes import DocType
 
@@ -130,6 +131,7 @@ EDGES_EXTRA: tuple[EdgeSpec, ...] = (EdgeSpec(Rel.SUPERSEDES, _INST, _INST),)
 DOC_LABELS: dict[DocType, str] = {t: t.label for t in DocType}
 
 
+@lru_cache(maxsize=256)
 def edge_spec(rel: Rel, start: Label, end: Label) -> EdgeSpec | None:
     for spec in (EDGES[rel], *EDGES_EXTRA):
         if spec.rel == rel and spec.allows(start, end):

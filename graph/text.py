@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
 from functools import cache, lru_cache
 
 DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
@@ -87,3 +88,22 @@ def search_text(text: str) -> str:
     if _WORDS_RE.fullmatch(text):
         return text
     return " ".join(_WORD_RE.findall(fold_once(text)))
+
+
+def search_text_of(parts: Iterable[object], repeated: Sequence[bool]) -> str:
+    """``search_text(" ".join(parts))`` without refolding what repeats: the parts flagged in ``repeated``
+    (a type name, a code, an issuer's name: the same few thousand across a national file) go through a
+    cache, the rest (a title, seen once) are folded once. Equal, as words never span the space between
+    two parts."""
+    out = []
+    for part, again in zip(parts, repeated, strict=True):
+        if part:
+            words = _repeated_words(str(part)) if again else search_text(str(part))
+            if words:
+                out.append(words)
+    return " ".join(out)
+
+
+@lru_cache(maxsize=1 << 15)
+def _repeated_words(text: str) -> str:
+    return search_text(text)

@@ -14,7 +14,7 @@ from graph.codes import DocCode, try_parse_code
 from graph.model import Batch, EdgeWrite, NodeWrite, Props, merge_edge, merge_node
 from graph.schema import DocStatus, Label, Rel
 from graph.store import GraphStore
-from graph.text import search_text
+from graph.text import search_text, search_text_of
 
 TYPE_NAMES_VI = {
     "resolution": "Nghị quyết", "conclusion": "Kết luận", "directive": "Chỉ thị",
@@ -113,18 +113,19 @@ class Writer:
         # A node this batch creates has no edges yet: only ask about edges between known nodes.
         batch.new_nodes = set(batch.nodes) - set(existing)
         heads = self._heads({w.start for w in self.edges} | {w.end for w in self.edges}, batch, existing)
+        new_nodes = batch.new_nodes
+        ids = [w.id for w in self.edges]
         old_edges = self.store.get_edges(
-            w.id for w in self.edges if w.start not in batch.new_nodes and w.end not in batch.new_nodes
+            eid for eid, w in zip(ids, self.edges, strict=True) if w.start not in new_nodes and w.end not in new_nodes
         )
-        for write in self.edges:
+        for eid, write in zip(ids, self.edges, strict=True):
             start_label = _label_of(write.start, batch, heads)
             end_label = _label_of(write.end, batch, heads)
-            old = batch.edges.get(write.id) or old_edges.get(write.id)
-            batch.edges[write.id] = _strip(merge_edge(old, write, Label(start_label),
-                                                      Label(end_label)))
-            batch.edge_labels[write.id] = (start_label, end_label)
-            if write.id not in old_edges:
-                batch.new_edges.add(write.id)
+            old = batch.edges.get(eid) or old_edges.get(eid)
+            batch.edges[eid] = _strip(merge_edge(old, write, _label(start_label), _label(end_label)))
+            batch.edge_labels[eid] = (start_label, end_label)
+            if eid not in old_edges:
+                batch.new_edges.add(eid)
         self._shown_issuers(batch, existing)
         self._search_text(batch, existing)
         return batch
@@ -231,16 +232,20 @@ class Writer:
         names.update({uid: p.get("name") for uid, p in batch.nodes.items()})
         for uid, props in batch.nodes.items():
             labels = batch.labels[uid]
-            if labels[0] == "Institution":
-                parts = [props.get("name"), props.get("short_name"), *props.get("aliases", [])]
-            elif labels[0] == "Document":
-                parts = [TYPE_NAMES_VI.get(props.get("type", ""), ""), props.get("code"),
-                         props.get("title"), names.get(props.get("issuer") or "")]
-            else:
-                continue
             # Folded words only ("TP.HCM, Đảng" -> "tp hcm dang"): the Neo4j full-text index, its
             # analyzer without stop words, and the memory store's matcher then see the same tokens.
-            props["search_text"] = search_text(" ".join(str(p) for p in parts if p))
+            if labels[0] == "Institution":
+                props["search_text"] = search_text(" ".join(str(p) for p in (
+                    props.get("name"), props.get("short_name"), *props.get("aliases", [])) if p))
+            elif labels[0] == "Document":
+                props["search_text"] = search_text_of(
+                    (TYPE_NAMES_VI.get(props.get("type", ""), ""), props.get("code"), props.get("title"),
+                     names.get(props.get("issuer") or "")), repeated=_DOC_REPEATED)
+
+
+_LABELS = {label.value: label for label in Label}
+# which parts of a document's search text repeat across a file: its type name, code, title, issuer's name
+_DOC_REPEATED = (True, True, False, True)
 
 
 def _props(node: Props | None) -> Props | None:
@@ -278,6 +283,10 @@ def _year(props: Props) -> int | None:
 
 def _article(kind: str) -> str:
     return "an" if kind[0] in "AEIOU" else "a"
+
+
+def _label(name: str) -> Label:
+    return _LABELS.get(name) or Label(name)  # Label() raises the ValueError of an unknown one
 
 
 def _label_of(uid: str, batch: Batch, heads: dict[str, Props]) -> str:

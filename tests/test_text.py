@@ -6,7 +6,9 @@ import random
 import sys
 import unicodedata
 
-from graph.text import MARK_PLANES, fold, nfc
+import pytest
+
+from graph.text import MARK_PLANES, fold, nfc, search_text, search_text_of
 
 
 def _reference(text: str) -> str:
@@ -32,3 +34,16 @@ def test_no_combining_marks_outside_the_planes_folded() -> None:
     inside = {cp for plane in MARK_PLANES for cp in plane}
     assert not [cp for cp in range(sys.maxunicode + 1)
                 if cp not in inside and unicodedata.category(chr(cp)) == "Mn"]
+
+
+@pytest.mark.parametrize("parts", [
+    ("Kế hoạch", "01-KH/ĐU", "Về việc thực hiện Nghị quyết 52-NQ/TW", "Đảng ủy xã Tân Bình"),
+    ("", None, "TP.HCM, Đảng", "UBND tỉnh"),
+    ("Nghị quyết", "52-NQ/TW", "\u0301 dấu rời ở đầu", None),
+    ("ΟΔΟΣ", "x", "Σ", "  nhiều   khoảng  trắng  "),
+    ("Chương trình", "12/CTr-UBND", "ke hoach da gap", "ubnd"),
+])
+def test_search_text_of_parts_is_the_search_text_of_the_joined_parts(parts: tuple[str | None, ...]) -> None:
+    joined = search_text(" ".join(str(p) for p in parts if p))
+    assert search_text_of(parts, repeated=(True, True, False, True)) == joined
+    assert search_text_of(parts, repeated=(False, False, False, False)) == joined
