@@ -15,7 +15,7 @@ issuer code is a Party one. Unknown shapes raise :class:`CodeError`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
 
@@ -112,10 +112,15 @@ class DocCode:
     year: int | None
     family: str  # "party" | "state"
     unit: str | None = None
+    # computed once (parses are cached, and loaders ask a national file's codes for them ~10^5 times)
+    _code: str = field(init=False, repr=False, compare=False)
+    _key: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def code(self) -> str:
-        """The normalised code as it should be written."""
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_code", self._written())
+        object.__setattr__(self, "_key", slug(self._code.replace(self.number, str(int(self.number)), 1)))
+
+    def _written(self) -> str:
         if self.family == "party":
             return f"{self.number}-{self.type_abbrev or 'CV'}/{self.issuer_code}"
         year = f"{self.year}/" if self.year else ""
@@ -126,9 +131,14 @@ class DocCode:
         return f"{self.number}/{year}{head}-{tail}"
 
     @property
+    def code(self) -> str:
+        """The normalised code as it should be written."""
+        return self._code
+
+    @property
     def key(self) -> str:
         """Identity key of the code alone: leading zeros and case do not matter."""
-        return slug(self.code.replace(self.number, str(int(self.number)), 1))
+        return self._key
 
 
 def _canonical_abbrev(raw: str) -> str | None:

@@ -120,7 +120,9 @@ def _first(props: Props, claims: Props, source: str, evidence: Iterable[str]) ->
         if value is not None:
             merged[key] = _append_unique([], value) if key in UNION_PROPS else value
     merged["sources"] = [source]
-    merged["claims"] = [_claim(k, v, source) for k, v in claims.items() if v is not None]
+    tail = CLAIM_SEP + source
+    merged["claims"] = [k + CLAIM_SEP + (v if type(v) is str else _claim_value(v)) + tail  # _claim, inline
+                        for k, v in claims.items() if v is not None]
     merged["evidence"] = _append_unique([], evidence)
     for key, value in claims.items():
         if value is not None:

@@ -208,12 +208,15 @@ class Writer:
             docs[uid] = batch.nodes[uid]
             targets_of.setdefault(uid, set()).update(targets)
         expected: dict[tuple[Any, str], list[str]] = {}  # (type, issuer or owner) -> expected uids
-        for uid, p in sorted(docs.items()):
+        order = sorted(docs)  # the uids (unique): cheaper to sort than (uid, props) pairs
+        for uid in order:
+            p = docs[uid]
             if p.get("status") == DocStatus.EXPECTED:
                 for who in sorted({p.get("issuer"), p.get("owner")} - {None}):
                     expected.setdefault((p.get("type"), who), []).append(uid)
         already = {(r, e) for r, e, _ in self.fulfils}
-        for real, p in sorted(docs.items()):
+        for real in order:
+            p = docs[real]
             if p.get("status") != DocStatus.ISSUED or not p.get("issuer"):
                 continue
             for exp in dict.fromkeys(expected.get((p.get("type"), p["issuer"]), [])):
