@@ -48,7 +48,7 @@ def _view(graph: nx.MultiDiGraph, uid: str, fields: Sequence[str] | None) -> Pro
     out = restored(uid, attrs)  # one copy of the held dict, whatever is added to it
     out = dict(out) if out is attrs else out
     for key in PACKED:
-        if type(out.get(key)) is bytes:
+        if key in out:
             out[key] = unpack(out[key], out)
     if (fields is None or "shown_issuer" in fields) and "Document" in out.get("labels", ()):
         shown = memory_queries.shown_issuer(graph, uid)
@@ -90,7 +90,8 @@ class MemoryStore(GraphStore):
         replaced = self.graph.number_of_nodes() > 0  # a graph to free (see heap.settle)
         with heap.collector_paused():  # through settle(): see heap
             graph = nx.MultiDiGraph()
-            writer = GraphWriter(graph, self._compact)
+            compact = _Compactor()  # shares with this graph only: the replaced one's strings go with it
+            writer = GraphWriter(graph, compact)
             stamp = self._file_stamp()
             dicts = None
             if self._snapshot and stamp is not None and self.path is not None:
@@ -99,7 +100,7 @@ class MemoryStore(GraphStore):
                 graph._node, graph._succ, graph._pred = dicts
             elif stamp is not None:
                 self._read_file(writer)
-            self.graph, self._writer = graph, writer
+            self.graph, self._writer, self._compact = graph, writer, compact
             self._stamp = stamp
             self._snapshot_due = False  # this file's snapshot is loaded, or written just below
             self._by_code = None
@@ -212,7 +213,7 @@ class MemoryStore(GraphStore):
 
     def clear(self) -> None:
         with self._lock:
-            self.graph = nx.MultiDiGraph()
+            self.graph, self._compact = nx.MultiDiGraph(), _Compactor()
             self._writer = GraphWriter(self.graph, self._compact)
             self._by_code = None
             self._generation += 1

@@ -442,7 +442,7 @@ def _text_index(graph: nx.MultiDiGraph, memo: dict[Any, Any]) -> tuple[list[str]
         postings: dict[str, array[int]] = {}
         for i, (uid, attrs) in enumerate(graph.nodes(data=True)):
             order.append(uid)
-            text = attrs.get("search_text")
+            text = unpack(attrs.get("search_text"), attrs)
             for word in set(search_text(text).split()) if text else ():
                 if word not in postings:
                     postings[word] = array("I")
@@ -469,7 +469,7 @@ def _text_hits(graph: nx.MultiDiGraph, words: Any, memo: dict[Any, Any]) -> list
 def _has_words(attrs: dict[str, Any], wanted: set[str]) -> bool:
     from graph.text import search_text
 
-    text = attrs.get("search_text")
+    text = unpack(attrs.get("search_text"), attrs)
     return bool(text) and wanted <= set(search_text(text).split())
 
 

@@ -21,9 +21,14 @@ from typing import Any
 import networkx as nx
 
 from graph.codes import try_parse_code
+from graph.text import search_text
 
-MAX_SHARED = 64  # strings longer than this (titles, claims) are not interned
-PACKED = ("claims",)  # list attributes held as one UTF-8 blob (read rarely: merges, conflicts)
+MAX_SHARED = 64  # strings up to this length are interned
+MAX_SHARED_LONG = 1024  # longer ones up to this (titles, mostly) are one object when equal (Compactor)
+#: Attributes held in a packed form (read rarely: merges, conflicts, search): claims as one UTF-8 blob
+#: (:func:`pack`), a search text as its shared pieces (:meth:`Compactor.text`). :func:`unpack` and
+#: :func:`unpacked` give readers the plain value back.
+PACKED = ("claims", "search_text")
 _SEP = "\x00"  # between the claims of a blob
 _SAME = "\x01"  # a claim's value that is the attribute's value: the claim refers to it
 MAX_SHARED_BLOB = 2 * MAX_SHARED  # equal blobs up to this size are one object
@@ -42,15 +47,20 @@ def pack(claims: list[str], attrs: dict[str, Any]) -> bytes | list[str]:
     out = []
     for claim in claims:
         parts = claim.split("\t", 2)
-        if len(parts) == 3 and type(attrs.get(parts[0])) is str and attrs[parts[0]] == parts[1]:
+        if len(parts) == 3 and parts[0] not in PACKED and type(attrs.get(parts[0])) is str \
+                and attrs[parts[0]] == parts[1]:
             claim = f"{parts[0]}\t{_SAME}\t{parts[2]}"
         out.append(claim)
     return _SEP.join(out).encode()
 
 
 def unpack(value: Any, attrs: dict[str, Any]) -> Any:
-    """What :func:`pack` packed from ``attrs``'s claims, as the list again; anything else unchanged."""
-    if type(value) is not bytes:
+    """What :func:`pack` packed from ``attrs``'s claims, as the list again, a search text's pieces as
+    the text again; anything else unchanged."""
+    kind = type(value)
+    if kind is tuple:
+        return " ".join([piece for piece in value if piece])
+    if kind is not bytes:
         return value
     claims = _claims(value) if len(value) <= MAX_SHARED_BLOB else _split(value)
     return [claim if field is None else f"{field}\t{attrs[field]}\t{claim}" for field, claim in claims]
@@ -74,9 +84,14 @@ def unpacked(attrs: dict[str, Any]) -> dict[str, Any]:
     is packed, else a copy. A packed dict is only ever replaced whole, never changed (GraphWriter):
     its blob's references stay true."""
     for key in PACKED:
-        if type(attrs.get(key)) is bytes:
+        kind = type(attrs.get(key))
+        if kind is bytes or kind is tuple:
             return {**attrs, **{k: unpack(attrs[k], attrs) for k in PACKED if k in attrs}}
     return attrs
+
+
+#: A title's search words (graph.text.search_text), to find them in a search text: titles repeat.
+_title_words = lru_cache(maxsize=1 << 14)(search_text)
 
 
 #: Attributes that a written node's others determine, as the writer derives them (graph.model,
@@ -136,10 +151,15 @@ def restored(uid: str, attrs: dict[str, Any]) -> dict[str, Any]:
 
 class Compactor:
     """Share what repeats across attribute dicts: short strings (labels, statuses, source and
-    issuer uids) and ints are interned, equal short lists of strings (labels, sources, the empty
-    lists of conflicts/evidence) become one shared object, claims are packed (:func:`pack`) and
-    equal small blobs shared. Nothing shared is mutated in place: every write replaces a node's or
-    an edge's attribute dict with freshly built values (see ingest.writer and GraphWriter).
+    issuer uids) and ints are interned, equal longer strings (titles: a commune's plan has its
+    province's programme's title, word for word) are one object, equal short lists of strings
+    (labels, sources, the empty lists of conflicts/evidence) become one shared object, claims are
+    packed (:func:`pack`) and equal small blobs shared, a search text is held as its pieces
+    (:meth:`text`). Nothing shared is mutated in place: every write replaces a node's or an edge's
+    attribute dict with freshly built values (see ingest.writer and GraphWriter).
+
+    A compactor keeps every distinct string it shared, for the graph it writes: the store makes a
+    new one for each graph it loads.
     """
 
     def __init__(self) -> None:
@@ -147,6 +167,7 @@ class Compactor:
         self._keys: dict[str, str] = {}
         self._ints: dict[int, int] = {}  # years and counts: CPython shares only -5..256
         self._blobs: dict[bytes, bytes] = {}
+        self._long: dict[str, str] = {}
 
     def attrs(self, attrs: dict[str, Any]) -> dict[str, Any]:
         return self.shareable(attrs)[0]
@@ -169,8 +190,12 @@ class Compactor:
                     value = intern(value)
                 else:
                     content = None
+                    if k == "search_text":
+                        value = self.text(value, attrs.get("title"))
+                    elif len(value) <= MAX_SHARED_LONG:
+                        value = self._long.setdefault(value, value)
             elif kind is list:
-                if k in PACKED and value:  # packed; a claim of the attribute's value is a reference
+                if k == "claims" and value:  # packed; a claim of the attribute's value is a reference
                     value, content = self._blob(k, pack(value, attrs), content)
                 elif all(type(v) is str and len(v) <= limit for v in value):
                     shared = tuple([intern(v) for v in value])
@@ -201,6 +226,28 @@ class Compactor:
                 content.append((k, value))
             out[k] = value
         return out, (tuple(content) if content is not None else None)
+
+    def share(self, text: str) -> str:
+        """One object for equal strings (interned when short)."""
+        if len(text) <= MAX_SHARED:
+            return sys.intern(text)
+        return self._long.setdefault(text, text) if len(text) <= MAX_SHARED_LONG else text
+
+    def text(self, text: str, title: Any) -> str | tuple[str, str, str]:
+        """A document's search text (ingest.writer: its type's name, code, title, issuer's name, as
+        search words) as three shared pieces: what comes before its title's words, the title's words,
+        what comes after; ``unpack`` joins them again. Each piece repeats across thousands of
+        documents where the whole text is one document's own (~180 bytes at 1M documents, a tuple is
+        64). The text itself when it does not hold its title's words, or the pieces would not join
+        back to it exactly."""
+        if type(title) is str and (words := _title_words(title)):
+            padded = f" {text} "
+            at = padded.find(f" {words} ")
+            if at >= 0:
+                head, tail = padded[1:at], padded[at + len(words) + 2:-1]
+                if " ".join([piece for piece in (head, words, tail) if piece]) == text:
+                    return (self.share(head), self.share(words), self.share(tail))
+        return text
 
     def _blob(self, key: str, value: Any, content: list[Any] | None) -> tuple[Any, list[Any] | None]:
         """A packed value, shared when small; and the content key, still valid if it was shared."""

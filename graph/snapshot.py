@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 MAGIC = b"policy-kg memory snapshot\n"
-LAYOUT = 5  # bump when the in-memory layout changes (what the dicts hold, see graph.shared_graph)
+LAYOUT = 6  # bump when the in-memory layout changes (what the dicts hold, see graph.shared_graph)
 _LEN = struct.Struct("<Q")
 
 Stamp = tuple[int, int]

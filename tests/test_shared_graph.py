@@ -108,6 +108,41 @@ def test_claims_are_packed_in_memory_and_lists_everywhere_else(tmp_path: Path) -
     assert all(isinstance(n.get("claims", []), list) for n in store.dump()[0])
 
 
+def test_equal_titles_are_one_object_and_a_search_text_is_held_as_shared_pieces(tmp_path: Path) -> None:
+    title = "Kế hoạch thực hiện Chương trình hành động về phát triển kinh tế tư nhân"
+    words = "ke hoach thuc hien chuong trinh hanh dong ve phat trien kinh te tu nhan"
+    texts = {  # built at run time: equal strings, distinct objects
+        "plan-a": " ".join(["ke hoach 5 kh ubnd", words, "ubnd xa a"]),
+        "plan-b": " ".join(["ke hoach 6 kh ubnd", words, "ubnd xa b"]),
+        "plan-c": " ".join(["ke hoach", "7 kh ubnd khac", "ubnd xa c"]),  # without its title's words
+    }
+    path = tmp_path / "kg.jsonl"
+    store = MemoryStore(path)
+    batch = Batch()
+    for uid, text in texts.items():
+        batch.nodes[uid] = {"uid": uid, "title": "".join([title[:9], title[9:]]), "search_text": text}
+        batch.labels[uid] = ("Document",)
+    store.apply(batch)
+    held = store.graph._node
+    assert held["plan-a"]["title"] is held["plan-b"]["title"] is held["plan-c"]["title"]
+    assert held["plan-a"]["search_text"] == ("ke hoach 5 kh ubnd", words, "ubnd xa a")
+    assert held["plan-a"]["search_text"][1] is held["plan-b"]["search_text"][1]
+    assert held["plan-c"]["search_text"] == texts["plan-c"]  # held as it is
+    for uid, text in texts.items():  # every reader sees the text
+        assert store.get_nodes([uid])[uid]["search_text"] == text
+        assert store.get_nodes([uid], fields=["search_text"])[uid]["search_text"] == text
+    assert [n["search_text"] for n in store.dump()[0]] == list(texts.values())
+    lines = [orjson.loads(x) for x in path.read_bytes().splitlines()[1:]]
+    assert [line[2]["search_text"] for line in lines] == list(texts.values())  # the file keeps its format
+    assert [r["uid"] for r in store.run("search", {"words": ["tu", "nhan", "ubnd"], "limit": 10})] == \
+        ["plan-a", "plan-b"]
+    assert [r["uid"] for r in store.run("search", {"words": ["xa", "c"], "limit": 10})] == ["plan-c"]
+    store.close()  # the snapshot
+    assert MemoryStore(path).dump() == MemoryStore(path, snapshot=False).dump() == store.dump()
+    again = MemoryStore(path)
+    assert again.graph._node["plan-b"]["search_text"] == held["plan-b"]["search_text"]
+
+
 def test_a_failed_write_leaves_the_shared_structures_as_they_were(tmp_path: Path) -> None:
     store = MemoryStore(tmp_path / "kg.jsonl")
     load_demo(store)
