@@ -239,8 +239,12 @@ class Compactor:
         what comes after; ``unpack`` joins them again. Each piece repeats across thousands of
         documents where the whole text is one document's own (~180 bytes at 1M documents, a tuple is
         64). The text itself when it does not hold its title's words, or the pieces would not join
-        back to it exactly."""
+        back to it exactly, or no document before it had this title: for a title of its own, the
+        pieces would cost more than the text."""
         if type(title) is str and (words := _title_words(title)):
+            if len(words) > MAX_SHARED and words not in self._long:
+                self._long[words] = words  # the next document with this title shares them
+                return text
             padded = f" {text} "
             at = padded.find(f" {words} ")
             if at >= 0:

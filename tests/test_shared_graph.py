@@ -112,6 +112,7 @@ def test_equal_titles_are_one_object_and_a_search_text_is_held_as_shared_pieces(
     title = "Kế hoạch thực hiện Chương trình hành động về phát triển kinh tế tư nhân"
     words = "ke hoach thuc hien chuong trinh hanh dong ve phat trien kinh te tu nhan"
     texts = {  # built at run time: equal strings, distinct objects
+        "plan-0": " ".join(["ke hoach 4 kh ubnd", words, "ubnd xa o"]),  # the first with this title
         "plan-a": " ".join(["ke hoach 5 kh ubnd", words, "ubnd xa a"]),
         "plan-b": " ".join(["ke hoach 6 kh ubnd", words, "ubnd xa b"]),
         "plan-c": " ".join(["ke hoach", "7 kh ubnd khac", "ubnd xa c"]),  # without its title's words
@@ -128,6 +129,7 @@ def test_equal_titles_are_one_object_and_a_search_text_is_held_as_shared_pieces(
     assert held["plan-a"]["search_text"] == ("ke hoach 5 kh ubnd", words, "ubnd xa a")
     assert held["plan-a"]["search_text"][1] is held["plan-b"]["search_text"][1]
     assert held["plan-c"]["search_text"] == texts["plan-c"]  # held as it is
+    assert held["plan-0"]["search_text"] == texts["plan-0"]  # pieces of a title seen once would cost more
     for uid, text in texts.items():  # every reader sees the text
         assert store.get_nodes([uid])[uid]["search_text"] == text
         assert store.get_nodes([uid], fields=["search_text"])[uid]["search_text"] == text
@@ -135,7 +137,7 @@ def test_equal_titles_are_one_object_and_a_search_text_is_held_as_shared_pieces(
     lines = [orjson.loads(x) for x in path.read_bytes().splitlines()[1:]]
     assert [line[2]["search_text"] for line in lines] == list(texts.values())  # the file keeps its format
     assert [r["uid"] for r in store.run("search", {"words": ["tu", "nhan", "ubnd"], "limit": 10})] == \
-        ["plan-a", "plan-b"]
+        ["plan-0", "plan-a", "plan-b"]
     assert [r["uid"] for r in store.run("search", {"words": ["xa", "c"], "limit": 10})] == ["plan-c"]
     store.close()  # the snapshot
     assert MemoryStore(path).dump() == MemoryStore(path, snapshot=False).dump() == store.dump()
