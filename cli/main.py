@@ -60,9 +60,12 @@ def _expand(paths: list[Path], suffixes: tuple[str, ...]) -> list[Path]:
     return files
 
 
-def _progress(quiet: bool) -> Progress:
+def _progress(quiet: bool, auto_refresh: bool = True) -> Progress:
+    """``auto_refresh=False``: redrawn on updates only, without rich's refresh thread (an export
+    forks only a single-threaded process: graph.export)."""
     return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TextColumn("{task.fields[current]}"), console=console, disable=quiet)
+                    TextColumn("{task.fields[current]}"), console=console, disable=quiet,
+                    auto_refresh=auto_refresh)
 
 
 def ingest_files(store: GraphStore, files: list[Path], quiet: bool, text: bool = False) -> int:
@@ -197,7 +200,7 @@ def export(
         raise typer.Exit(2)
     from graph.export import write_graphml, write_neo4j_import
 
-    with _store() as store, _progress(quiet) as progress:
+    with _store() as store, _progress(quiet, auto_refresh=False) as progress:
         if store.stats().total_nodes == 0:  # e.g. KG_DATA names a file that does not exist
             _error("the store is empty: nothing to export (check KG_STORE / KG_DATA / NEO4J_URI)")
             raise typer.Exit(1)
@@ -216,7 +219,8 @@ def export(
                 raise typer.Exit(1) from exc
             progress.advance(task)
             console.print(f"{neo4j_import}: {result.nodes} nodes in {len(result.node_files)} files, "
-                          f"{result.relationships} relationships in {len(result.relationship_files)} files; "
+                          f"{result.relationships} relationships in {len(result.relationship_files)} files "
+                          f"(written by {result.processes} process{'es' if result.processes > 1 else ''}); "
                           f"with Neo4j stopped run {neo4j_import / 'import.sh'}, then start it and run "
                           f"`kg post-import {neo4j_import}`", markup=False)
 

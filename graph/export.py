@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import pickle
 import re
 import shlex
+import signal
+import threading
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -60,6 +65,7 @@ class Neo4jImport:
     nodes: int = 0
     relationships: int = 0
     multiline: bool = False  # some value holds a line break: --multiline-fields=true is needed
+    processes: int = 1  # 2 when a child process wrote the relationship files (PARALLEL_MIN_NODES)
     #: Cypher run after the import on the started database, also in post-import.cypher: the schema
     #: (and, only if the store holds one, a list of one empty string, which no CSV field can carry).
     post_import: list[str] = field(default_factory=list)
@@ -253,6 +259,114 @@ def write_neo4j_import(store: GraphStore, directory: Path) -> Neo4jImport:
         return _write_neo4j_import(store, directory)
 
 
+@dataclass(slots=True)
+class _Files:
+    """One half of an export (the node files or the relationship files), as :func:`_node_files` and
+    :func:`_edge_files` write it: small enough to pass back from a child process."""
+
+    paths: list[Path]
+    multiline: bool
+    count: int
+    groups: list[str]  # the labels (first of each node's) or relationship types written
+    keyed: dict[str, dict[str, list[tuple[Any, Any]]]]  # see _Plan.keyed
+
+
+def _q(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _node_files(nodes: list[dict[str, Any]], directory: Path) -> _Files:
+    plan, taken = _Plan(), set[str]()
+    node_rows: dict[tuple[tuple[str, ...], int], list[tuple[list[str], dict[str, Any]]]] = {}
+    for node in nodes:
+        labels = tuple(node["labels"])
+        uid = node["uid"]
+        props = {k: v for k, v in node.items() if k != "labels" and k != "uid" and v is not None and v != []}
+        index = plan.add(labels, uid, props)
+        node_rows.setdefault((labels, index), []).append(([_q(uid), _q(ARRAY_DELIMITER.join(labels))], props))
+    out = _Files([], False, len(nodes), sorted({labels[0] for labels, _ in node_rows}), plan.keyed)
+    for (labels, index), rows in node_rows.items():
+        path = directory / _file_name("nodes", labels, taken)
+        out.multiline |= _write_rows(path, [f"uid:ID({ID_SPACE})", ":LABEL"], plan.variants[labels][index], rows)
+        out.paths.append(path)
+    return out
+
+
+def _edge_files(store: GraphStore, known: Collection[str], directory: Path) -> _Files:
+    plan, taken = _Plan(), set[str]()
+    edges = store.dump_edges()
+    edge_rows: dict[tuple[tuple[str, ...], int], list[tuple[list[str], dict[str, Any]]]] = {}
+    for rel, start, end, edge in edges:
+        props = {k: v for k, v in edge.items() if v is not None and v != []}
+        if start not in known or end not in known:
+            raise ValueError(f"{rel} edge {start} -> {end}: unknown node")
+        index = plan.add((rel,), (start, end, props.get("key", "")), props)
+        edge_rows.setdefault(((rel,), index), []).append(([_q(start), _q(end), _q(rel)], props))
+    out = _Files([], False, len(edges), sorted({group[0] for group, _ in edge_rows}), plan.keyed)
+    for (group, index), rows in edge_rows.items():
+        path = directory / _file_name("relationships", group, taken)
+        out.multiline |= _write_rows(path, [f":START_ID({ID_SPACE})", f":END_ID({ID_SPACE})", ":TYPE"],
+                                     plan.variants[group][index], rows)
+        out.paths.append(path)
+    return out
+
+
+#: From this many nodes on, an export from the memory store writes its relationship files in a
+#: forked child while the parent writes the node files (the two halves share nothing but the uids):
+#: both cores busy. Below it the fork costs more than it saves.
+PARALLEL_MIN_NODES = 20_000
+
+
+def _parallel(store: GraphStore, nodes: int) -> bool:
+    """Whether to fork: a large in-process graph (the child reads it copy-on-write; a Neo4j store's
+    driver must not be shared across a fork), a POSIX system, and no other thread that could hold a
+    lock the child would need."""
+    return nodes >= PARALLEL_MIN_NODES and store.kind == "memory" and hasattr(os, "fork") \
+        and threading.active_count() == 1
+
+
+class _Child:
+    """``work()`` in a forked child process; :meth:`result` waits for what it returned (or raises
+    what it raised)."""
+
+    def __init__(self, work: Callable[[], Any]) -> None:
+        read_fd, write_fd = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: report, and leave without running the parent's exit handlers
+            try:
+                os.close(read_fd)
+                try:
+                    payload = pickle.dumps((True, work()))
+                except BaseException as exc:  # every failure goes back to the parent
+                    try:
+                        payload = pickle.dumps((False, exc))
+                    except Exception:  # an exception that does not pickle
+                        payload = pickle.dumps((False, RuntimeError(repr(exc))))
+                with os.fdopen(write_fd, "wb") as fh:
+                    fh.write(payload)
+            finally:
+                os._exit(0)
+        os.close(write_fd)
+        self._pid, self._read_fd = pid, read_fd
+
+    def result(self) -> Any:
+        with os.fdopen(self._read_fd, "rb") as fh:
+            data = fh.read()  # before waiting: a full pipe would block the child
+        _, status = os.waitpid(self._pid, 0)
+        if not data:
+            raise RuntimeError(f"export: the process writing the relationship files ended without a "
+                               f"result (wait status {status})")
+        ok, value = pickle.loads(data)  # our own child's bytes
+        if not ok:
+            raise value
+        return value
+
+    def cancel(self) -> None:
+        os.kill(self._pid, signal.SIGKILL)
+        os.close(self._read_fd)
+        os.waitpid(self._pid, 0)
+
+
 def _write_neo4j_import(store: GraphStore, directory: Path) -> Neo4jImport:
     from graph.schema import META_ID, META_LABEL, MIGRATIONS, neo4j_schema_statements
 
@@ -260,53 +374,32 @@ def _write_neo4j_import(store: GraphStore, directory: Path) -> Neo4jImport:
     directory.mkdir(parents=True, exist_ok=True)
     for old in [*directory.glob("nodes-*.csv"), *directory.glob("relationships-*.csv")]:
         old.unlink()
-    nodes, edges = store.dump()
-    result = Neo4jImport(directory=directory)
-    taken: set[str] = set()
-    plan = _Plan()
-
-    def q(text: str) -> str:
-        return '"' + text.replace('"', '""') + '"'
-
-    primary: dict[str, str] = {}
-    node_rows: dict[tuple[tuple[str, ...], int], list[tuple[list[str], dict[str, Any]]]] = {}
-    for node in nodes:
-        labels = tuple(node["labels"])
-        uid = node["uid"]
-        primary[uid] = labels[0]
-        props = {k: v for k, v in node.items() if k != "labels" and k != "uid" and v is not None and v != []}
-        index = plan.add(labels, uid, props)
-        node_rows.setdefault((labels, index), []).append(([q(uid), q(ARRAY_DELIMITER.join(labels))], props))
-    edge_rows: dict[tuple[tuple[str, ...], int], list[tuple[list[str], dict[str, Any]]]] = {}
-    for rel, start, end, edge in edges:
-        props = {k: v for k, v in edge.items() if v is not None and v != []}
-        if start not in primary or end not in primary:
-            raise ValueError(f"{rel} edge {start} -> {end}: unknown node")
-        index = plan.add((rel,), (start, end, props.get("key", "")), props)
-        edge_rows.setdefault(((rel,), index), []).append(([q(start), q(end), q(rel)], props))
-
-    for (labels, index), rows in node_rows.items():
-        path = directory / _file_name("nodes", labels, taken)
-        result.multiline |= _write_rows(path, [f"uid:ID({ID_SPACE})", ":LABEL"], plan.variants[labels][index], rows)
-        result.node_files.append(path)
-    for (group, index), rows in edge_rows.items():
-        path = directory / _file_name("relationships", group, taken)
-        result.multiline |= _write_rows(path, [f":START_ID({ID_SPACE})", f":END_ID({ID_SPACE})", ":TYPE"],
-                                        plan.variants[group][index], rows)
-        result.relationship_files.append(path)
-    result.nodes = len(nodes)
-    result.relationships = len(edges)
-    keyed = plan.keyed
+    known = store.node_ids()
+    child = _Child(lambda: _edge_files(store, known, directory)) if _parallel(store, len(known)) else None
+    try:
+        nodes = store.dump_nodes()
+        primary = {node["uid"]: node["labels"][0] for node in nodes}
+        node_files = _node_files(nodes, directory)
+        del nodes
+    except BaseException:
+        if child is not None:
+            child.cancel()
+        raise
+    edge_files: _Files = child.result() if child is not None else _edge_files(store, primary, directory)
+    result = Neo4jImport(directory=directory, node_files=node_files.paths, relationship_files=edge_files.paths,
+                         nodes=node_files.count, relationships=edge_files.count,
+                         multiline=node_files.multiline or edge_files.multiline,
+                         processes=1 if child is None else 2)
 
     post = [s.rstrip(";") + ";" for s in neo4j_schema_statements()] + ["CALL db.awaitIndexes(300);"]
     # a version token, so the API's response cache works on the imported graph (api/cache.py)
     # and the migrations that a graph of this version does not need (graph.schema.MIGRATIONS)
     done = ", ".join(f"'{name}'" for name in MIGRATIONS)
     post.append(f"MERGE (m:{META_LABEL} {{id: '{META_ID}'}}) SET m.version = randomUUID(), m.migrations = [{done}];")
-    for label in sorted({labels[0] for labels, _ in node_rows}):
-        post += _fixups("node", label, keyed, primary)
-    for rel in sorted({group[0] for group, _ in edge_rows}):
-        post += _fixups("edge", rel, keyed, primary)
+    for label in node_files.groups:
+        post += _fixups("node", label, node_files.keyed, primary)
+    for rel in edge_files.groups:
+        post += _fixups("edge", rel, edge_files.keyed, primary)
     result.post_import = post
     (directory / POST_IMPORT).write_text(
         "// Run once on the imported database (cypher-shell -f post-import.cypher, or kg post-import DIR):\n"

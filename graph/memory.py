@@ -16,7 +16,7 @@ import os
 import tempfile
 import threading
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -324,14 +324,23 @@ class MemoryStore(GraphStore):
         return Stats(nodes=dict(nodes), edges=dict(edges))
 
     def dump(self) -> tuple[list[Props], list[tuple[str, str, str, Props]]]:
+        with self._lock:  # both halves of one graph
+            return self.dump_nodes(), self.dump_edges()
+
+    def dump_nodes(self) -> list[Props]:
         graph = self._fresh()
-        nodes = [_view(graph, uid, None) for uid in sorted(graph._node)]
-        edges = sorted(
+        return [_view(graph, uid, None) for uid in sorted(graph._node)]
+
+    def node_ids(self) -> Collection[str]:
+        return self._fresh()._node.keys()
+
+    def dump_edges(self) -> list[tuple[str, str, str, Props]]:
+        graph = self._fresh()
+        return sorted(
             ((d["type"], u, v, unpacked({k: x for k, x in d.items() if k != "type"}))
              for u, v, d in graph.edges(data=True)),
             key=lambda e: (e[0], e[1], e[2], e[3].get("key", "")),
         )
-        return nodes, edges
 
     def run(self, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         with self._lock:

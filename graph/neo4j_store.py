@@ -416,13 +416,18 @@ class Neo4jStore(GraphStore):
                      edges={r["type"]: r["n"] for r in edges})
 
     def dump(self) -> tuple[list[Props], list[tuple[str, str, str, Props]]]:
+        return self.dump_nodes(), self.dump_edges()
+
+    def dump_nodes(self) -> list[Props]:
         nodes = self._read(f"MATCH (n) WHERE NOT n:{META_LABEL} RETURN properties(n) AS props, labels(n) AS labels "
                            "ORDER BY n.uid")
+        return [_node(r["props"], r["labels"]) for r in nodes]
+
+    def dump_edges(self) -> list[tuple[str, str, str, Props]]:
         edges = self._read("MATCH (a)-[r]->(b) RETURN type(r) AS rel, a.uid AS start, "
                            "b.uid AS end, properties(r) AS props "
                            "ORDER BY rel, start, end, r.key")
-        return ([_node(r["props"], r["labels"]) for r in nodes],
-                [(r["rel"], r["start"], r["end"], r["props"]) for r in edges])
+        return [(r["rel"], r["start"], r["end"], r["props"]) for r in edges]
 
     def run(self, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         rows = self._read(queries.load(name).text, **params)

@@ -9,7 +9,7 @@ ingest layer, shared by both backends, so that both give identical answers.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -124,6 +124,18 @@ class GraphStore(ABC):
     @abstractmethod
     def dump(self) -> tuple[list[Props], list[tuple[str, str, str, Props]]]:
         """Every node (props with ``labels``) and edge (rel, start, end, props)."""
+
+    def dump_nodes(self) -> list[Props]:
+        """The nodes of :meth:`dump` (a store that can read them alone overrides this)."""
+        return self.dump()[0]
+
+    def dump_edges(self) -> list[tuple[str, str, str, Props]]:
+        """The edges of :meth:`dump` (a store that can read them alone overrides this)."""
+        return self.dump()[1]
+
+    def node_ids(self) -> Collection[str]:
+        """The uids of every node, for membership tests (a store that holds them overrides this)."""
+        return {node["uid"] for node in self.dump_nodes()}
 
     @abstractmethod
     def run(self, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:

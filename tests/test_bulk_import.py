@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -132,3 +133,60 @@ def test_admin_import_round_trip(demo_memory: MemoryStore, tmp_path: Path) -> No
             assert "document_uid" in constraints
         finally:
             driver.close()
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_a_forked_export_writes_the_same_files(demo_memory: MemoryStore, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """From PARALLEL_MIN_NODES nodes on, a child process writes the relationship files: byte for
+    byte what one process writes, the tricky values and the post-import fixups ([""]) included."""
+    import graph.export as export
+    from graph.model import Batch
+
+    add_tricky(demo_memory)
+    eid = ("REPORTS_TO", "tricky-unit", "bo-chinh-tri", "")
+    demo_memory.apply(Batch(edges={eid: {"key": "", "sources": ["src-primer"], "evidence": [""]}},
+                            edge_labels={eid: ("Institution", "Institution")}))
+    alone = write_neo4j_import(demo_memory, tmp_path / "alone")
+    monkeypatch.setattr(export, "_parallel", lambda store, nodes: True)
+    parent = os.getpid()
+    forked = write_neo4j_import(demo_memory, tmp_path / "forked")
+    assert os.getpid() == parent
+    assert _files(tmp_path / "forked") == _files(tmp_path / "alone")
+    assert [p.name for p in forked.node_files + forked.relationship_files] == \
+        [p.name for p in alone.node_files + alone.relationship_files]
+    assert (forked.nodes, forked.relationships, forked.multiline, forked.post_import) == \
+        (alone.nodes, alone.relationships, alone.multiline, alone.post_import)
+    assert (alone.processes, forked.processes) == (1, 2)
+    assert any("SET r.evidence" in s for s in forked.post_import)  # an edge's [""]: from the child
+
+
+def test_a_forked_export_reports_what_failed_in_its_child(demo_memory: MemoryStore, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import graph.export as export
+
+    monkeypatch.setattr(export, "_parallel", lambda store, nodes: True)
+
+    def broken(*args: object) -> None:
+        raise ValueError("IMPLEMENTS edge a -> b: unknown node")
+
+    monkeypatch.setattr(export, "_edge_files", broken)
+    with pytest.raises(ValueError, match="unknown node"):
+        write_neo4j_import(demo_memory, tmp_path / "csv")
+
+    def dies(*args: object) -> None:
+        os._exit(3)
+
+    monkeypatch.setattr(export, "_edge_files", dies)
+    with pytest.raises(RuntimeError, match="ended without a result"):
+        write_neo4j_import(demo_memory, tmp_path / "csv")
+
+
+def test_only_a_large_memory_graph_in_a_single_thread_forks(demo_memory: MemoryStore) -> None:
+    import graph.export as export
+
+    assert not export._parallel(demo_memory, export.PARALLEL_MIN_NODES - 1)
+    assert export._parallel(demo_memory, export.PARALLEL_MIN_NODES) == (threading.active_count() == 1)
