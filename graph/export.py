@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import pickle
@@ -362,7 +363,8 @@ class _Child:
         return value
 
     def cancel(self) -> None:
-        os.kill(self._pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self._pid, signal.SIGKILL)
         os.close(self._read_fd)
         os.waitpid(self._pid, 0)
 
@@ -374,18 +376,30 @@ def _write_neo4j_import(store: GraphStore, directory: Path) -> Neo4jImport:
     directory.mkdir(parents=True, exist_ok=True)
     for old in [*directory.glob("nodes-*.csv"), *directory.glob("relationships-*.csv")]:
         old.unlink()
+    # The node and the relationship files are read apart (in two processes, or one after the other):
+    # both must come from the graph as it was when the export began.
+    version = store.version()
     known = store.node_ids()
-    child = _Child(lambda: _edge_files(store, known, directory)) if _parallel(store, len(known)) else None
+    child = _Child(lambda: (_edge_files(store, known, directory), store.version())) \
+        if _parallel(store, len(known)) else None
     try:
         nodes = store.dump_nodes()
         primary = {node["uid"]: node["labels"][0] for node in nodes}
         node_files = _node_files(nodes, directory)
         del nodes
+        nodes_version = store.version()
     except BaseException:
         if child is not None:
             child.cancel()
         raise
-    edge_files: _Files = child.result() if child is not None else _edge_files(store, primary, directory)
+    edge_files: _Files
+    edge_files, edges_version = child.result() if child is not None \
+        else (_edge_files(store, primary, directory), store.version())
+    if not version == nodes_version == edges_version:
+        for path in node_files.paths + edge_files.paths:
+            path.unlink(missing_ok=True)
+        raise ValueError("the graph changed while it was exported (another process wrote it): "
+                         "export it again")
     result = Neo4jImport(directory=directory, node_files=node_files.paths, relationship_files=edge_files.paths,
                          nodes=node_files.count, relationships=edge_files.count,
                          multiline=node_files.multiline or edge_files.multiline,

@@ -57,6 +57,18 @@ def _view(graph: nx.MultiDiGraph, uid: str, fields: Sequence[str] | None) -> Pro
     return out if fields is None else project(out, fields)
 
 
+def _nodes_of(graph: nx.MultiDiGraph) -> list[Props]:
+    return [_view(graph, uid, None) for uid in sorted(graph._node)]
+
+
+def _edges_of(graph: nx.MultiDiGraph) -> list[tuple[str, str, str, Props]]:
+    return sorted(
+        ((d["type"], u, v, unpacked({k: x for k, x in d.items() if k != "type"}))
+         for u, v, d in graph.edges(data=True)),
+        key=lambda e: (e[0], e[1], e[2], e[3].get("key", "")),
+    )
+
+
 class MemoryStore(GraphStore):
     kind = "memory"
 
@@ -324,23 +336,17 @@ class MemoryStore(GraphStore):
         return Stats(nodes=dict(nodes), edges=dict(edges))
 
     def dump(self) -> tuple[list[Props], list[tuple[str, str, str, Props]]]:
-        with self._lock:  # both halves of one graph
-            return self.dump_nodes(), self.dump_edges()
+        graph = self._fresh()  # both halves of one graph
+        return _nodes_of(graph), _edges_of(graph)
 
     def dump_nodes(self) -> list[Props]:
-        graph = self._fresh()
-        return [_view(graph, uid, None) for uid in sorted(graph._node)]
+        return _nodes_of(self._fresh())
 
     def node_ids(self) -> Collection[str]:
         return self._fresh()._node.keys()
 
     def dump_edges(self) -> list[tuple[str, str, str, Props]]:
-        graph = self._fresh()
-        return sorted(
-            ((d["type"], u, v, unpacked({k: x for k, x in d.items() if k != "type"}))
-             for u, v, d in graph.edges(data=True)),
-            key=lambda e: (e[0], e[1], e[2], e[3].get("key", "")),
-        )
+        return _edges_of(self._fresh())
 
     def run(self, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         with self._lock:

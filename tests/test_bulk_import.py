@@ -190,3 +190,20 @@ def test_only_a_large_memory_graph_in_a_single_thread_forks(demo_memory: MemoryS
 
     assert not export._parallel(demo_memory, export.PARALLEL_MIN_NODES - 1)
     assert export._parallel(demo_memory, export.PARALLEL_MIN_NODES) == (threading.active_count() == 1)
+
+
+@pytest.mark.parametrize("forked", [False, True])
+def test_an_export_of_a_graph_that_changes_meanwhile_fails_and_leaves_no_csv(
+        demo_memory: MemoryStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forked: bool) -> None:
+    """The node and relationship files are read apart: when another process rewrote the graph in
+    between (its version moved), the export says so and removes what it wrote."""
+    import itertools
+
+    import graph.export as export
+
+    monkeypatch.setattr(export, "_parallel", lambda store, nodes: forked)
+    versions = itertools.count()
+    monkeypatch.setattr(demo_memory, "version", lambda: str(next(versions)))
+    with pytest.raises(ValueError, match="changed while it was exported"):
+        write_neo4j_import(demo_memory, tmp_path / "csv")
+    assert not list((tmp_path / "csv").glob("*.csv"))
