@@ -379,9 +379,9 @@ def _write_neo4j_import(store: GraphStore, directory: Path) -> Neo4jImport:
     # The node and the relationship files are read apart (in two processes, or one after the other):
     # both must come from the graph as it was when the export began.
     version = store.version()
-    known = store.node_ids()
+    known = store.node_ids() if store.kind == "memory" else None  # from Neo4j a second read: not forked
     child = _Child(lambda: (_edge_files(store, known, directory), store.version())) \
-        if _parallel(store, len(known)) else None
+        if known is not None and _parallel(store, len(known)) else None
     try:
         nodes = store.dump_nodes()
         primary = {node["uid"]: node["labels"][0] for node in nodes}
