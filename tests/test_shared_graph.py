@@ -283,3 +283,24 @@ def test_the_snapshot_is_written_once_at_close_not_after_every_write(tmp_path: P
     ingest_path(plain, _extra(tmp_path))
     plain.close()
     assert snapshot.read(snap, plain._file_stamp() or (0, 0), parts=3) is None
+
+
+def test_a_dump_orders_edges_by_type_start_end_key_and_shares_equal_props() -> None:
+    """The memory store's dump walks starts and ends in order instead of sorting: the order must
+    still be (type, start, end, key) with several edges on one pair, and equal shared edge dicts
+    give one props dict (what the export formats once)."""
+    from graph.memory import _edges_of
+
+    graph, writer = _graph()
+    writer.put_edge("a", "c", "GUIDES|z", {"type": "GUIDES", "key": "z"})
+    writer.put_edge("a", "c", "GUIDES|b", {"type": "GUIDES", "key": "b"})
+    writer.put_edge("d", "a", "IMPLEMENTS|", {"type": "IMPLEMENTS", "key": "", "sources": list(SRC)})
+    writer.put_edge("a", "b", "IMPLEMENTS|k", {"type": "IMPLEMENTS", "key": "k"})
+    writer.put_edge("c", "a", "ASSIGNS|", {"type": "ASSIGNS", "key": "", "due": "2026-01-01"})
+    edges = _edges_of(graph)
+    expected = sorted(((d["type"], u, v, d.get("key", "")) for u, v, d in graph.edges(data=True)))
+    assert [(rel, u, v, p.get("key", "")) for rel, u, v, p in edges] == expected
+    by_pair = {(rel, u, v): props for rel, u, v, props in edges if props.get("key") == ""}
+    assert by_pair["IMPLEMENTS", "a", "c"] is by_pair["IMPLEMENTS", "b", "d"] is by_pair["IMPLEMENTS", "d", "a"]
+    assert by_pair["IMPLEMENTS", "a", "c"] == {"key": "", "sources": SRC}
+    assert "type" not in by_pair["ASSIGNS", "c", "a"]
