@@ -96,7 +96,7 @@ def _column_type(key: str, value: Any) -> str | None:
         if value == [""]:
             return None
         first = type(value[0])
-        if first in _SCALAR_TYPES and all(type(v) is first for v in value):
+        if first in _SCALAR_TYPES and (len(value) == 1 or set(map(type, value)) == {first}):  # in C
             return _SCALAR_TYPES[first] + "[]"
         raise ValueError(f"property {key!r}: a list must hold scalars of one type, got {value!r}")
     if kind in _SCALAR_TYPES:
@@ -142,16 +142,16 @@ class _Plan:
         # once per node and edge: a row's signature is its keys and the types of its values (in C),
         # with a list's column type in place of ``list`` (its elements decide it)
         types: tuple[Any, ...] = tuple(map(type, props.values()))
-        if list in types:
-            kinds: list[Any] = []
-            for k, v in props.items():
-                if type(v) is list:
-                    t = _column_type(k, v)
-                    if t is None:
-                        self.keyed.setdefault(group[0], {}).setdefault(k, []).append((ident, v))
-                    kinds.append(t)
-                else:
-                    kinds.append(type(v))
+        if list in types:  # found by position, in C: a row has ~15 values and two or three lists
+            kinds: list[Any] = list(types)
+            keys, values = list(props), list(props.values())
+            at = kinds.index(list)
+            for _ in range(kinds.count(list)):
+                at = kinds.index(list, at)
+                t = _column_type(keys[at], values[at])
+                if t is None:
+                    self.keyed.setdefault(group[0], {}).setdefault(keys[at], []).append((ident, values[at]))
+                kinds[at] = t
             types = tuple(kinds)
         sig = (group, tuple(props), types)
         index = self._cache.get(sig)
@@ -170,7 +170,8 @@ class _Plan:
         return index
 
 
-#: Rows per write: a few hundred kB of text encoded at a time, not a call per row.
+#: Rows per write of the relationship files (short rows): a few hundred kB of text encoded at a time,
+#: not a call per row (at 100k documents 0.94 -> 0.77 s). The long node rows are faster one by one.
 _CHUNK = 4096
 
 
@@ -179,32 +180,48 @@ def _write_rows(path: Path, fixed_header: list[str], columns: dict[str, str],
     """Write one CSV; True when some field holds a line break (needs --multiline-fields=true).
     ``shared``: many rows hold the same props dict, whose fields are formatted once."""
     keys = sorted(columns)
-    multiline = False
-    tails: dict[int, str] = {}  # id(props) -> its fields, with shared (rows keep the dicts alive)
-    lines: list[str] = []
     with path.open("w", encoding="utf-8", newline="") as fh:
         fh.write(",".join(fixed_header + [f"{k}:{columns[k]}" for k in keys]) + "\n")
-        for fixed, props in rows:
-            tail = tails.get(id(props)) if shared else None
-            if tail is None:
-                get = props.get
-                cells = []
-                for k in keys:  # _cell, with its string case inline (most fields)
-                    v = get(k)
-                    if type(v) is str:
-                        cells.append('"' + v.replace('"', '""') + '"')
-                    elif v is None:
-                        cells.append("")
-                    else:
-                        cells.append(_cell(k, v))
-                tail = ",".join(cells)
-                if shared:
-                    tails[id(props)] = tail
-            lines.append(",".join(fixed) + "," + tail if keys else ",".join(fixed))
-            if len(lines) == _CHUNK:
-                multiline |= _flush(fh, lines)
-        multiline |= _flush(fh, lines)
+        return _shared_rows(fh, keys, rows) if shared else _distinct_rows(fh, keys, rows)
+
+
+def _fields(keys: list[str], props: dict[str, Any], cells: list[str]) -> list[str]:
+    """``cells`` plus the row's field for each of ``keys``: _cell, its string case inline (most fields)."""
+    get = props.get
+    for k in keys:
+        v = get(k)
+        if type(v) is str:
+            cells.append('"' + v.replace('"', '""') + '"')
+        elif v is None:
+            cells.append("")
+        else:
+            cells.append(_cell(k, v))
+    return cells
+
+
+def _distinct_rows(fh: Any, keys: list[str], rows: list[tuple[list[str], dict[str, Any]]]) -> bool:
+    multiline = False
+    for fixed, props in rows:
+        line = ",".join(_fields(keys, props, list(fixed)))
+        if not multiline and ("\n" in line or "\r" in line):
+            multiline = True
+        fh.write(line)
+        fh.write("\n")
     return multiline
+
+
+def _shared_rows(fh: Any, keys: list[str], rows: list[tuple[list[str], dict[str, Any]]]) -> bool:
+    multiline = False
+    tails: dict[int, str] = {}  # id(props) -> its fields (the rows keep every props dict alive)
+    lines: list[str] = []
+    for fixed, props in rows:
+        tail = tails.get(id(props))
+        if tail is None:
+            tail = tails[id(props)] = ",".join(_fields(keys, props, []))
+        lines.append(",".join(fixed) + "," + tail if keys else ",".join(fixed))
+        if len(lines) == _CHUNK:
+            multiline |= _flush(fh, lines)
+    return _flush(fh, lines) or multiline
 
 
 def _flush(fh: Any, lines: list[str]) -> bool:

@@ -248,3 +248,23 @@ def test_an_export_of_a_graph_that_changes_meanwhile_fails_and_leaves_no_csv(
     with pytest.raises(ValueError, match="changed while it was exported"):
         write_neo4j_import(demo_memory, tmp_path / "csv")
     assert not list((tmp_path / "csv").glob("*.csv"))
+
+
+@pytest.mark.parametrize("where", ["none", "node", "edge"])
+def test_a_line_break_in_any_field_turns_multiline_fields_on(demo_memory: MemoryStore, tmp_path: Path,
+                                                             where: str) -> None:
+    """Node rows are checked one by one, relationship rows a chunk at a time: both find a line break."""
+    from graph.model import Batch
+
+    text = "two\nlines" if where != "none" else "one line"
+    eid = ("PART_OF", "lined-unit", "bo-chinh-tri", "")
+    demo_memory.apply(Batch(
+        nodes={"lined-unit": {"uid": "lined-unit", "name": text if where == "node" else "Lined",
+                              "sources": ["src-primer"]}},
+        labels={"lined-unit": ("Institution",)},
+        edges={eid: {"key": "", "sources": ["src-primer"], "claims": [f"note\t{text}\tsrc-primer"]}
+               if where == "edge" else {"key": "", "sources": ["src-primer"]}},
+        edge_labels={eid: ("Institution", "Institution")}))
+    result = write_neo4j_import(demo_memory, tmp_path / "csv")
+    assert result.multiline == (where != "none")
+    assert ("--multiline-fields=true" in (tmp_path / "csv" / "import.sh").read_text()) == (where != "none")
