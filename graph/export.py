@@ -291,6 +291,8 @@ def write_neo4j_import(store: GraphStore, directory: Path) -> Neo4jImport:
 
     * ``nodes-<labels>.csv``: ``uid:ID(Node)``, ``:LABEL`` (all labels, U+001F-separated), then one
       typed column per property (``year:long``, ``illustrative:boolean``, ``claims:string[]`` ...).
+      From SPLIT_MIN_NODES nodes on, the last PART2_SHARE of them in uid order are in
+      ``nodes-part2-<labels>.csv`` (a second process writes them, see PARALLEL_MIN_NODES).
     * ``relationships-<type>.csv``: ``:START_ID(Node)``, ``:END_ID(Node)``, ``:TYPE``, typed properties.
     * ``post-import.cypher``: the schema (constraints, indexes, full-text index), to run on the started
       database. Empty lists and ``None`` are written as "no property": neither store keeps them (readers
