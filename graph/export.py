@@ -354,7 +354,7 @@ def _edge_files(store: GraphStore, known: Collection[str], directory: Path) -> _
     # millions of edges hold about a thousand distinct ones): its filtered copy and its file are
     # worked out once. A dict holding [""] is planned edge by edge (_Plan.keyed records each edge).
     # Another store's dicts are all distinct: nothing to remember.
-    planned: dict[int, tuple[dict[str, Any], int] | None] = {}
+    planned: dict[int, tuple[dict[str, Any], int]] = {}
     quoted: dict[str, str] = {}  # an edge end's field (a node has several edges), once it is known
     for rel, start, end, edge in edges:
         ends = []
@@ -365,14 +365,12 @@ def _edge_files(store: GraphStore, known: Collection[str], directory: Path) -> _
                     raise ValueError(f"{rel} edge {start} -> {end}: unknown node")
                 cell = quoted[uid] = _q(uid)
             ends.append(cell)
-        hit = planned.get(id(edge), False) if share else None  # the edges list keeps the dicts alive
-        if hit is False:
+        hit = planned.get(id(edge)) if share else None  # the edges list keeps the dicts alive
+        if hit is None:
             props = {k: v for k, v in edge.items() if v is not None and v != []}
             index = plan.add((rel,), (start, end, props.get("key", "")), props)
-            planned[id(edge)] = None if [""] in props.values() else (props, index)
-        elif hit is None:
-            props = {k: v for k, v in edge.items() if v is not None and v != []}
-            index = plan.add((rel,), (start, end, props.get("key", "")), props)
+            if share and [""] not in props.values():
+                planned[id(edge)] = (props, index)
         else:
             props, index = hit
         ends.append(_q(rel))
