@@ -10,7 +10,7 @@ import re
 import shlex
 import signal
 import threading
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,7 +48,10 @@ def write_graphml(store: GraphStore, path: Path) -> tuple[int, int]:
 #: occurs in the data (checked while writing). neo4j-admin takes it as ``--array-delimiter=U+001F``.
 ARRAY_DELIMITER = "\x1f"
 ARRAY_DELIMITER_ARG = "U+001F"
-#: The id space of the ``uid`` ids, shared by every node file (uids are unique across labels).
+#: The id space of the node ids, shared by every node file. The ids are numbers (``--id-type=actual``):
+#: neo4j-admin stores node ``n`` as record ``n`` and needs no id map, which halves its relationship
+#: stage (string uids: 10.4-13.3 s at 1M; numbers: 4.4-4.8 s, docs/benchmarks.md). They are not kept:
+#: ``uid`` is an ordinary property, which post-import.cypher's uniqueness constraints then guard.
 ID_SPACE = "Node"
 POST_IMPORT = "post-import.cypher"
 IMPORT_SCRIPT = "import.sh"
@@ -81,7 +84,7 @@ class Neo4jImport:
         args = ["database", "import", "full"]
         args += [f"--nodes={where(p)}" for p in self.node_files]
         args += [f"--relationships={where(p)}" for p in self.relationship_files]
-        args += [f"--array-delimiter={ARRAY_DELIMITER_ARG}", "--id-type=string",
+        args += [f"--array-delimiter={ARRAY_DELIMITER_ARG}", "--id-type=actual",
                  f"--multiline-fields={'true' if self.multiline else 'false'}", "--overwrite-destination", database]
         return args
 
@@ -289,11 +292,13 @@ def _fixups(kind: str, label: str, keyed: dict[str, dict[str, list[tuple[Any, An
 def write_neo4j_import(store: GraphStore, directory: Path) -> Neo4jImport:
     """Write the whole graph as ``neo4j-admin database import full`` CSVs into ``directory``.
 
-    * ``nodes-<labels>.csv``: ``uid:ID(Node)``, ``:LABEL`` (all labels, U+001F-separated), then one
-      typed column per property (``year:long``, ``illustrative:boolean``, ``claims:string[]`` ...).
+    * ``nodes-<labels>.csv``: ``:ID(Node)`` (a number, see :func:`_numbering`), ``uid:string``, ``:LABEL``
+      (all labels, U+001F-separated), then one typed column per property (``year:long``,
+      ``illustrative:boolean``, ``claims:string[]`` ...).
       From SPLIT_MIN_NODES nodes on, the last PART2_SHARE of them in uid order are in
       ``nodes-part2-<labels>.csv`` (a second process writes them, see PARALLEL_MIN_NODES).
-    * ``relationships-<type>.csv``: ``:START_ID(Node)``, ``:END_ID(Node)``, ``:TYPE``, typed properties.
+    * ``relationships-<type>.csv``: ``:START_ID(Node)``, ``:END_ID(Node)`` (the ends' numbers), ``:TYPE``,
+      typed properties.
     * ``post-import.cypher``: the schema (constraints, indexes, full-text index), to run on the started
       database. Empty lists and ``None`` are written as "no property": neither store keeps them (readers
       treat a missing list as empty), so the imported graph dumps like the store it came from. Only a
@@ -324,7 +329,32 @@ def _q(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def _node_files(nodes: list[dict[str, Any]], directory: Path, prefix: str = "nodes") -> _Files:
+def _numbering(nodes: Iterable[tuple[str, Sequence[str]]], base: int) -> dict[str, int]:
+    """The node ids of one part of the nodes ((uid, labels) pairs in part order), from ``base`` on.
+
+    neo4j-admin wants actual ids ascending through the node files in command-line order, and a part's
+    files go there label set by label set (sorted), so: the label sets in sorted order, each one's
+    nodes in part order. Only the label sets decide it, so the process that writes the relationship
+    files works out the ids of nodes another process writes. A label set whose rows need several
+    files (a property with two types, see _Plan) has ids ascending in each file but interleaved
+    between them; neo4j-admin 5.26 imports that too (tests/test_bulk_import.py).
+    """
+    pairs = [(uid, tuple(labels)) for uid, labels in nodes]
+    counts: dict[tuple[str, ...], int] = {}
+    for _, labels in pairs:
+        counts[labels] = counts.get(labels, 0) + 1
+    following: dict[tuple[str, ...], int] = {}
+    for labels in sorted(counts):
+        following[labels], base = base, base + counts[labels]
+    out: dict[str, int] = {}
+    for uid, labels in pairs:
+        out[uid] = following[labels]
+        following[labels] += 1
+    return out
+
+
+def _node_files(nodes: list[dict[str, Any]], numbers: Mapping[str, int], directory: Path,
+                prefix: str = "nodes") -> _Files:
     plan, taken = _Plan(), set[str]()
     node_rows: dict[tuple[tuple[str, ...], int], list[tuple[list[str], dict[str, Any]]]] = {}
     for node in nodes:
@@ -336,16 +366,18 @@ def _node_files(nodes: list[dict[str, Any]], directory: Path, prefix: str = "nod
         if None in values or [] in values:  # no value: no property (both in C; rarely true)
             props = {k: v for k, v in props.items() if v is not None and v != []}
         index = plan.add(labels, uid, props)
-        node_rows.setdefault((labels, index), []).append(([_q(uid), _q(ARRAY_DELIMITER.join(labels))], props))
+        node_rows.setdefault((labels, index), []).append(
+            ([str(numbers[uid]), _q(uid), _q(ARRAY_DELIMITER.join(labels))], props))
     out = _Files([], False, len(nodes), sorted({labels[0] for labels, _ in node_rows}), plan.keyed)
-    for (labels, index), rows in node_rows.items():
+    for (labels, index), rows in sorted(node_rows.items(), key=lambda item: item[0]):  # see _numbering
         path = directory / _file_name(prefix, labels, taken)
-        out.multiline |= _write_rows(path, [f"uid:ID({ID_SPACE})", ":LABEL"], plan.variants[labels][index], rows)
+        out.multiline |= _write_rows(path, [f":ID({ID_SPACE})", "uid:string", ":LABEL"],
+                                     plan.variants[labels][index], rows)
         out.paths.append(path)
     return out
 
 
-def _edge_files(store: GraphStore, known: Collection[str], directory: Path) -> _Files:
+def _edge_files(store: GraphStore, numbers: Mapping[str, int], directory: Path) -> _Files:
     plan, taken = _Plan(), set[str]()
     edges = store.dump_edges()
     share = store.kind == "memory"
@@ -355,15 +387,16 @@ def _edge_files(store: GraphStore, known: Collection[str], directory: Path) -> _
     # worked out once. A dict holding [""] is planned edge by edge (_Plan.keyed records each edge).
     # Another store's dicts are all distinct: nothing to remember.
     planned: dict[int, tuple[dict[str, Any], int]] = {}
-    quoted: dict[str, str] = {}  # an edge end's field (a node has several edges), once it is known
+    cells: dict[str, str] = {}  # an edge end's field (a node has several edges), once it is known
     for rel, start, end, edge in edges:
         ends = []
         for uid in (start, end):
-            cell = quoted.get(uid)
+            cell = cells.get(uid)
             if cell is None:
-                if uid not in known:
+                number = numbers.get(uid)
+                if number is None:
                     raise ValueError(f"{rel} edge {start} -> {end}: unknown node")
-                cell = quoted[uid] = _q(uid)
+                cell = cells[uid] = str(number)
             ends.append(cell)
         hit = planned.get(id(edge)) if share else None  # the edges list keeps the dicts alive
         if hit is None:
@@ -489,20 +522,29 @@ def _write_neo4j_import(store: GraphStore, directory: Path) -> Neo4jImport:
         cut = _split(len(uids))
 
         def in_child() -> tuple[_Files, _Files, str]:
-            edges = _edge_files(store, store.node_ids(), directory)
-            part2 = _node_files(list(store.get_nodes(uids[cut:]).values()), directory, PART2_PREFIX)
+            labels = store.get_nodes(uids, fields=("labels",))
+            first = _numbering(((uid, labels[uid]["labels"]) for uid in uids[:cut]), 0)
+            second = _numbering(((uid, labels[uid]["labels"]) for uid in uids[cut:]), cut)
+            del labels
+            edges = _edge_files(store, {**first, **second}, directory)
+            del first
+            part2 = _node_files(list(store.get_nodes(uids[cut:]).values()), second, directory, PART2_PREFIX)
             return edges, part2, store.version()
 
         child = _Child(in_child)
     labels: dict[str, str] = {}  # uid -> first label, of the nodes dumped here
     try:
         if child is not None:
-            node_files = _node_files(list(store.get_nodes(uids[:cut]).values()), directory)
+            nodes = list(store.get_nodes(uids[:cut]).values())
+            node_files = _node_files(nodes, _numbering(((n["uid"], n["labels"]) for n in nodes), 0), directory)
+            del nodes
         else:
             nodes = store.dump_nodes()
             cut = _split(len(nodes))
-            node_files = _joined(_node_files(nodes[:cut], directory),
-                                 _node_files(nodes[cut:], directory, PART2_PREFIX))
+            numbers = {**_numbering(((n["uid"], n["labels"]) for n in nodes[:cut]), 0),
+                       **_numbering(((n["uid"], n["labels"]) for n in nodes[cut:]), cut)}
+            node_files = _joined(_node_files(nodes[:cut], numbers, directory),
+                                 _node_files(nodes[cut:], numbers, directory, PART2_PREFIX))
             labels = {node["uid"]: node["labels"][0] for node in nodes}
             del nodes
         nodes_version = store.version()
@@ -515,7 +557,8 @@ def _write_neo4j_import(store: GraphStore, directory: Path) -> Neo4jImport:
         edge_files, part2, edges_version = child.result()
         node_files = _joined(node_files, part2)
     else:
-        edge_files, edges_version = _edge_files(store, labels, directory), store.version()
+        edge_files, edges_version = _edge_files(store, numbers, directory), store.version()
+        del numbers
     if not version == nodes_version == edges_version:
         for path in node_files.paths + edge_files.paths:
             path.unlink(missing_ok=True)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.export import ARRAY_DELIMITER, read_post_import, run_post_import, write_neo4j_import
+from graph.export import ARRAY_DELIMITER, Neo4jImport, read_post_import, run_post_import, write_neo4j_import
 from graph.memory import MemoryStore
 from graph.schema import MIGRATIONS
 from tests.conftest import load_demo
@@ -42,6 +42,45 @@ def add_tricky(store: MemoryStore) -> None:
                       edges={eid: edge}, edge_labels={eid: ("Institution", "Institution")}))
 
 
+def add_two_typed(store: MemoryStore) -> None:
+    """An Institution whose ``level`` is a number where the others' is text: its label set needs a
+    second file (a column has one type), whose node ids fall between those of the first file."""
+    from graph.model import Batch
+
+    units = [n for n in store.dump_nodes() if "Institution" in n["labels"]]
+    assert all(type(n["level"]) is str for n in units if "level" in n)  # text everywhere else
+    middle = sorted(n["uid"] for n in units)[len(units) // 2]  # neither first nor last in uid order
+    unit = {"uid": f"{middle}-two-typed", "name": "Two typed", "level": 3, "sources": ["src-primer"]}
+    store.apply(Batch(nodes={unit["uid"]: unit}, labels={unit["uid"]: ("Institution",)}, edges={}, edge_labels={}))
+
+
+def _ids(result: Neo4jImport) -> tuple[list[int], dict[int, str]]:
+    """The node ids of the node files in command-line order, and the uid of each."""
+    order: list[int] = []
+    uid_of: dict[int, str] = {}
+    for path in result.node_files:
+        with path.open(encoding="utf-8", newline="") as fh:
+            reader = csv.reader(fh)
+            assert next(reader)[:2] == [":ID(Node)", "uid:string"]
+            for row in reader:
+                order.append(int(row[0]))
+                uid_of[int(row[0])] = row[1]
+    return order, uid_of
+
+
+def _ends(result: Neo4jImport, uid_of: dict[int, str]) -> list[tuple[str, str, str, str]]:
+    """(type, start uid, end uid, key) of every relationship row, through the node ids."""
+    out = []
+    for path in result.relationship_files:
+        with path.open(encoding="utf-8", newline="") as fh:
+            reader = csv.reader(fh)
+            header = next(reader)
+            for row in reader:
+                fields = dict(zip(header, row, strict=True))
+                out.append((fields[":TYPE"], uid_of[int(row[0])], uid_of[int(row[1])], fields.get("key:string", "")))
+    return sorted(out)
+
+
 def test_export_files(demo_memory: MemoryStore, tmp_path: Path) -> None:
     result = write_neo4j_import(demo_memory, tmp_path / "csv")
     nodes, edges = demo_memory.dump()
@@ -53,11 +92,11 @@ def test_export_files(demo_memory: MemoryStore, tmp_path: Path) -> None:
             reader = csv.reader(fh)
             header = next(reader)
             headers.update(header)
-            assert header[:2] == ["uid:ID(Node)", ":LABEL"]
+            assert header[:3] == [":ID(Node)", "uid:string", ":LABEL"]
             assert all(":" in h for h in header)
             for row in reader:
                 rows += 1
-                assert row[1].split(ARRAY_DELIMITER)[0] in ("Document", "Institution", "Source")
+                assert row[2].split(ARRAY_DELIMITER)[0] in ("Document", "Institution", "Source")
     assert rows == len(nodes)
     assert {"year:long", "claims:string[]", "illustrative:boolean", "aliases:string[]"} <= headers
     rel_rows = 0
@@ -77,6 +116,43 @@ def test_export_files(demo_memory: MemoryStore, tmp_path: Path) -> None:
     assert not any("MATCH" in stmt or "UNWIND" in stmt for stmt in post)
 
 
+@pytest.mark.parametrize("how", ["whole", "split", "forked"])
+def test_node_ids_ascend_through_the_files_and_the_relationships_name_them(
+        demo_memory: MemoryStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str) -> None:
+    """--id-type=actual: the ids are 0..N-1 ascending through the node files in command-line order
+    (what neo4j-admin asks of actual ids), and each relationship's two numbers are its ends."""
+    import graph.export as export
+
+    add_tricky(demo_memory)
+    if how != "whole":
+        monkeypatch.setattr(export, "SPLIT_MIN_NODES", 1)
+    if how == "forked":
+        monkeypatch.setattr(export, "_parallel", lambda store, nodes: True)
+    result = write_neo4j_import(demo_memory, tmp_path / "csv")
+    assert result.processes == (2 if how == "forked" else 1)
+    assert "--id-type=actual" in result.admin_args()
+    order, uid_of = _ids(result)
+    assert order == list(range(len(demo_memory.node_ids())))
+    assert sorted(uid_of.values()) == sorted(demo_memory.node_ids())
+    edges = sorted((rel, start, end, props.get("key", "")) for rel, start, end, props in demo_memory.dump_edges())
+    assert _ends(result, uid_of) == edges
+
+
+def test_a_label_set_in_two_files_keeps_each_node_id_once(demo_memory: MemoryStore, tmp_path: Path) -> None:
+    """A property with two types splits a label set's rows over two files: their ids interleave
+    (imported by test_admin_import_round_trip) but stay unique, and each file's ascend."""
+    add_two_typed(demo_memory)
+    result = write_neo4j_import(demo_memory, tmp_path / "csv")
+    names = [p.name for p in result.node_files]
+    assert "nodes-institution.csv" in names and "nodes-institution-2.csv" in names
+    order, _ = _ids(result)
+    assert sorted(order) == list(range(len(demo_memory.node_ids())))
+    assert order != sorted(order)  # the second file's id lies within the first's
+    for path in result.node_files:
+        ids = [int(line.split(",", 1)[0]) for line in path.read_text("utf-8").splitlines()[1:]]
+        assert ids == sorted(ids)
+
+
 def test_export_drops_empty_lists(demo_memory: MemoryStore, tmp_path: Path) -> None:
     """A store file written before empty lists were dropped still exports: [] is "no property"."""
     from graph.model import Batch
@@ -91,7 +167,7 @@ def test_export_drops_empty_lists(demo_memory: MemoryStore, tmp_path: Path) -> N
             reader = csv.reader(fh)
             header = next(reader)
             for row in reader:
-                if row[0] == "old-unit":
+                if row[1] == "old-unit":
                     fields = dict(zip(header, row, strict=True))
                     assert fields.get("conflicts:string[]", "") == fields.get("evidence:string[]", "") == ""
                     assert fields["name:string"] == "Old"
@@ -107,6 +183,7 @@ def test_admin_import_round_trip(demo_memory: MemoryStore, tmp_path: Path, monke
     from tests.neo4j_harness.admin import ImportedNeo4j, admin_import
 
     add_tricky(demo_memory)
+    add_two_typed(demo_memory)  # node ids that do not ascend through the files: imported all the same
     nodes, _ = demo_memory.dump()
     monkeypatch.setattr(export, "SPLIT_MIN_NODES", 1)
     result = write_neo4j_import(demo_memory, tmp_path / "csv")
@@ -115,6 +192,8 @@ def test_admin_import_round_trip(demo_memory: MemoryStore, tmp_path: Path, monke
     assert part2 and len(part2) < len(result.node_files)
     assert any('"tricky-unit"' in p.read_text("utf-8") for p in part2)  # its [""] is set by post-import
     assert any("SET n.aliases" in s for s in result.post_import)
+    order, _ = _ids(result)
+    assert order != sorted(order)
     home = tmp_path / "neo4j"
     report = admin_import(result, home)
     assert (report.nodes, report.relationships) == (result.nodes, result.relationships) == (
@@ -192,8 +271,8 @@ def test_a_split_export_holds_every_node_once(demo_memory: MemoryStore, tmp_path
                 reader = csv.reader(fh)
                 header = next(reader)
                 for row in reader:
-                    assert row[0] not in out
-                    out[row[0]] = {h: v for h, v in zip(header, row, strict=True) if v}
+                    assert row[1] not in out
+                    out[row[1]] = {h: v for h, v in zip(header, row, strict=True) if v and h != ":ID(Node)"}
         return out
 
     assert rows(split.node_files) == rows(whole.node_files)
