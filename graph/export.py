@@ -10,7 +10,7 @@ import re
 import shlex
 import signal
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -329,8 +329,9 @@ def _q(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def _numbering(nodes: Iterable[tuple[str, Sequence[str]]], base: int) -> dict[str, int]:
-    """The node ids of one part of the nodes ((uid, labels) pairs in part order), from ``base`` on.
+def _numbering(uids: Sequence[str], label_sets: Sequence[tuple[str, ...]], base: int) -> dict[str, int]:
+    """The node ids of one part of the nodes (``uids`` in part order, the labels of each), from
+    ``base`` on.
 
     neo4j-admin wants actual ids ascending through the node files in command-line order, and a part's
     files go there label set by label set (sorted), so: the label sets in sorted order, each one's
@@ -339,26 +340,41 @@ def _numbering(nodes: Iterable[tuple[str, Sequence[str]]], base: int) -> dict[st
     files (a property with two types, see _Plan) has ids ascending in each file but interleaved
     between them; neo4j-admin 5.26 imports that too (tests/test_bulk_import.py).
     """
-    pairs = [(uid, tuple(labels)) for uid, labels in nodes]
-    counts: dict[tuple[str, ...], int] = {}
-    for _, labels in pairs:
-        counts[labels] = counts.get(labels, 0) + 1
-    following: dict[tuple[str, ...], int] = {}
-    for labels in sorted(counts):
-        following[labels], base = base, base + counts[labels]
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for uid, labels in zip(uids, label_sets, strict=True):
+        members = groups.get(labels)
+        if members is None:
+            members = groups[labels] = []
+        members.append(uid)
     out: dict[str, int] = {}
-    for uid, labels in pairs:
-        out[uid] = following[labels]
-        following[labels] += 1
+    for labels, first in _firsts({labels: len(members) for labels, members in groups.items()}, base).items():
+        members = groups[labels]
+        out.update(zip(members, range(first, first + len(members)), strict=True))  # in C
     return out
 
 
-def _node_files(nodes: list[dict[str, Any]], numbers: Mapping[str, int], directory: Path,
-                prefix: str = "nodes") -> _Files:
+def _firsts(counts: Mapping[tuple[str, ...], int], base: int) -> dict[tuple[str, ...], int]:
+    """The first node id of each label set of a part (``counts``: its nodes per label set)."""
+    out: dict[tuple[str, ...], int] = {}
+    for labels in sorted(counts):
+        out[labels], base = base, base + counts[labels]
+    return out
+
+
+def _node_files(nodes: list[dict[str, Any]], directory: Path, prefix: str = "nodes", base: int = 0) -> _Files:
+    """The files of one part of the nodes (in part order), whose ids start at ``base``: numbered as
+    :func:`_numbering` numbers them, from a count of each label set's rows so far (no uid lookups)."""
     plan, taken = _Plan(), set[str]()
-    node_rows: dict[tuple[tuple[str, ...], int], list[tuple[list[str], dict[str, Any]]]] = {}
+    # a row's first field is its rank among its label set's rows until its id is known
+    node_rows: dict[tuple[tuple[str, ...], int], list[tuple[list[Any], dict[str, Any]]]] = {}
+    ranks: dict[tuple[str, ...], int] = {}
+    label_cells: dict[tuple[str, ...], str] = {}
     for node in nodes:
         labels = tuple(node["labels"])
+        rank = ranks.get(labels)
+        if rank is None:
+            rank, label_cells[labels] = 0, _q(ARRAY_DELIMITER.join(labels))
+        ranks[labels] = rank + 1
         uid = node["uid"]
         props = dict(node)
         del props["labels"], props["uid"]
@@ -366,10 +382,13 @@ def _node_files(nodes: list[dict[str, Any]], numbers: Mapping[str, int], directo
         if None in values or [] in values:  # no value: no property (both in C; rarely true)
             props = {k: v for k, v in props.items() if v is not None and v != []}
         index = plan.add(labels, uid, props)
-        node_rows.setdefault((labels, index), []).append(
-            ([str(numbers[uid]), _q(uid), _q(ARRAY_DELIMITER.join(labels))], props))
+        node_rows.setdefault((labels, index), []).append(([rank, _q(uid), label_cells[labels]], props))
     out = _Files([], False, len(nodes), sorted({labels[0] for labels, _ in node_rows}), plan.keyed)
+    firsts = _firsts(ranks, base)
     for (labels, index), rows in sorted(node_rows.items(), key=lambda item: item[0]):  # see _numbering
+        first = firsts[labels]
+        for fixed, _ in rows:
+            fixed[0] = str(first + fixed[0])
         path = directory / _file_name(prefix, labels, taken)
         out.multiline |= _write_rows(path, [f":ID({ID_SPACE})", "uid:string", ":LABEL"],
                                      plan.variants[labels][index], rows)
@@ -522,13 +541,13 @@ def _write_neo4j_import(store: GraphStore, directory: Path) -> Neo4jImport:
         cut = _split(len(uids))
 
         def in_child() -> tuple[_Files, _Files, str]:
-            labels = store.get_nodes(uids, fields=("labels",))
-            first = _numbering(((uid, labels[uid]["labels"]) for uid in uids[:cut]), 0)
-            second = _numbering(((uid, labels[uid]["labels"]) for uid in uids[cut:]), cut)
-            del labels
-            edges = _edge_files(store, {**first, **second}, directory)
-            del first
-            part2 = _node_files(list(store.get_nodes(uids[cut:]).values()), second, directory, PART2_PREFIX)
+            label_sets = store.label_sets(uids)
+            numbers = _numbering(uids[:cut], label_sets[:cut], 0)
+            numbers.update(_numbering(uids[cut:], label_sets[cut:], cut))
+            del label_sets
+            edges = _edge_files(store, numbers, directory)
+            del numbers
+            part2 = _node_files(list(store.get_nodes(uids[cut:]).values()), directory, PART2_PREFIX, cut)
             return edges, part2, store.version()
 
         child = _Child(in_child)
@@ -536,15 +555,18 @@ def _write_neo4j_import(store: GraphStore, directory: Path) -> Neo4jImport:
     try:
         if child is not None:
             nodes = list(store.get_nodes(uids[:cut]).values())
-            node_files = _node_files(nodes, _numbering(((n["uid"], n["labels"]) for n in nodes), 0), directory)
+            node_files = _node_files(nodes, directory)
             del nodes
         else:
             nodes = store.dump_nodes()
             cut = _split(len(nodes))
-            numbers = {**_numbering(((n["uid"], n["labels"]) for n in nodes[:cut]), 0),
-                       **_numbering(((n["uid"], n["labels"]) for n in nodes[cut:]), cut)}
-            node_files = _joined(_node_files(nodes[:cut], numbers, directory),
-                                 _node_files(nodes[cut:], numbers, directory, PART2_PREFIX))
+            order = [node["uid"] for node in nodes]
+            label_sets = [tuple(node["labels"]) for node in nodes]
+            numbers = _numbering(order[:cut], label_sets[:cut], 0)
+            numbers.update(_numbering(order[cut:], label_sets[cut:], cut))
+            del order, label_sets
+            node_files = _joined(_node_files(nodes[:cut], directory),
+                                 _node_files(nodes[cut:], directory, PART2_PREFIX, cut))
             labels = {node["uid"]: node["labels"][0] for node in nodes}
             del nodes
         nodes_version = store.version()

@@ -366,6 +366,19 @@ class MemoryStore(GraphStore):
     def node_ids(self) -> Collection[str]:
         return self._fresh()._node.keys()
 
+    def label_sets(self, uids: Sequence[str]) -> list[tuple[str, ...]]:
+        # nodes of one label set share one list object (graph.shared_graph), hence one tuple each
+        node = self._fresh()._node
+        tuples: dict[int, tuple[str, ...]] = {}
+        out = []
+        for uid in uids:
+            labels = node[uid].get("labels", ())
+            found = tuples.get(id(labels))
+            if found is None:
+                found = tuples[id(labels)] = tuple(labels)
+            out.append(found)
+        return out
+
     def dump_edges(self) -> list[tuple[str, str, str, Props]]:
         return _edges_of(self._fresh())
 

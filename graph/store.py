@@ -137,6 +137,12 @@ class GraphStore(ABC):
         """The uids of every node, for membership tests (a store that holds them overrides this)."""
         return {node["uid"] for node in self.dump_nodes()}
 
+    def label_sets(self, uids: Sequence[str]) -> list[tuple[str, ...]]:
+        """The labels of each of ``uids`` (all exist), in order (a store that holds them overrides
+        this): what the bulk export numbers nodes by."""
+        found = self.get_nodes(uids, fields=())
+        return [tuple(found[uid]["labels"]) for uid in uids]
+
     @abstractmethod
     def run(self, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         """Run a named query of ``queries/`` and return its rows."""

@@ -76,6 +76,14 @@ def test_neighbours_lean_read_is_the_full_one_projected(demo_store: GraphStore) 
         assert [n.other_props for n in lean] == [project(n.other_props, ("status", "name", "due")) for n in full]
 
 
+def test_label_sets_are_each_nodes_labels_in_the_order_asked(demo_store: GraphStore) -> None:
+    uids = sorted(demo_store.node_ids(), reverse=True)
+    assert demo_store.label_sets(uids) == [tuple(n["labels"]) for n in reversed(demo_store.dump_nodes())]
+    resolution = ("Document", "Resolution")
+    assert demo_store.label_sets([NQ52, "src-primer", NQ52]) == [resolution, ("Source",), resolution]
+    assert demo_store.label_sets([]) == []
+
+
 def test_conflicting_dates_are_kept_with_their_sources(demo_store: GraphStore) -> None:
     nq = demo_store.get_nodes([NQ52])[NQ52]
     assert nq["issued_on"] == "2019-09-27", "the wrong year must not be adopted"
