@@ -17,6 +17,7 @@ import pytest
 from graph.export import ARRAY_DELIMITER, Neo4jImport, read_post_import, run_post_import, write_neo4j_import
 from graph.memory import MemoryStore
 from graph.schema import MIGRATIONS
+from graph.store import GraphStore
 from tests.conftest import load_demo
 
 TRICKY = 'a "quoted", value; with\ttab,\nnewline and \\ backslash'
@@ -29,7 +30,7 @@ def demo_memory(tmp_path: Path) -> MemoryStore:
     return store
 
 
-def add_tricky(store: MemoryStore) -> None:
+def add_tricky(store: GraphStore) -> None:
     """Values a naive CSV breaks on: quotes, commas, ';', TAB, newline, '' and ['']. No empty lists:
     neither store keeps them (ingest/writer.py _strip), and the export writes none."""
     from graph.model import Batch
@@ -42,7 +43,7 @@ def add_tricky(store: MemoryStore) -> None:
                       edges={eid: edge}, edge_labels={eid: ("Institution", "Institution")}))
 
 
-def add_two_typed(store: MemoryStore) -> None:
+def add_two_typed(store: GraphStore) -> None:
     """An Institution whose ``level`` is a number where the others' is text: its label set needs a
     second file (a column has one type), whose node ids fall between those of the first file."""
     from graph.model import Batch
@@ -251,6 +252,30 @@ def test_a_forked_export_writes_the_same_files(demo_memory: MemoryStore, tmp_pat
     assert (alone.processes, forked.processes) == (1, 2)
     assert any("SET r.evidence" in s for s in forked.post_import)  # an edge's [""]: from the child
     assert any("SET n.aliases" in s for s in forked.post_import)  # a second-part node's [""]: from the child
+
+
+@pytest.mark.skipif(os.environ.get("KG_SKIP_NEO4J") == "1", reason="KG_SKIP_NEO4J=1")
+def test_an_export_from_neo4j_writes_the_memory_stores_files(
+        demo_memory: MemoryStore, tmp_path: Path, request: pytest.FixtureRequest,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Neo4j store exports in one process, from its own reads (edges not shared): the same node
+    ids, rows and fix-ups as the memory store's export of the same graph, split in two parts."""
+    import graph.export as export
+    from tests.conftest import make_store
+
+    add_tricky(demo_memory)
+    add_two_typed(demo_memory)
+    neo4j = make_store("neo4j", request, tmp_path)
+    load_demo(neo4j)
+    add_tricky(neo4j)
+    add_two_typed(neo4j)
+    assert neo4j.dump() == demo_memory.dump()
+    monkeypatch.setattr(export, "SPLIT_MIN_NODES", 1)
+    from_memory = write_neo4j_import(demo_memory, tmp_path / "memory")
+    from_neo4j = write_neo4j_import(neo4j, tmp_path / "neo4j")
+    assert from_neo4j.processes == 1
+    assert _files(tmp_path / "neo4j") == _files(tmp_path / "memory")
+    assert from_neo4j.post_import == from_memory.post_import
 
 
 def test_a_split_export_holds_every_node_once(demo_memory: MemoryStore, tmp_path: Path,
