@@ -121,7 +121,7 @@ def _cell(key: str, value: Any) -> str:
             text = ARRAY_DELIMITER.join(value)
             if text.count(ARRAY_DELIMITER) != len(value) - 1:
                 raise ValueError(f"property {key!r}: a value holds the array delimiter U+001F: {value!r}")
-            return '"' + text.replace('"', '""') + '"'
+            return f'"{text}"' if '"' not in text else '"' + text.replace('"', '""') + '"'
         return ARRAY_DELIMITER.join(_cell(key, v) for v in value)
     if kind is bool:
         return "true" if value else "false"
@@ -194,7 +194,7 @@ def _fields(keys: list[str], props: dict[str, Any], cells: list[str]) -> list[st
     for k in keys:
         v = get(k)
         if type(v) is str:
-            cells.append('"' + v.replace('"', '""') + '"')
+            cells.append(f'"{v}"' if '"' not in v else '"' + v.replace('"', '""') + '"')  # one copy when it can
         elif v is None:
             cells.append("")
         else:
@@ -326,7 +326,7 @@ class _Files:
 
 
 def _q(text: str) -> str:
-    return '"' + text.replace('"', '""') + '"'
+    return f'"{text}"' if '"' not in text else '"' + text.replace('"', '""') + '"'
 
 
 def _numbering(uids: Sequence[str], label_sets: Sequence[tuple[str, ...]], base: int) -> dict[str, int]:
