@@ -353,6 +353,13 @@ def _numbering(uids: Sequence[str], label_sets: Sequence[tuple[str, ...]], base:
     return out
 
 
+def _all_numbers(uids: Sequence[str], label_sets: Sequence[tuple[str, ...]], cut: int) -> dict[str, int]:
+    """The node ids of both parts (``uids`` in uid order, the second part from ``cut`` on)."""
+    numbers = _numbering(uids[:cut], label_sets[:cut], 0)
+    numbers.update(_numbering(uids[cut:], label_sets[cut:], cut))
+    return numbers
+
+
 def _firsts(counts: Mapping[tuple[str, ...], int], base: int) -> dict[tuple[str, ...], int]:
     """The first node id of each label set of a part (``counts``: its nodes per label set)."""
     out: dict[tuple[str, ...], int] = {}
@@ -541,12 +548,7 @@ def _write_neo4j_import(store: GraphStore, directory: Path) -> Neo4jImport:
         cut = _split(len(uids))
 
         def in_child() -> tuple[_Files, _Files, str]:
-            label_sets = store.label_sets(uids)
-            numbers = _numbering(uids[:cut], label_sets[:cut], 0)
-            numbers.update(_numbering(uids[cut:], label_sets[cut:], cut))
-            del label_sets
-            edges = _edge_files(store, numbers, directory)
-            del numbers
+            edges = _edge_files(store, _all_numbers(uids, store.label_sets(uids), cut), directory)
             part2 = _node_files(list(store.get_nodes(uids[cut:]).values()), directory, PART2_PREFIX, cut)
             return edges, part2, store.version()
 
@@ -560,11 +562,7 @@ def _write_neo4j_import(store: GraphStore, directory: Path) -> Neo4jImport:
         else:
             nodes = store.dump_nodes()
             cut = _split(len(nodes))
-            order = [node["uid"] for node in nodes]
-            label_sets = [tuple(node["labels"]) for node in nodes]
-            numbers = _numbering(order[:cut], label_sets[:cut], 0)
-            numbers.update(_numbering(order[cut:], label_sets[cut:], cut))
-            del order, label_sets
+            numbers = _all_numbers([node["uid"] for node in nodes], [tuple(node["labels"]) for node in nodes], cut)
             node_files = _joined(_node_files(nodes[:cut], directory),
                                  _node_files(nodes[cut:], directory, PART2_PREFIX, cut))
             labels = {node["uid"]: node["labels"][0] for node in nodes}
