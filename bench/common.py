@@ -132,15 +132,17 @@ def bulk_neo4j(source: MemoryStore, workdir: Path, pagecache: str | None = None,
     heap = heap or os.environ.get("KG_BENCH_HEAP", "1g")
     from neo4j import GraphDatabase
 
+    from bench.cpu import CpuMeter
     from graph.export import run_post_import, write_neo4j_import
     from tests.neo4j_harness.admin import ImportedNeo4j, admin_import
 
     timings = timings if timings is not None else {}
-    start = time.perf_counter()
-    export = write_neo4j_import(source, workdir / "neo4j-import")
-    timings["export"] = time.perf_counter() - start
-    report = admin_import(export, workdir / "neo4j-home")
-    timings["import"] = report.seconds
+    with CpuMeter() as cpu:  # the export's forked half is a waited-for child: its CPU counts
+        export = write_neo4j_import(source, workdir / "neo4j-import")
+    timings["export"], timings["export_cpu"] = cpu.wall_s, cpu.client_s
+    with CpuMeter() as cpu:  # neo4j-admin's JVM is a waited-for child too
+        report = admin_import(export, workdir / "neo4j-home")
+    timings["import"], timings["import_cpu"] = report.seconds, cpu.client_s
     timings["rows"] = report.nodes + report.relationships
     server = ImportedNeo4j(workdir / "neo4j-home", pagecache=pagecache, heap=heap)
     start = time.perf_counter()
