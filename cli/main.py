@@ -170,7 +170,11 @@ def extract(
     from ingest.text_loader import read_text_file
 
     failed = 0
-    for path in _expand(paths, (".txt", ".md")):
+    files = _expand(paths, (".txt", ".md"))
+    if not files:
+        _error(f"nothing to extract: no .txt/.md files in {', '.join(map(str, paths))}")
+        raise typer.Exit(2)
+    for path in files:
         try:
             text = read_text_file(path)
         except IngestError as exc:  # said, and the other files still extracted

@@ -109,6 +109,15 @@ def test_ingest_of_a_folder_without_files_says_so(tmp_path: Path) -> None:
     assert result.returncode == 2 and "nothing to ingest: no .yaml/.yml/.json/.csv files in" in result.stderr
 
 
+def test_extract_of_a_folder_without_text_files_says_so(tmp_path: Path) -> None:
+    folder = tmp_path / "structured"
+    folder.mkdir()
+    (folder / "plans.csv").write_text("code,issuer\n09-KH/QU,quan-uy-quan-1\n", encoding="utf-8")
+    result = _kg(tmp_path, "extract", str(folder), "--json")
+    assert result.returncode == 2 and result.stdout == ""
+    assert "nothing to extract: no .txt/.md files in" in result.stderr
+
+
 def test_neo4j_down_or_misnamed_is_one_line(tmp_path: Path) -> None:
     for uri, message in (("bolt://127.0.0.1:1", "error: Neo4j unreachable at bolt://127.0.0.1:1"),
                          ("127.0.0.1:7687", "error: NEO4J_URI '127.0.0.1:7687': use bolt://host:7687"),

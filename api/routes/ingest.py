@@ -27,6 +27,12 @@ FORMATS = {"application/json": "json", "text/csv": "csv", "application/yaml": "y
            "application/x-yaml": "yaml", "text/yaml": "yaml", "text/x-yaml": "yaml"}
 
 
+def _key_matches(header: str, key: str) -> bool:
+    """Compared as bytes: ``compare_digest`` refuses a ``str`` holding non-ASCII characters. The
+    header arrives as its raw bytes decoded as Latin-1 (ASGI), so a UTF-8 key sent as UTF-8 matches."""
+    return secrets.compare_digest(header.encode("latin-1", "replace"), key.encode("utf-8"))
+
+
 @router.post("/ingest", response_model=s.IngestResult, status_code=201,
              openapi_extra={"requestBody": {"content": {t: {} for t in FORMATS}, "required": True}})
 async def post_ingest(
@@ -40,7 +46,7 @@ async def post_ingest(
 ) -> s.IngestResult:
     if not settings.kg_api_key:
         raise Problem(403, "Writes disabled", "writes are disabled: the server has no KG_API_KEY")
-    if x_api_key is None or not secrets.compare_digest(x_api_key, settings.kg_api_key):
+    if x_api_key is None or not _key_matches(x_api_key, settings.kg_api_key):
         raise Problem(401, "Unauthorized", "a valid X-API-Key header is required for writes")
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     fmt = format or FORMATS.get(content_type)

@@ -175,6 +175,19 @@ def test_ingest_with_key(write_client: TestClient) -> None:
     assert bad.status_code == 422 and "line 2" in bad.json()["detail"]
 
 
+def test_ingest_key_with_non_ascii_characters(demo_store: GraphStore) -> None:
+    """A key holding non-ASCII characters, right or wrong, is compared (compare_digest refuses such str)."""
+    app = create_app(store=demo_store, settings=Settings(kg_api_key="khóa-bí-mật"))
+    body = "code,issuer,issued_on,implements\n11-KH/QU,quan-uy-binh-thanh,2020-08-01,52-NQ/TW\n"
+    with TestClient(app) as c:
+        wrong = c.post("/ingest", content=body,
+                       headers=[(b"content-type", b"text/csv"), (b"x-api-key", "sécret".encode())])
+        assert wrong.status_code == 401 and wrong.headers["content-type"] == PROBLEM
+        right = c.post("/ingest", content=body,
+                       headers=[(b"content-type", b"text/csv"), (b"x-api-key", "khóa-bí-mật".encode())])
+        assert right.status_code == 201, right.text
+
+
 # one body per layer that refuses (reading, shapes, the writer); the cases themselves are in
 # tests/test_files.py, tests/test_ingest_errors.py and the contract suite
 @pytest.mark.parametrize(("ctype", "body", "detail"), [
