@@ -101,7 +101,7 @@ class MemoryStore(GraphStore):
         self._snapshot_due = False  # the file was written since the last snapshot
         self.graph: nx.MultiDiGraph = nx.MultiDiGraph()
         self._lock = threading.RLock()
-        self._stamp: tuple[int, int] | None = None
+        self._stamp: snapshot.Stamp | None = None
         self._by_code: dict[str, set[str]] | None = None  # code key -> uids; built on first use (_codes)
         self._compact = _Compactor()
         self._writer = GraphWriter(self.graph, self._compact)
@@ -111,11 +111,13 @@ class MemoryStore(GraphStore):
         self._load()
 
     # -- persistence -------------------------------------------------------
-    def _file_stamp(self) -> tuple[int, int] | None:
+    def _file_stamp(self) -> snapshot.Stamp | None:
+        """What tells one written file from another: mtime and size, and the inode (every write
+        renames a new file into place, so two writes in one coarse mtime tick still differ)."""
         if self.path is None or not self.path.exists():
             return None
         st = self.path.stat()
-        return (st.st_mtime_ns, st.st_size)
+        return (st.st_mtime_ns, st.st_size, st.st_ino)
 
     def _load(self) -> None:
         """Load the snapshot when it matches the file, else read the file (and write the snapshot
@@ -216,7 +218,7 @@ class MemoryStore(GraphStore):
                 self._save_snapshot(self._stamp)
             self._snapshot_due = False
 
-    def _save_snapshot(self, stamp: tuple[int, int]) -> None:
+    def _save_snapshot(self, stamp: snapshot.Stamp) -> None:
         """The file is written or read: a snapshot that cannot be written is only a slower next load
         (a stale one no longer matches the file's stamp), never a failed write."""
         if self.path is None:
@@ -246,11 +248,17 @@ class MemoryStore(GraphStore):
 
     def clear(self) -> None:
         with self._lock:
+            kept = self.graph, self._compact, self._writer, self._by_code
             self.graph, self._compact = nx.MultiDiGraph(), _Compactor()
             self._writer = GraphWriter(self.graph, self._compact)
             self._by_code = None
             self._generation += 1
-            self._save()
+            try:
+                self._save()
+            except BaseException:  # the file still holds the graph: so must this process (and its snapshot)
+                self.graph, self._compact, self._writer, self._by_code = kept
+                self._generation += 1
+                raise
 
     def get_nodes(self, uids: Iterable[str], fields: Sequence[str] | None = None) -> dict[str, Props]:
         graph = self._fresh()

@@ -7,7 +7,7 @@ snapshot is the loaded graph's own dicts in CPython's ``marshal`` format, which 
 shared edge dicts of :mod:`graph.shared_graph`, interned strings).
 
 It is a cache, never the truth: it records the stamp (size, mtime) of the JSON Lines file it was
-taken from, the Python and ``marshal`` versions and a CRC of its payload; a snapshot that does
+taken from (mtime, size, inode), the Python and ``marshal`` versions and a CRC of its payload; a snapshot that does
 not match all of them is ignored and the JSON Lines file is loaded instead. ``marshal`` executes
 nothing when it loads (unlike pickle); the CRC keeps a damaged file from being decoded at all.
 """
@@ -28,7 +28,7 @@ MAGIC = b"policy-kg memory snapshot\n"
 LAYOUT = 6  # bump when the in-memory layout changes (what the dicts hold, see graph.shared_graph)
 _LEN = struct.Struct("<Q")
 
-Stamp = tuple[int, int]
+Stamp = tuple[int, ...]  # the JSON Lines file's (mtime_ns, size, inode): graph.memory._file_stamp
 Dicts = tuple[dict[str, Any], ...]  # e.g. the graph's _node, _succ, _pred
 
 

@@ -179,3 +179,46 @@ def _batch(uid: str, node: dict[str, object]) -> Batch:
     batch.nodes[uid] = {k: v for k, v in node.items() if k != "labels"}
     batch.labels[uid] = tuple(node["labels"])  # type: ignore[arg-type]
     return batch
+
+
+def test_a_clear_that_cannot_write_the_file_keeps_the_graph(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A failed clear (full disk, say) leaves the file as it was: the process must keep that graph, and
+    its snapshot at close must be of that graph, not an empty one stamped with the unchanged file."""
+    import os
+
+    path = tmp_path / "kg.json"
+    store = MemoryStore(path)
+    load_demo(store)
+    before = store.dump()
+
+    def refuse(src: str, dst: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(os, "replace", refuse)
+        with pytest.raises(OSError, match="No space"):
+            store.clear()
+    assert store.dump() == before
+    store.close()  # writes the snapshot of what this process holds
+    assert MemoryStore(path).dump() == before
+
+
+def test_a_file_replaced_within_one_mtime_tick_is_still_reloaded(tmp_path: Path) -> None:
+    """Another process's write can keep the size and, on a coarse clock, the mtime: every write renames
+    a new file (a new inode) into place, and that is seen."""
+    import os
+
+    path = tmp_path / "kg.json"
+    writer = MemoryStore(path)
+    load_demo(writer)
+    reader = MemoryStore(path)
+    assert reader.get_nodes(["quan-uy-quan-1"])["quan-uy-quan-1"]["name"] == "Quận ủy Quận 1"
+    seen = path.stat()
+    text = path.read_text(encoding="utf-8")
+    assert text.count("Quận ủy Quận 1\"") >= 1
+    other = tmp_path / "other.tmp"
+    other.write_text(text.replace("Quận ủy Quận 1\"", "Quận ủy Quận 7\""), encoding="utf-8")
+    os.replace(other, path)
+    os.utime(path, ns=(seen.st_atime_ns, seen.st_mtime_ns))
+    assert path.stat().st_size == seen.st_size and path.stat().st_mtime_ns == seen.st_mtime_ns
+    assert reader.get_nodes(["quan-uy-quan-1"])["quan-uy-quan-1"]["name"] == "Quận ủy Quận 7"
