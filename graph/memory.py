@@ -15,8 +15,9 @@ import logging
 import os
 import tempfile
 import threading
+import uuid
 from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +28,13 @@ from graph import heap, memory_queries, snapshot
 from graph.model import Batch, Props
 from graph.shared_graph import DERIVED, FROM_EDGES, PACKED, GraphWriter, restored, unpack, unpacked
 from graph.shared_graph import Compactor as _Compactor
-from graph.store import EdgeId, GraphStore, Neighbour, Stats, StoreError, project
+from graph.store import EdgeId, GraphStore, Neighbour, Stats, StoreConflict, StoreError, project
 from graph.text import search_text
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: no lock between processes
+    fcntl = None  # type: ignore[assignment]
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +111,8 @@ class MemoryStore(GraphStore):
         self._by_code: dict[str, set[str]] | None = None  # code key -> uids; built on first use (_codes)
         self._compact = _Compactor()
         self._writer = GraphWriter(self.graph, self._compact)
-        self._generation = 0  # bumped by every load, apply, clear and rollback (see version())
+        self._generation = 0  # bumped by every load, apply, clear and rollback
+        self._version = uuid.uuid4().hex  # version(): replaced with every generation, or as a batch asks
         self._memo: dict[Any, Any] = {}  # memory_queries' derived data, valid for _memo_generation
         self._memo_generation = -1
         self._load()
@@ -141,7 +148,7 @@ class MemoryStore(GraphStore):
             self._by_code = None
             if dicts is None and self._snapshot and stamp is not None:
                 self._save_snapshot(stamp)  # the next load of this file is the fast one
-            self._generation += 1
+            self._bump()
             self._memo, self._memo_generation = {}, -1  # it may hold the replaced graph's objects
             heap.settle(graph.number_of_nodes(), replaced)
 
@@ -247,17 +254,17 @@ class MemoryStore(GraphStore):
             self.write_snapshot()
 
     def clear(self) -> None:
-        with self._lock:
+        with self._writing():
             kept = self.graph, self._compact, self._writer, self._by_code
             self.graph, self._compact = nx.MultiDiGraph(), _Compactor()
             self._writer = GraphWriter(self.graph, self._compact)
             self._by_code = None
-            self._generation += 1
+            self._bump()
             try:
                 self._save()
             except BaseException:  # the file still holds the graph: so must this process (and its snapshot)
                 self.graph, self._compact, self._writer, self._by_code = kept
-                self._generation += 1
+                self._bump()
                 raise
 
     def get_nodes(self, uids: Iterable[str], fields: Sequence[str] | None = None) -> dict[str, Props]:
@@ -310,10 +317,30 @@ class MemoryStore(GraphStore):
                     out.append(Neighbour(uid, other, rel, unpacked(edge), _view(graph, other, fields)))
         return out
 
-    def apply(self, batch: Batch) -> None:
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """This process's lock, and the file's lock against writers in other processes (``kg serve
+        --workers N``, the CLI beside a server): each write reloads a file replaced by another one
+        first, so it is built on, and checked against, the latest graph."""
         with self._lock:
+            if self.path is None or fcntl is None:
+                yield
+                return
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with open(self.path.with_name(self.path.name + ".lock"), "a+b") as fh:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+                try:
+                    yield
+                finally:
+                    fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+    def apply(self, batch: Batch) -> None:
+        with self._writing():
             graph = self._fresh()
-            self._generation += 1
+            if batch.based_on is not None and batch.based_on != self._version:
+                raise StoreConflict(f"{self.path or 'the graph'} was written by another writer while this "
+                                    "batch was built")
+            self._bump(batch.version)
             undo_nodes = {uid: graph.nodes[uid] if uid in graph else None for uid in batch.nodes}
             undo_edges: dict[EdgeId, Props | None] = {}
             for eid in batch.edges:
@@ -347,14 +374,19 @@ class MemoryStore(GraphStore):
                 writer.drop_node(uid)
             else:
                 writer.put_node(uid, old, replace=True)
-        self._generation += 1
+        self._bump()
         self._by_code = None  # rebuilt when next asked for
 
     def version(self) -> str:
         """In-process generation; a file replaced by another process is reloaded first (a new one)."""
         with self._lock:
             self._fresh()
-            return str(self._generation)
+            return self._version
+
+    def _bump(self, version: str | None = None) -> None:
+        """A new generation of the graph, and its version token (``version``: the one a batch chose)."""
+        self._generation += 1
+        self._version = version or uuid.uuid4().hex
 
     def stats(self) -> Stats:
         graph = self._fresh()

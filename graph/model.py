@@ -5,22 +5,29 @@ Loaders never write properties directly. They produce :class:`NodeWrite` and
 and :func:`merge_edge` fold a record into what the store already holds, so that
 both stores receive the very same, fully computed property maps.
 
-Resolution rule for a claimable field: the value asserted by the most sources
-wins; on a tie the value claimed first stays (a later source never silently
+Resolution rule for a claimable field: the value asserted by the source of highest
+standing wins (``graph.schema.SOURCE_STANDING``: an official or reference source over
+press accounts and extracted text, however many repeat them), then the value asserted by
+the most sources; on a tie the value claimed first stays (a later source never silently
 overwrites an earlier one). Every value is kept in ``claims``; a field with more
 than one distinct value is listed in ``conflicts``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph.schema import CLAIM_SEP, NODES, Label, Rel, edge_spec
+from graph.schema import CLAIM_SEP, DEFAULT_STANDING, NODES, Label, Rel, edge_spec
 
 Props = dict[str, Any]
 UNION_PROPS = frozenset({"aliases"})  # list-valued props that accumulate across sources
+Standing = Callable[[str], int]  # a source uid -> its standing (graph.schema.SOURCE_STANDING)
+
+
+def _equal_standing(source: str) -> int:
+    return DEFAULT_STANDING
 
 
 @dataclass(slots=True)
@@ -61,6 +68,12 @@ class Batch:
     # What the store did not hold when the batch was built: written with CREATE, not MERGE.
     new_nodes: set[str] = field(default_factory=set)
     new_edges: set[tuple[str, str, str, str]] = field(default_factory=set)
+    # The store's version (``version() or ""``) when the reads this batch rests on began: apply
+    # refuses the batch if the graph changed since (GraphStore.apply). None: no check.
+    based_on: str | None = None
+    # The version the write leaves (a store that can take one: Neo4j), so that a batch built on
+    # this one before it committed (ingest.overlap) can name it as its ``based_on``.
+    version: str | None = None
 
     def __len__(self) -> int:
         return len(self.nodes) + len(self.edges)
@@ -92,9 +105,10 @@ def parse_claims(claims: Iterable[str]) -> list[tuple[str, str, str]]:
 
 
 def resolve_claims(
-    claims: Iterable[str], typed: dict[tuple[str, str], Any]
+    claims: Iterable[str], typed: dict[tuple[str, str], Any], standing: Standing = _equal_standing
 ) -> tuple[Props, list[str]]:
-    """Pick a value per field; return (values, conflicting fields)."""
+    """Pick a value per field (the module's rule; ``standing`` is asked only about the sources of
+    a field that has several values); return (values, conflicting fields)."""
     order: dict[str, list[str]] = {}
     support: dict[tuple[str, str], set[str]] = {}
     for field_name, value, source in parse_claims(claims):
@@ -105,10 +119,12 @@ def resolve_claims(
     chosen: Props = {}
     conflicts: list[str] = []
     for field_name, values in order.items():
-        best = max(values, key=lambda v: (len(support[(field_name, v)]), -values.index(v)))
-        chosen[field_name] = typed.get((field_name, best), best)
+        best = values[0]
         if len(values) > 1:
+            best = max(values, key=lambda v: (max(map(standing, support[(field_name, v)])),
+                                              len(support[(field_name, v)]), -values.index(v)))
             conflicts.append(field_name)
+        chosen[field_name] = typed.get((field_name, best), best)
     return chosen, sorted(conflicts)
 
 
@@ -132,7 +148,7 @@ def _first(props: Props, claims: Props, source: str, evidence: Iterable[str]) ->
 
 
 def _merge(existing: Props | None, props: Props, claims: Props, source: str,
-           evidence: Iterable[str]) -> Props:
+           evidence: Iterable[str], standing: Standing = _equal_standing) -> Props:
     if not existing:
         return _first(props, claims, source, evidence)
     merged: Props = dict(existing)
@@ -159,13 +175,13 @@ def _merge(existing: Props | None, props: Props, claims: Props, source: str,
     for k in claims:
         if existing and k in existing and existing[k] is not None:
             typed.setdefault((k, _claim_value(existing[k])), existing[k])
-    chosen, conflicts = resolve_claims(all_claims, typed)
+    chosen, conflicts = resolve_claims(all_claims, typed, standing)
     merged.update(chosen)
     merged["conflicts"] = conflicts
     return merged
 
 
-def merge_node(existing: Props | None, write: NodeWrite) -> Props:
+def merge_node(existing: Props | None, write: NodeWrite, standing: Standing = _equal_standing) -> Props:
     spec = NODES[write.label]
     unknown = (set(write.props) | set(write.claims)) - set(spec.props)
     if unknown:
@@ -174,10 +190,11 @@ def merge_node(existing: Props | None, write: NodeWrite) -> Props:
     if not_claimable:
         raise ValueError(f"{write.label} properties {sorted(not_claimable)} are not claimable")
     props = {"uid": write.uid, **write.props}
-    return _merge(existing, props, write.claims, write.source, write.evidence)
+    return _merge(existing, props, write.claims, write.source, write.evidence, standing)
 
 
-def merge_edge(existing: Props | None, write: EdgeWrite, start: Label, end: Label) -> Props:
+def merge_edge(existing: Props | None, write: EdgeWrite, start: Label, end: Label,
+               standing: Standing = _equal_standing) -> Props:
     spec = edge_spec(write.rel, start, end)
     if spec is None:
         raise ValueError(f"{write.rel} cannot link {start} to {end}")
@@ -185,4 +202,4 @@ def merge_edge(existing: Props | None, write: EdgeWrite, start: Label, end: Labe
     if unknown:
         raise ValueError(f"{write.rel} has no properties {sorted(unknown)}")
     props = {"key": write.key, **write.props}
-    return _merge(existing, props, write.claims, write.source, write.evidence)
+    return _merge(existing, props, write.claims, write.source, write.evidence, standing)

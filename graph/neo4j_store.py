@@ -33,12 +33,18 @@ from graph.schema import (
     Rel,
     neo4j_schema_statements,
 )
-from graph.store import AsyncVersionReader, EdgeId, GraphStore, Neighbour, Stats, StoreError
+from graph.store import AsyncVersionReader, EdgeId, GraphStore, Neighbour, Stats, StoreConflict, StoreError
 
 log = logging.getLogger("policy-kg")
 READ_ATTEMPTS = 3
 # The graph's version token (graph/schema.py META_LABEL): replaced by every write, in its transaction.
 BUMP_VERSION = f"MERGE (m:{META_LABEL} {{id: $id}}) SET m.version = randomUUID()"
+# A checked write (Batch.based_on) first takes the meta node's write lock, then reads the version:
+# a concurrent checked write waits here until this one commits, and then sees its version. The
+# property is removed again when the version is replaced (WRITE_VERSION), in the same transaction.
+LOCK_VERSION = f"MERGE (m:{META_LABEL} {{id: $id}}) SET m.writing = true RETURN m.version AS version"
+WRITE_VERSION = (f"MERGE (m:{META_LABEL} {{id: $id}}) "
+                 "SET m.version = coalesce($version, randomUUID()) REMOVE m.writing")
 READ_VERSION = f"MATCH (m:{META_LABEL} {{id: $id}}) RETURN m.version AS version"
 _ALLOWED_LABELS = {label.value for label in Label} | {t.label for t in DocType}
 _SEARCH_ANALYZER = ("SHOW FULLTEXT INDEXES YIELD name, options WHERE name = $name "
@@ -392,10 +398,15 @@ class Neo4jStore(GraphStore):
             statements.append((query, rows))
 
         def work(tx: ManagedTransaction) -> None:
+            if batch.based_on is not None:
+                record = tx.run(LOCK_VERSION, id=META_ID).single()
+                seen = (record["version"] if record is not None else None) or ""
+                if seen != batch.based_on:  # raised out of the transaction: rolled back, not retried
+                    raise StoreConflict("the graph was written by another writer while this batch was built")
             for query, rows in statements:
                 for chunk in _chunks(rows, self.batch_size):
                     tx.run(query, rows=chunk).consume()
-            tx.run(BUMP_VERSION, id=META_ID).consume()
+            tx.run(WRITE_VERSION, id=META_ID, version=batch.version).consume()
 
         try:
             with self.driver.session(database=self.database) as session:

@@ -107,6 +107,16 @@ NODES: dict[Label, NodeSpec] = {
     ),
 }
 
+#: How much a source's word weighs when sources disagree on a value (graph.model.resolve_claims), by
+#: the Source's ``kind``: the value claimed by the source of highest standing wins, then the one
+#: claimed by the most sources, then the earliest claim. ``official``: the document itself or its
+#: publisher (the official gazette, the issuer's portal); ``reference``: curated facts (the domain
+#: primer). Every other kind (``press``, ``text``: extracted from a raw text, ``file``, ``synthetic``,
+#: ``illustrative``, none) stands at DEFAULT_STANDING: so a wrong year repeated by any number of press
+#: accounts is flagged against the reference, never adopted over it.
+SOURCE_STANDING: dict[str, int] = {"official": 3, "reference": 2}
+DEFAULT_STANDING = 1
+
 _DOC, _INST = Label.DOCUMENT, Label.INSTITUTION
 
 EDGES: dict[Rel, EdgeSpec] = {

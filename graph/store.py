@@ -22,6 +22,11 @@ class StoreError(RuntimeError):
     """The store cannot be reached or refused an operation."""
 
 
+class StoreConflict(StoreError):
+    """Another writer changed the graph after the batch's reads began (``Batch.based_on``): nothing
+    of the batch was written, and a batch built again on the graph as it is now may be applied."""
+
+
 @dataclass(slots=True)
 class Stats:
     nodes: dict[str, int] = field(default_factory=dict)  # label -> count
@@ -116,7 +121,10 @@ class GraphStore(ABC):
 
     @abstractmethod
     def apply(self, batch: Batch) -> None:
-        """Write the whole batch atomically: all of it or nothing."""
+        """Write the whole batch atomically: all of it or nothing. With ``batch.based_on`` set, only
+        if the graph is still at that version (``version() or ""``), checked under the write's
+        lock, else :class:`StoreConflict`: a batch replaces the property maps it read, so one built
+        on an older graph would undo another writer's claims. Writers in other processes included."""
 
     @abstractmethod
     def stats(self) -> Stats: ...

@@ -9,19 +9,22 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from graph.codes import CodeError, DocCode, DocType, parse_code, try_parse_code
 from graph.model import Batch, EdgeWrite, NodeWrite
 from graph.schema import DocStatus, Label, Rel
-from graph.store import GraphStore
+from graph.store import GraphStore, StoreConflict
 from graph.text import slug
 from ingest.files import LOC, IngestError, RawDataset, read_dataset
 from ingest.shapes import shape_problems
 from ingest.writer import HEAD_FIELDS, WriteConflict, Writer, document_uid
+
+R = TypeVar("R")
 
 UID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 DOC_REL_FIELDS = {"implements": Rel.IMPLEMENTS, "guides": Rel.GUIDES, "cites": Rel.CITES,
@@ -578,10 +581,29 @@ def build_batch(store: GraphStore, ds: RawDataset) -> tuple[Batch, IngestReport]
     return batch, IngestReport(ds.path, nodes=len(batch.nodes), edges=len(batch.edges), sources=sources)
 
 
+#: Builds of one file before its ingest gives up because other writers keep changing the graph.
+WRITE_ATTEMPTS = 5
+
+
+def apply_built(store: GraphStore, build: Callable[[], tuple[Batch, R]]) -> R:
+    """``build()`` a batch on the graph as it is, and apply it; built again when another writer
+    changed the graph in between (:class:`StoreConflict`: a batch replaces the property maps it
+    read, so one built on an older graph would drop the other writer's claims)."""
+    for attempt in range(1, WRITE_ATTEMPTS + 1):
+        based_on = store.version() or ""
+        batch, result = build()
+        batch.based_on = based_on
+        try:
+            store.apply(batch)
+            return result
+        except StoreConflict:
+            if attempt == WRITE_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
+
+
 def ingest_dataset(store: GraphStore, ds: RawDataset) -> IngestReport:
-    batch, report = build_batch(store, ds)
-    store.apply(batch)
-    return report
+    return apply_built(store, lambda: build_batch(store, ds))
 
 
 def ingest_path(store: GraphStore, path: str | Path, content: bytes | None = None,

@@ -11,13 +11,14 @@ The embedded store gains nothing from this (its writes are Python too): it inges
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from graph.model import Batch
 from graph.overlay import PendingView
-from graph.store import GraphStore
+from graph.store import GraphStore, StoreConflict
 from ingest.files import IngestError, read_dataset
 from ingest.loader import IngestReport, build_batch, ingest_path
 
@@ -32,14 +33,17 @@ def ingest_files(store: GraphStore, paths: Iterable[str | Path], overlap: bool |
         overlap = store.kind == "neo4j"
     if not overlap:
         for path in map(Path, paths):
-            try:
-                yield path, ingest_path(store, path)
-            except IngestError as exc:
-                yield path, exc
+            yield path, _one(store, path)
         return
+    # Each batch is checked against the version the previous one leaves (Batch.version, chosen here),
+    # so another writer's commit in between is a StoreConflict, not a lost update.
+    queue = [Path(p) for p in paths]
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-ingest-write") as writer:
         pending: tuple[Path, Batch, IngestReport, Future[None]] | None = None
-        for path in map(Path, paths):
+        based_on = store.version() or ""
+        at = 0
+        while at < len(queue):
+            path = queue[at]
             view = PendingView(store, [pending[1]]) if pending is not None else store
             result: Result
             try:
@@ -48,14 +52,34 @@ def ingest_files(store: GraphStore, paths: Iterable[str | Path], overlap: bool |
                 batch, result = None, exc
             if pending is not None:
                 done_path, _, done_report, future = pending
-                future.result()  # a failed write raises here: nothing built on it is written
                 pending = None
+                try:
+                    future.result()  # a failed write raises here: nothing built on it is written
+                except StoreConflict:  # that file's batch, and this one, rest on an older graph
+                    yield done_path, _one(store, done_path)
+                    based_on = store.version() or ""
+                    continue  # this file again, built on the graph as it is now
                 yield done_path, done_report
+            at += 1
             if batch is None:
                 yield path, result
                 continue
             assert isinstance(result, IngestReport)
+            batch.based_on = based_on
+            batch.version = based_on = uuid.uuid4().hex
             pending = (path, batch, result, writer.submit(store.apply, batch))
         if pending is not None:
-            pending[3].result()
+            try:
+                pending[3].result()
+            except StoreConflict:
+                yield pending[0], _one(store, pending[0])
+                return
             yield pending[0], pending[2]
+
+
+def _one(store: GraphStore, path: Path) -> Result:
+    """One file, built and applied on its own (again after a conflict: ingest.loader.apply_built)."""
+    try:
+        return ingest_path(store, path)
+    except IngestError as exc:
+        return exc

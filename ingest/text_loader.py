@@ -15,14 +15,14 @@ import hashlib
 from pathlib import Path
 
 from graph.codes import DocType, parse_code, try_parse_code
-from graph.model import EdgeWrite, NodeWrite
+from graph.model import Batch, EdgeWrite, NodeWrite
 from graph.schema import DocStatus, Label, Rel
 from graph.store import GraphStore
 from graph.text import slug
 from ingest.extract import extract_text
 from ingest.extract.model import Evidence, Extraction, RelationType
 from ingest.files import IngestError
-from ingest.loader import IngestReport
+from ingest.loader import IngestReport, apply_built
 from ingest.writer import WriteConflict, Writer, document_uid
 
 _DOC_RELS = {RelationType.IMPLEMENTS: Rel.IMPLEMENTS, RelationType.GUIDES: Rel.GUIDES,
@@ -154,6 +154,10 @@ class _TextWriter:
 
 def ingest_text(store: GraphStore, text: str, path: str, title: str | None = None) -> IngestReport:
     ex = extract_text(text, path)
+    return apply_built(store, lambda: _build(store, ex, path, title))
+
+
+def _build(store: GraphStore, ex: Extraction, path: str, title: str | None) -> tuple[Batch, IngestReport]:
     digest = hashlib.sha256(ex.text.encode("utf-8")).hexdigest()
     source = "src-" + digest[:16]
     first_line = next((line.strip() for line in ex.text.splitlines() if line.strip()), Path(path).name)
@@ -169,8 +173,8 @@ def ingest_text(store: GraphStore, text: str, path: str, title: str | None = Non
         raise IngestError(path, exc.problems) from exc
     except ValueError as exc:
         raise IngestError(path, [("", str(exc))]) from exc
-    store.apply(batch)
-    return IngestReport(path, nodes=len(batch.nodes), edges=len(batch.edges), sources=[source], skipped=tw.skipped)
+    return batch, IngestReport(path, nodes=len(batch.nodes), edges=len(batch.edges), sources=[source],
+                               skipped=tw.skipped)
 
 
 def read_text_file(path: str | Path) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 
 from graph.codes import DocCode, try_parse_code
 from graph.model import Batch, EdgeWrite, NodeWrite, Props, merge_edge, merge_node
-from graph.schema import DocStatus, Label, Rel
+from graph.schema import DEFAULT_STANDING, SOURCE_STANDING, DocStatus, Label, Rel
 from graph.store import GraphStore
 from graph.text import search_text, search_text_of
 
@@ -66,6 +66,7 @@ class Writer:
         self.fulfils: list[tuple[str, str, str]] = []  # (real, expected, source)
         self.places: dict[int, str] = {}  # id() of a NodeWrite -> where it came from (``line 12``)
         self.fulfil_places: dict[tuple[str, str], str] = {}  # (real, expected) -> where it came from
+        self._source_kinds: dict[str, str | None] = {}  # source uid -> its kind (see _standing)
 
     def node(self, write: NodeWrite, place: str = "") -> None:
         self.nodes.append(write)
@@ -80,6 +81,18 @@ class Writer:
         if place:
             self.fulfil_places[(real, expected)] = place
 
+    def _standing(self, source: str) -> int:
+        """A source's standing (graph.schema.SOURCE_STANDING) by its ``kind``: as this batch writes
+        the Source, else as the store holds it. Asked only when sources disagree on a value."""
+        kinds = self._source_kinds
+        if source not in kinds:
+            written = [w for w in self.nodes if w.uid == source and w.label == Label.SOURCE]
+            if written:
+                kinds[source] = written[-1].props.get("kind")
+            else:
+                kinds[source] = self.store.get_nodes([source], fields=("kind",)).get(source, {}).get("kind")
+        return SOURCE_STANDING.get(kinds[source] or "", DEFAULT_STANDING)
+
     # -- building ------------------------------------------------------------
     def build(self) -> Batch:
         batch = Batch()
@@ -89,7 +102,7 @@ class Writer:
         self._check_kinds(existing)
         for write in self.nodes:
             old = batch.nodes.get(write.uid) or _props(existing.get(write.uid))
-            merged = merge_node(old, write)
+            merged = merge_node(old, write, self._standing)
             merged["status"] = _status(old, merged)
             if write.label == Label.DOCUMENT:
                 merged["year"] = _year(merged)
@@ -122,7 +135,8 @@ class Writer:
             start_label = _label_of(write.start, batch, heads)
             end_label = _label_of(write.end, batch, heads)
             old = batch.edges.get(eid) or old_edges.get(eid)
-            batch.edges[eid] = _strip(merge_edge(old, write, _label(start_label), _label(end_label)))
+            batch.edges[eid] = _strip(merge_edge(old, write, _label(start_label), _label(end_label),
+                                                 self._standing))
             batch.edge_labels[eid] = (start_label, end_label)
             if eid not in old_edges:
                 batch.new_edges.add(eid)

@@ -93,6 +93,40 @@ def test_conflicting_dates_are_kept_with_their_sources(demo_store: GraphStore) -
     assert nq["sources"] == ["src-primer", "src-press-2014"]
 
 
+def test_press_accounts_repeating_a_wrong_date_do_not_outvote_the_reference(
+        demo_store: GraphStore, tmp_path: Path) -> None:
+    """A second press account and a news text both give 2014: two sources and a text against the
+    reference's one, and the reference's 2019 stands (SOURCE_STANDING), with every claim kept."""
+    from ingest.text_loader import ingest_text
+
+    press = tmp_path / "press-b.yaml"
+    press.write_text("source: press-b\nsources: [{id: press-b, title: Another account, kind: press}]\n"
+                     "documents:\n  - {code: 52-NQ/TW, issuer: bo-chinh-tri, issued_on: 2014-09-27}\n",
+                     encoding="utf-8")
+    ingest_path(demo_store, press)
+    ingest_text(demo_store, "Thực hiện Nghị quyết số 52-NQ/TW ngày 27/9/2014 của Bộ Chính trị, Quận ủy "
+                            "Quận 1 đã ban hành Kế hoạch số 30-KH/QU.", "news.txt")
+    nq = demo_store.get_nodes([NQ52])[NQ52]
+    assert nq["issued_on"] == "2019-09-27" and nq["conflicts"] == ["issued_on"]
+    wrong = [c for c in nq["claims"] if c.startswith("issued_on\t2014-09-27\t")]
+    assert len(wrong) == 3 and "issued_on\t2019-09-27\tsrc-primer" in nq["claims"]
+
+
+def test_an_official_source_outranks_a_reference(store: GraphStore, tmp_path: Path) -> None:
+    first = tmp_path / "a.yaml"
+    first.write_text("source: ref\nsources: [{id: ref, title: A reference, kind: reference}]\n"
+                     "documents:\n  - {code: 7-NQ/TU, issuer: tu, issued_on: 2021-03-01}\n"
+                     "institutions: [{id: tu, name: Tỉnh ủy}]\n", encoding="utf-8")
+    second = tmp_path / "b.yaml"
+    second.write_text("source: gazette\nsources: [{id: gazette, title: Công báo, kind: official}]\n"
+                      "documents:\n  - {id: 7-nq-tu.tu.2021, code: 7-NQ/TU, issuer: tu, issued_on: 2021-03-02}\n",
+                      encoding="utf-8")
+    ingest_path(store, first)
+    ingest_path(store, second)
+    doc = store.get_nodes(["7-nq-tu.tu.2021"])["7-nq-tu.tu.2021"]
+    assert doc["issued_on"] == "2021-03-02" and doc["conflicts"] == ["issued_on"]
+
+
 def test_expected_document(demo_store: GraphStore) -> None:
     prog = demo_store.get_nodes([PROGRAMME])[PROGRAMME]
     assert prog["status"] == "expected"
