@@ -13,6 +13,7 @@ from api import schemas as s
 from api.deps import CacheDep, SettingsDep, StoreDep
 from api.errors import Problem
 from graph.store import GraphStore
+from graph.text import nfc
 from ingest.files import IngestError
 from ingest.loader import IngestReport, ingest_path
 
@@ -55,7 +56,7 @@ async def post_ingest(
                       f"send YAML, JSON or CSV (Content-Type one of {sorted(FORMATS)}) or pass ?format=")
     body = await request.body()
     try:  # in a worker thread: a large upload must not stall the event loop
-        report = await run_in_threadpool(_ingest, store, f"{name}.{fmt}", body, fmt)
+        report = await run_in_threadpool(_ingest, store, f"{nfc(name)}.{fmt}", body, fmt)
     except IngestError as exc:
         raise Problem(422, "Ingest rejected", str(exc),
                       problems=[{"location": loc, "reason": msg} for loc, msg in exc.problems]) from exc

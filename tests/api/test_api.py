@@ -188,6 +188,19 @@ def test_ingest_key_with_non_ascii_characters(demo_store: GraphStore) -> None:
         assert right.status_code == 201, right.text
 
 
+def test_an_upload_name_in_nfd_names_the_same_source_as_in_nfc(write_client: TestClient) -> None:
+    import unicodedata
+
+    body = "code,issuer,issued_on,implements\n11-KH/QU,quan-uy-binh-thanh,2020-08-01,52-NQ/TW\n"
+    headers = {"Content-Type": "text/csv", "X-API-Key": "test-key"}
+    composed = write_client.post("/ingest", content=body, headers=headers, params={"name": "Kế hoạch Bình Thạnh"})
+    decomposed = write_client.post("/ingest", content=body, headers=headers,
+                                   params={"name": unicodedata.normalize("NFD", "Kế hoạch Bình Thạnh")})
+    assert composed.status_code == decomposed.status_code == 201
+    assert composed.json()["path"] == decomposed.json()["path"] == "Kế hoạch Bình Thạnh.csv"
+    assert composed.json()["sources"] == decomposed.json()["sources"]
+
+
 # one body per layer that refuses (reading, shapes, the writer); the cases themselves are in
 # tests/test_files.py, tests/test_ingest_errors.py and the contract suite
 @pytest.mark.parametrize(("ctype", "body", "detail"), [
