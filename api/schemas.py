@@ -107,6 +107,7 @@ class CoverageSummary(BaseModel):
     overdue: int
     missing: int
     total: int
+    late: int = Field(description="covered units that were covered after their due date (counted in covered)")
 
 
 class CoverageUnit(BaseModel):
@@ -116,6 +117,8 @@ class CoverageUnit(BaseModel):
     documents: list[str]
     chain: list[str]
     due: str | None = None
+    covered_on: str | None = Field(None, description="the earliest issue date of its documents")
+    late: bool = Field(False, description="covered, but after its due date")
 
 
 class Coverage(BaseModel):

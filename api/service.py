@@ -151,9 +151,10 @@ def coverage(store: GraphStore, document: str, scope: str, as_of: date | None) -
     return s.Coverage.model_validate({
         "document": item, "scope": {"uid": scope, "name": scope_name}, "as_of": when,
         "summary": {"covered": counts["covered"], "expected": counts["expected"], "overdue": counts["overdue"],
-                    "missing": counts["missing"], "total": len(rows)},
+                    "missing": counts["missing"], "total": len(rows), "late": sum(1 for r in rows if r["late"])},
         "units": [{"institution": {"uid": r["institution"], "name": r.get("name")}, "level": r["level"],
-                   "status": r["status"], "documents": r["documents"], "chain": r["chain"], "due": r.get("due")}
+                   "status": r["status"], "documents": r["documents"], "chain": r["chain"], "due": r.get("due"),
+                   "covered_on": r.get("covered_on"), "late": r["late"]}
                   for r in rows], "note": note})
 
 

@@ -323,9 +323,12 @@ def coverage(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any, Any
             status = "expected"
         else:
             status = "missing"
+        dates = [d for d in (graph.nodes[x].get("issued_on") for x in issued + delivered) if d is not None]
+        covered_on = min(dates) if dates else None
         rows.append({"institution": unit, "name": attrs.get("name"), "level": level,
                      "status": status, "documents": issued + delivered, "chain": chain,
-                     "due": due})
+                     "due": due, "covered_on": covered_on,
+                     "late": status == "covered" and due is not None and covered_on is not None and covered_on > due})
     return sorted(rows, key=lambda r: (r["level"], r["name"], r["institution"]))
 
 

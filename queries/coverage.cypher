@@ -11,7 +11,9 @@
 // A unit answers for the bodies it superseded that no longer exist on $as_of (their
 // documents and obligations count as its own).
 // `documents` prove coverage; `chain` is the shortest IMPLEMENTS chain from the first
-// of them up to the target; `due` is the earliest due date of the unit's obligations.
+// of them up to the target; `due` is the earliest due date of the unit's obligations;
+// `covered_on` the earliest issue date of its documents, and `late` whether a covered
+// unit was covered after its due date.
 // Dates are ISO strings. Parameters: document (uid), scope (institution uid), as_of.
 // :param document => '52-nq-tw.bo-chinh-tri.2019'
 // :param scope => 'thanh-uy-thanh-pho-ho-chi-minh'
@@ -143,6 +145,13 @@ WITH unit, level, f.due AS due, f.issued + f.delivered AS documents,
        WHEN f.obligations > 0 THEN 'expected'
        ELSE 'missing'
      END AS status
+// when it was covered: the earliest issue date of its documents; late if after its due date
+CALL (documents) {
+  UNWIND documents AS uid
+  MATCH (d:Document {uid: uid})
+  RETURN min(d.issued_on) AS covered_on
+}
 RETURN unit.uid AS institution, unit.name AS name, level, status,
-       documents, coalesce(chain, []) AS chain, due
+       documents, coalesce(chain, []) AS chain, due, covered_on,
+       status = 'covered' AND due IS NOT NULL AND covered_on IS NOT NULL AND covered_on > due AS late
 ORDER BY level, name, institution

@@ -19,6 +19,7 @@ from graph.reports import (
     to_html,
     to_xlsx,
 )
+from graph.reports.coverage_report import COLUMNS
 from graph.reports.lineage_svg import render_svg
 from graph.store import GraphStore
 
@@ -126,7 +127,7 @@ def test_xlsx_report(demo_store: GraphStore) -> None:
     assert header[:4] == ["institution", "name", "level", "status"]
     assert len(body) == len(report.rows)
     assert [(r[0], r[3]) for r in body] == [(r["institution"], r["status"]) for r in report.rows]
-    assert [r[:8] for r in body] == [[c if c != "" else None for c in u.cells()] for u in report.units]
+    assert [r[:len(COLUMNS)] for r in body] == [[c if c != "" else None for c in u.cells()] for u in report.units]
 
 
 def test_report_unknown_ids(demo_store: GraphStore) -> None:

@@ -26,7 +26,7 @@ STATUS_LABELS = {
     "overdue": "overdue — quá hạn",
     "missing": "missing — không có",
 }
-COLUMNS = ("institution", "name", "level", "status", "documents", "chain", "due", "sources")
+COLUMNS = ("institution", "name", "level", "status", "documents", "chain", "due", "covered_on", "late", "sources")
 CHAIN_SEP = " → "
 LIST_SEP = "; "
 
@@ -43,6 +43,8 @@ class UnitRow:
     chain: list[str]
     due: str | None
     sources: list[str]
+    covered_on: str | None = None  # the earliest issue date of its documents
+    late: bool = False  # covered after its due date
 
     def cells(self) -> list[Any]:
         """The row as flat cells, in :data:`COLUMNS` order (CSV, XLSX)."""
@@ -54,6 +56,8 @@ class UnitRow:
             LIST_SEP.join(self.documents),
             CHAIN_SEP.join(self.chain),
             self.due or "",
+            self.covered_on or "",
+            "late" if self.late else "",
             LIST_SEP.join(self.sources),
         ]
 
@@ -77,6 +81,7 @@ class CoverageReport:
         for unit in self.units:
             counts[unit.status] = counts.get(unit.status, 0) + 1
         counts["total"] = len(self.units)
+        counts["late"] = sum(1 for unit in self.units if unit.late)  # of the covered
         return counts
 
     @property
@@ -121,7 +126,7 @@ def coverage_report(store: GraphStore, document_uid: str, scope_uid: str, as_of:
         units.append(UnitRow(
             institution=row["institution"], name=row.get("name"), level=int(row.get("level") or 0),
             status=row["status"], documents=list(row.get("documents") or []), chain=list(row.get("chain") or []),
-            due=row.get("due"), sources=sources,
+            due=row.get("due"), sources=sources, covered_on=row.get("covered_on"), late=bool(row.get("late")),
         ))
     source_uids = sorted({s for u in units for s in u.sources})
     source_nodes = store.get_nodes(source_uids) if source_uids else {}
@@ -197,6 +202,7 @@ th[aria-sort=ascending]::after{content:" ▲"}th[aria-sort=descending]::after{co
 ul.plain{margin:0;padding-left:1rem}
 """.strip()
 _CSS += "\n" + "\n".join(f".status-{s}{{background:{c}}}" for s, c in STATUS_COLOURS.items())
+_CSS += "\n.late{color:#c62828}"
 
 _JS = """
 document.querySelectorAll("table.sortable th").forEach(function (th) {
@@ -274,13 +280,15 @@ def to_html(report: CoverageReport) -> str:
         *([f'<p class="note" id="note">{_e(report.note)}</p>'] if report.note else []),
         '<h2 id="summary">Summary</h2>',
         "<p>" + ", ".join(f'<span class="status status-{s}">{s}</span> {summary[s]}' for s in STATUSES)
-        + f" — <strong>{summary['total']}</strong> units in total.</p>",
+        + f" — <strong>{summary['total']}</strong> units in total"
+        + (f"; {summary['late']} of the covered were covered after their due date (late)" if summary["late"] else "")
+        + ".</p>",
         _bar_chart(summary),
         '<h2 id="units">Units</h2>',
         "<p class=\"meta\">Click a column header to sort.</p>",
         '<table class="sortable" id="coverage-table"><thead><tr>'
         "<th>Unit</th><th>Level</th><th>Status</th><th>Proving documents</th><th>Chain</th><th>Due</th>"
-        "<th>Sources</th></tr></thead><tbody>",
+        "<th>Covered on</th><th>Sources</th></tr></thead><tbody>",
     ]
     for unit in report.units:
         docs = "<br>".join(doc_ref(d) for d in unit.documents)
@@ -295,7 +303,10 @@ def to_html(report: CoverageReport) -> str:
             f'<td data-sort="{order}"><span class="status status-{_e(unit.status)}" '
             f'title="{_e(STATUS_LABELS.get(unit.status, unit.status))}">{_e(unit.status)}</span></td>'
             f"<td>{docs}</td><td>{chain}</td>"
-            f'<td data-sort="{_e(unit.due or "9999-99-99")}">{_e(unit.due)}</td><td>{srcs}</td></tr>'
+            f'<td data-sort="{_e(unit.due or "9999-99-99")}">{_e(unit.due)}</td>'
+            f'<td data-sort="{_e(unit.covered_on or "9999-99-99")}">{_e(unit.covered_on)}'
+            + (' <strong class="late" title="covered after its due date">late</strong>' if unit.late else "")
+            + f"</td><td>{srcs}</td></tr>"
         )
     out.append("</tbody></table>")
     out.append('<h2 id="documents">Documents</h2><ul class="plain">')

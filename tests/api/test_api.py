@@ -74,7 +74,10 @@ def test_coverage_after_q2_2020(client: TestClient) -> None:
     assert status[BCSD_UBND] == "overdue" and status[TU] == "overdue"
     assert status["quan-uy-quan-1"] == "covered" and status["quan-uy-binh-thanh"] == "expected"
     assert status["ban-tuyen-giao-thanh-uy-thanh-pho-ho-chi-minh"] == "missing"
-    assert body["summary"] == {"covered": 4, "expected": 1, "overdue": 3, "missing": 1, "total": 9}
+    assert body["summary"] == {"covered": 4, "expected": 1, "overdue": 3, "missing": 1, "total": 9, "late": 1}
+    late = [u for u in body["units"] if u["late"]]
+    assert [(u["institution"]["uid"], u["due"], u["covered_on"]) for u in late] == [
+        ("huyen-uy-can-gio", "2020-09-30", "2020-10-15")]
     before = client.get("/coverage", params={"document": NQ52, "scope": TU, "as_of": "2020-05-01"}).json()
     assert {u["institution"]["uid"]: u["status"] for u in before["units"]}[BCSD_UBND] == "expected"
 

@@ -185,6 +185,16 @@ def test_demo_coverage_after_q2_2020(demo_store: GraphStore) -> None:
     assert bcsd["due"] == "2020-06-30"
 
 
+def test_demo_coverage_marks_a_unit_covered_after_its_due_date_late(demo_store: GraphStore) -> None:
+    """Cần Giờ was to plan by 30/9/2020 and issued its plan on 15/10/2020: covered, and late."""
+    rows = demo_store.run("coverage", {"document": NQ52, "scope": TU, "as_of": "2020-12-31"})
+    facts = {r["institution"]: (r["status"], r["due"], r["covered_on"], r["late"]) for r in rows}
+    assert facts["huyen-uy-can-gio"] == ("covered", "2020-09-30", "2020-10-15", True)
+    assert facts["quan-uy-quan-1"] == ("covered", None, "2020-05-20", False)  # nothing was due
+    assert facts["huyen-uy-cu-chi"] == ("overdue", "2020-09-30", None, False)  # not covered: overdue, not late
+    assert [u for u, f in facts.items() if f[3]] == ["huyen-uy-can-gio"]
+
+
 def test_demo_coverage_before_the_resolution_owes_nothing(demo_store: GraphStore) -> None:
     """Before 52-NQ/TW was issued (2019-09-27) nothing under it is owed: the City programme it asks
     for is not yet expected of anyone."""
@@ -202,7 +212,7 @@ def test_demo_coverage_without_implementations_is_all_missing(demo_store: GraphS
     assert len(rows) == 9
     assert {r["status"] for r in rows} == {"missing"}
     assert rows[0] == {"institution": TU, "name": rows[0]["name"], "level": 0, "status": "missing",
-                       "documents": [], "chain": [], "due": None}
+                       "documents": [], "chain": [], "due": None, "covered_on": None, "late": False}
 
 
 def test_demo_coverage_of_one_unit(demo_store: GraphStore) -> None:
