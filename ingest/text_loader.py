@@ -12,6 +12,7 @@ no node: it cannot be told apart from other "52"s.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 
 from graph.codes import DocType, parse_code, try_parse_code
@@ -19,6 +20,7 @@ from graph.model import Batch, EdgeWrite, NodeWrite
 from graph.schema import DocStatus, Label, Rel
 from graph.store import GraphStore
 from graph.text import slug
+from ingest.dates import Deadline
 from ingest.extract import extract_text
 from ingest.extract.model import Evidence, Extraction, RelationType
 from ingest.files import IngestError
@@ -33,6 +35,19 @@ def _evidence(source: str, ev: Evidence) -> tuple[str, ...]:
     return (f"{source}\t{ev.start}:{ev.end}\t{ev.text}",)
 
 
+@dataclass(slots=True)
+class _Task:
+    """An ASSIGNS edge to write: the assignment and, when it requires a document without a number yet,
+    that expected document (one task, one edge)."""
+
+    start: str
+    end: str
+    task: str | None
+    deadline: Deadline | None
+    evidence: tuple[str, ...]
+    deliverable: str | None = None
+
+
 class _TextWriter:
     def __init__(self, store: GraphStore, ex: Extraction, source: str) -> None:
         self.store, self.ex, self.source = store, ex, source
@@ -40,6 +55,8 @@ class _TextWriter:
         self.docs: dict[str, str] = {}  # extracted code -> uid
         self.bodies: dict[str, str] = {}  # canonical name -> uid
         self.skipped: list[str] = []  # extracted facts that cannot be written, said to the user
+        # (assigning code, assignee name, task text) -> the ASSIGNS edge, written by assignments()
+        self.tasks: dict[tuple[str, str, str], _Task] = {}
 
     def body(self, name: str | None) -> str | None:
         if not name:
@@ -100,12 +117,8 @@ class _TextWriter:
                     self.skipped.append(f"assignment of {rel.target!r} by {rel.source!r}: not written, an assignment "
                                         "needs a numbered document (give the letter an id in a structured file)")
                 if start and end:
-                    key = hashlib.sha1((rel.task or "").encode()).hexdigest()[:10]
-                    due = rel.deadline.due.isoformat() if rel.deadline and rel.deadline.due else None
-                    self.writer.edge(EdgeWrite(
-                        Rel.ASSIGNS, start, end, source=self.source, key=key, evidence=ev,
-                        props={"task": rel.task, "cadence": rel.deadline.cadence if rel.deadline else None},
-                        claims={"deadline": rel.deadline.text if rel.deadline else None, "due": due}))
+                    self.tasks.setdefault((rel.source, rel.target, rel.task or ""),
+                                          _Task(start, end, rel.task, rel.deadline, ev))
             elif rel.type == RelationType.REPORTS_TO:
                 start, end = self.body(rel.source), self.body(rel.target)
                 if start and end:
@@ -134,13 +147,24 @@ class _TextWriter:
                 claims={"title": exp.title, "issuer": issuer, "owner": owner, "due": due,
                         "deadline": exp.deadline.text if exp.deadline else None}))
             self.writer.edge(EdgeWrite(Rel.IMPLEMENTS, uid, target, source=self.source, evidence=ev))
+            # the assignment that requires it carries it as its deliverable: not a second ASSIGNS edge
+            task_key = (exp.assigned_by, exp.owner, exp.task or exp.title)
             assigner = self.docs.get(exp.assigned_by)
-            if assigner:
-                key = hashlib.sha1(f"{exp.title}|{uid}".encode()).hexdigest()[:10]
-                self.writer.edge(EdgeWrite(
-                    Rel.ASSIGNS, assigner, owner, source=self.source, key=key, evidence=ev,
-                    props={"task": exp.title, "deliverable": uid},
-                    claims={"deadline": exp.deadline.text if exp.deadline else None, "due": due}))
+            if task_key not in self.tasks and assigner:  # no such assignment among the relations
+                self.tasks[task_key] = _Task(assigner, owner, task_key[2], exp.deadline, ev)
+            if task_key in self.tasks and self.tasks[task_key].deliverable is None:
+                self.tasks[task_key].deliverable = uid
+
+    def assignments(self) -> None:
+        """One ASSIGNS edge per task, keyed by its text: the same text ingested again rewrites it."""
+        for t in self.tasks.values():
+            key = hashlib.sha1((t.task or "").encode()).hexdigest()[:10]
+            due = t.deadline.due.isoformat() if t.deadline and t.deadline.due else None
+            self.writer.edge(EdgeWrite(
+                Rel.ASSIGNS, t.start, t.end, source=self.source, key=key, evidence=t.evidence,
+                props={"task": t.task, "cadence": t.deadline.cadence if t.deadline else None,
+                       "deliverable": t.deliverable},
+                claims={"deadline": t.deadline.text if t.deadline else None, "due": due}))
 
     def _existing_expectation(self, doc_type: DocType, target: str, bodies: set[str]) -> str | None:
         lean = ("status", "type", "owner", "issuer")
@@ -167,6 +191,7 @@ def _build(store: GraphStore, ex: Extraction, path: str, title: str | None) -> t
     tw.documents()
     tw.relations()
     tw.expected()
+    tw.assignments()
     try:
         batch = tw.writer.build()
     except WriteConflict as exc:

@@ -359,3 +359,28 @@ def test_a_deadline_in_the_clause_after_the_task() -> None:
     assert assigns["Sở Tài chính tỉnh Đồng Nai"] is not None
     assert assigns["Sở Tài chính tỉnh Đồng Nai"].due == date(2020, 12, 31)
     assert assigns["Sở Nội vụ tỉnh Đồng Nai"] is None  # the next clause says who helps, not when
+
+
+DISTRICT_PLAN = (
+    "THÀNH ỦY THÀNH PHỐ HỒ CHÍ MINH\nQUẬN ỦY QUẬN 3\nSố 20-KH/QU\nQuận 3, ngày 10 tháng 7 năm 2020\n\n"
+    "KẾ HOẠCH\nthực hiện Nghị quyết số 52-NQ/TW ngày 27/9/2014 của Bộ Chính trị\n\n"
+    "Thực hiện Nghị quyết số 52-NQ/TW ngày 27/9/2014 của Bộ Chính trị, Quận ủy Quận 3 ban hành kế hoạch này.\n"
+    "Ban Thường vụ Quận ủy giao Ủy ban nhân dân Quận 3 xây dựng Kế hoạch thực hiện Nghị quyết số 52-NQ/TW "
+    "trước ngày 30/9/2020.\n"
+    "Ủy ban nhân dân Quận 3 báo cáo Ủy ban nhân dân Thành phố Hồ Chí Minh 6 tháng một lần.\n"
+)
+
+
+def test_an_assignment_to_draft_a_document_is_one_relation_linked_to_its_expected_document() -> None:
+    """'giao X xây dựng Kế hoạch ...' is one task: the expected plan names the assignment it comes from (the
+    ingest wrote a second, plain ASSIGNS edge beside the one with the deliverable)."""
+    ex = extract_text(DISTRICT_PLAN)
+    assigns = [r for r in ex.relations if r.type == RelationType.ASSIGNS]
+    assert [(r.source, r.target, r.deadline.due if r.deadline else None) for r in assigns] == [
+        ("20-KH/QU", "Ủy ban nhân dân Quận 3", date(2020, 9, 30))]
+    assert [r for r in ex.to_json()["relations"] if r["type"] == "assigns"] == [
+        {"type": "assigns", "source": "20-KH/QU", "target": "Ủy ban nhân dân Quận 3",
+         "deadline": "trước ngày 30/9/2020"}]
+    (plan,) = ex.expected
+    assert (plan.assigned_by, plan.owner, plan.task) == (assigns[0].source, assigns[0].target, assigns[0].task)
+    assert plan.task == "xây dựng Kế hoạch thực hiện Nghị quyết số 52-NQ/TW trước ngày 30/9/2020"

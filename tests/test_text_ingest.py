@@ -87,3 +87,24 @@ def test_text_files_in_utf16_are_read_and_bad_bytes_are_placed(tmp_path: Path) -
     bad.write_bytes(b"ok\nbad \xff line\n")
     with pytest.raises(IngestError, match=r"line 2: not UTF-8 text \(byte 0xff at offset 7\)"):
         read_text_file(bad)
+
+
+def test_an_assignment_to_draft_a_plan_is_one_task_with_its_deliverable(demo_store: GraphStore, tmp_path: Path) -> None:
+    """One 'giao ... xây dựng Kế hoạch ...' sentence made two ASSIGNS edges (one with the deliverable, one
+    plain): the institution owed two tasks with the same due date."""
+    from tests.test_extract import DISTRICT_PLAN
+
+    path = tmp_path / "20-kh-qu.txt"
+    path.write_text(DISTRICT_PLAN, encoding="utf-8")
+    ingest_text_path(demo_store, path)
+    ubnd = "uy-ban-nhan-dan-quan-3"
+    tasks = [r for r in demo_store.run("obligations", {"institution": ubnd}) if r["kind"] == "task"]
+    expected = "exp.plan.uy-ban-nhan-dan-quan-3.52-nq-tw"
+    assert [(t["code"], t["task"], t["deadline"], t["due"], t["counterpart"]) for t in tasks] == [
+        ("20-KH/QU", "xây dựng Kế hoạch thực hiện Nghị quyết số 52-NQ/TW trước ngày 30/9/2020",
+         "trước ngày 30/9/2020", "2020-09-30", expected)]
+    edges = [e for e in demo_store.dump_edges() if e[0] == "ASSIGNS" and e[2] == ubnd]
+    assert len(edges) == 1
+    before = demo_store.dump()
+    ingest_text_path(demo_store, path)
+    assert demo_store.dump() == before

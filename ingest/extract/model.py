@@ -121,6 +121,9 @@ class ExpectedDocument:
     it; ``drafter`` the body directed to draft it, if named. ``implements`` is
     the code it is to implement; ``implements_inferred`` is True when the title
     only says "thực hiện Nghị quyết" and the code was taken from the text.
+    ``task`` is the task of the assignment that requires it (``Relation.task`` of the
+    ASSIGNS relation from ``assigned_by`` to ``owner``): the two are one task, written as
+    one ASSIGNS edge whose deliverable is this document.
     """
 
     type: DocType
@@ -133,6 +136,7 @@ class ExpectedDocument:
     deadline: Deadline | None
     assigned_by: str
     evidence: Evidence
+    task: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

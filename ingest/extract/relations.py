@@ -370,7 +370,7 @@ class SentenceRules:
             deadline = self._deadline_in(task_start, clause.end) or self._deadline_after(clause)
             for target in targets:
                 self._add(RelationType.ASSIGNS, source, target.name, deadline, task or None)
-            self._expected(clause, task_start, targets, source, deadline)
+            self._expected(clause, task_start, targets, source, deadline, task or None)
             consumed_until = clause.end  # nested "chỉ đạo" belongs to this task
 
     def _deadline_after(self, clause: Sentence) -> Deadline | None:
@@ -411,7 +411,9 @@ class SentenceRules:
         return None
 
     def _expected(self, clause: Sentence, task_start: int, owners: list[Actor], source: str,
-                  deadline: Deadline | None) -> None:
+                  deadline: Deadline | None, assignment: str | None) -> None:
+        """The document the assignment ``assignment`` (its task text) of ``owners`` requires, if it
+        has no number yet. It is the deliverable of that assignment, not a second one."""
         text = self.facts.text
         task = text[task_start : clause.end]
         drafter: str | None = None
@@ -450,6 +452,7 @@ class SentenceRules:
                 deadline=deadline,
                 assigned_by=source,
                 evidence=self.evidence,
+                task=assignment,
             ))
 
     def _expected_target(self, start: int, end: int) -> tuple[str | None, bool]:
