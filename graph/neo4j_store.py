@@ -75,6 +75,17 @@ def _label(name: str) -> str:
     return name
 
 
+def _remove_stale_labels(primary: str, labels: tuple[str, ...]) -> str:
+    """The REMOVE clause for a known node's write: a document ingested again with another type keeps
+    only its new type label, as in the memory store, which replaces a node's labels. Every other
+    document type label of the schema is removed (a no-op for those the node does not have); the
+    labels come from graph.codes.DocType, never from values. Nodes of other kinds have no type labels."""
+    if primary != Label.DOCUMENT:
+        return ""
+    stale = [t.label for t in DocType if t.label not in labels]
+    return f" REMOVE n:{':'.join(stale)}" if stale else ""
+
+
 def _label_pairs(rel: Rel) -> list[tuple[Label, Label]]:
     pairs: list[tuple[Label, Label]] = []
     for spec in (EDGES[rel], *EDGES_EXTRA):
@@ -389,7 +400,8 @@ class Neo4jStore(GraphStore):
                 query = f"UNWIND $rows AS row CREATE (n:{':'.join(labels)}) SET n = row.props"
             else:
                 set_labels = "".join(f", n:{name}" for name in extra)
-                query = f"UNWIND $rows AS row MERGE (n:{primary} {{uid: row.uid}}) SET n = row.props{set_labels}"
+                query = (f"UNWIND $rows AS row MERGE (n:{primary} {{uid: row.uid}}) SET n = row.props{set_labels}"
+                         f"{_remove_stale_labels(primary, labels)}")
             statements.append((query, rows))
         for (new, rel, start_label, end_label), rows in edge_groups.items():
             write = f"CREATE (a)-[r:{rel}]->(b)" if new else f"MERGE (a)-[r:{rel} {{key: row.key}}]->(b)"

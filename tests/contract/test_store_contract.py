@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from graph.codes import DocType
 from graph.store import GraphStore, project
 from ingest.files import IngestError
 from ingest.loader import ingest_path
@@ -279,3 +280,28 @@ def test_both_stores_hold_the_same_graph(
     load_demo(memory)
     load_demo(neo)
     assert memory.dump() == neo.dump()
+
+
+def test_a_document_ingested_again_with_another_type_has_only_its_new_type_label(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """The memory store replaced a re-typed document's labels while Neo4j only added the new one
+    (Document:Plan:Programme), so labels and counts per label differed between the stores."""
+    memory = make_store("memory", request, tmp_path)
+    neo = make_store("neo4j", request, tmp_path)
+    uid = "ctr-so-noi-vu"
+    for doc_type in ("plan", "programme", "plan", "official_letter"):
+        path = tmp_path / f"{doc_type}.yaml"
+        path.write_text("institutions:\n  - {id: so-noi-vu, name: Sở Nội vụ}\ndocuments:\n"
+                        f"  - {{id: {uid}, type: {doc_type}, issuer: so-noi-vu, title: Chương trình}}\n",
+                        encoding="utf-8")
+        for store in (memory, neo):
+            ingest_path(store, path)
+        label = DocType(doc_type).label
+        for store in (memory, neo):
+            assert store.get_nodes([uid])[uid]["labels"] == ["Document", label], (store.kind, doc_type)
+            assert store.label_sets([uid]) == [("Document", label)], (store.kind, doc_type)
+            doc_labels = {k: v for k, v in store.stats().nodes.items() if k not in ("Institution", "Source")}
+            assert doc_labels == {"Document": 1, label: 1}, (store.kind, doc_type)
+        assert memory.stats() == neo.stats()
+        assert memory.dump_nodes() == neo.dump_nodes()
