@@ -192,7 +192,9 @@ class ConflictValue(BaseModel):
 
 
 class Conflict(BaseModel):
-    subject: str
+    subject: str = Field(description="a node uid, or 'start -TYPE-> end' for an edge, with its key when it has one "
+                                     "('start -ASSIGNS[key]-> end': one unit may have several tasks)",
+                         examples=["52-nq-tw.bo-chinh-tri.2019"])
     kind: str
     field: str
     values: list[ConflictValue]

@@ -409,7 +409,10 @@ def conflicts(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any, An
             subjects.append((uid, kind, attrs["conflicts"], unpack(attrs.get("claims", []), attrs)))
     for u, v, d in graph.edges(data=True):
         if d.get("conflicts"):
-            subjects.append((f"{u} -{d['type']}-> {v}", d["type"], d["conflicts"],
+            # the key tells apart edges of one type between the same pair (two tasks assigned to one unit)
+            key = d.get("key") or ""
+            label = f"{d['type']}[{key}]" if key else d["type"]
+            subjects.append((f"{u} -{label}-> {v}", d["type"], d["conflicts"],
                              unpack(d.get("claims", []), d)))
     rows = []
     for subject, kind, fields, claims in subjects:

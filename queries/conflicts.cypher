@@ -1,5 +1,6 @@
 // conflicts: every field on which sources disagree, with each value and the sources
-// that assert it. `subject` is a node uid, or 'start -TYPE-> end' for an edge.
+// that assert it. `subject` is a node uid, or 'start -TYPE-> end' for an edge, with the
+// edge's key when it has one ('start -ASSIGNS[key]-> end': one unit may have several tasks).
 // Claims are stored as 'field<TAB>value<TAB>source' strings in the `claims` list.
 // Parameters: none.
 CALL () {
@@ -10,7 +11,8 @@ CALL () {
          n.conflicts AS fields, n.claims AS claims
   UNION ALL
   MATCH (a)-[r]->(b) WHERE size(r.conflicts) > 0
-  RETURN a.uid + ' -' + type(r) + '-> ' + b.uid AS subject, type(r) AS kind,
+  RETURN a.uid + ' -' + type(r) + CASE WHEN coalesce(r.key, '') = '' THEN '' ELSE '[' + r.key + ']' END
+         + '-> ' + b.uid AS subject, type(r) AS kind,
          r.conflicts AS fields, r.claims AS claims
 }
 UNWIND range(0, size(claims) - 1) AS i

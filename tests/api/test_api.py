@@ -178,6 +178,28 @@ def test_ingest_with_key(write_client: TestClient) -> None:
     assert bad.status_code == 422 and "line 2" in bad.json()["detail"]
 
 
+def test_conflicts_of_two_tasks_to_one_unit_are_two_subjects(write_client: TestClient) -> None:
+    """Two tasks of one plan for one unit, each dated differently by two sources: one conflict per task,
+    its subject naming the edge's key (the rows of the two edges were merged or repeated before)."""
+    headers = {"Content-Type": "application/yaml", "X-API-Key": "test-key"}
+    unit = "uy-ban-nhan-dan-quan-1"
+    for source, quarter in (("a", "II"), ("b", "III")):
+        body = (f"source: {source}\nsources: [{{id: {source}, title: {source}}}]\ndocuments:\n"
+                "  - {code: 77-KH/QU, issuer: quan-uy-quan-1, issued_on: 2020-03-01,\n"
+                f"     assigns: [{{to: {unit}, task: Tuyên truyền, deadline: trong quý {quarter} năm 2020}},\n"
+                f"               {{to: {unit}, task: Sơ kết, deadline: trong quý {quarter} năm 2020}}]}}\n")
+        response = write_client.post("/ingest", content=body.encode(), headers=headers)
+        assert response.status_code == 201, response.text
+    plan = "77-kh-qu.quan-uy-quan-1.2020"
+    edges = [c for c in write_client.get("/conflicts").json() if c["kind"] == "ASSIGNS"]
+    subjects = sorted({c["subject"] for c in edges})
+    assert len(subjects) == 2
+    assert all(s.startswith(f"{plan} -ASSIGNS[") and s.endswith(f"]-> {unit}") for s in subjects)
+    assert [(c["subject"], c["field"]) for c in edges] == [(s, f) for s in subjects for f in ("deadline", "due")]
+    for c in edges:
+        assert [[src["uid"] for src in v["sources"]] for v in c["values"]] == [["src-a"], ["src-b"]]
+
+
 def test_ingest_key_with_non_ascii_characters(demo_store: GraphStore) -> None:
     """A key holding non-ASCII characters, right or wrong, is compared (compare_digest refuses such str)."""
     app = create_app(store=demo_store, settings=Settings(kg_api_key="khóa-bí-mật"))

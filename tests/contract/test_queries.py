@@ -284,3 +284,38 @@ def test_a_task_with_a_deliverable_is_done_only_when_the_deliverable_is(demo_sto
     task = [r for r in rows if r["kind"] == "task" and r["counterpart"] == "hcmc-programme-52"]
     expected = [r for r in rows if r["kind"] == "expected" and r["document"] == "hcmc-programme-52"]
     assert [r["fulfilled"] for r in task] == [r["fulfilled"] for r in expected] == [False]
+
+
+TWO_TASKS = ("source: {source}\nsources: [{{id: {source}, title: {source}}}]\n"
+             "institutions:\n  - {{id: bo, name: Bộ}}\n  - {{id: so, name: Sở}}\n"
+             "documents:\n  - id: kh\n    code: 01-KH/BO\n    issuer: bo\n    issued_on: 2020-01-01\n"
+             "    assigns:\n      - {{to: so, task: Tuyên truyền, deadline: {deadline}}}\n"
+             "      - {{to: so, task: Báo cáo sơ kết, deadline: {deadline}}}\n")
+
+
+def test_conflicts_of_two_tasks_between_the_same_pair_are_told_apart(request: pytest.FixtureRequest,
+                                                                       tmp_path: Path) -> None:
+    """Two ASSIGNS edges from one plan to one unit (two tasks), each with the same two deadlines from
+    two sources: the memory store gave each row twice, identical, while the Cypher merged the two
+    edges into one row with each source twice. An edge's subject names its key."""
+    memory = make_store("memory", request, tmp_path)
+    neo = make_store("neo4j", request, tmp_path)
+    for source, deadline in (("a", "trong quý II năm 2020"), ("b", "trong quý III năm 2020")):
+        path = tmp_path / f"{source}.yaml"
+        path.write_text(TWO_TASKS.format(source=source, deadline=deadline), encoding="utf-8")
+        for store in (memory, neo):
+            ingest_path(store, path)
+    plan = "1-kh-bo.bo.2020"
+    keys = sorted(n.edge["key"] for n in memory.neighbours([plan], "ASSIGNS", "out"))
+    assert len(keys) == 2 and all(keys)
+    expected = []
+    for key in keys:
+        subject = f"{plan} -ASSIGNS[{key}]-> so"
+        expected += [{"subject": subject, "kind": "ASSIGNS", "field": field, "value": value,
+                      "sources": [f"src-{source}"]}
+                     for field, values in (("deadline", ("trong quý II năm 2020", "trong quý III năm 2020")),
+                                           ("due", ("2020-06-30", "2020-09-30")))
+                     for value, source in zip(values, ("a", "b"), strict=True)]
+    rows = memory.run("conflicts", {})
+    assert neo.run("conflicts", {}) == rows
+    assert rows == expected
