@@ -11,15 +11,16 @@ file makes large loads fast (graph.snapshot).
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import tempfile
 import threading
 import uuid
 from collections import Counter
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import networkx as nx
 import orjson
@@ -37,6 +38,20 @@ except ImportError:  # not POSIX: no lock between processes
     fcntl = None  # type: ignore[assignment]
 
 log = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def _locked(method: Callable[Concatenate[MemoryStore, P], T]) -> Callable[Concatenate[MemoryStore, P], T]:
+    """A read under the store's lock: a write changes the graph's dicts in place (the undo keeps the
+    old ones), and a reader iterating them in another thread (an API worker's pool) would see
+    "dictionary changed size during iteration", or half a batch."""
+    @functools.wraps(method)
+    def locked(self: MemoryStore, *args: P.args, **kwargs: P.kwargs) -> T:
+        with self._lock:
+            return method(self, *args, **kwargs)
+    return locked
 
 FORMAT_VERSION = 2  # JSON Lines: a header, then one line per node or edge
 
@@ -267,10 +282,12 @@ class MemoryStore(GraphStore):
                 self._bump()
                 raise
 
+    @_locked
     def get_nodes(self, uids: Iterable[str], fields: Sequence[str] | None = None) -> dict[str, Props]:
         graph = self._fresh()
         return {uid: _view(graph, uid, fields) for uid in uids if uid in graph}
 
+    @_locked
     def get_edges(self, ids: Iterable[EdgeId]) -> dict[EdgeId, Props]:
         graph = self._fresh()
         out: dict[EdgeId, Props] = {}
@@ -281,6 +298,7 @@ class MemoryStore(GraphStore):
                 out[eid] = unpacked({k: v for k, v in data.items() if k != "type"})
         return out
 
+    @_locked
     def documents_by_code_key(self, keys: Iterable[str], fields: Sequence[str] | None = None) -> list[Props]:
         graph = self._fresh()
         with self._lock:
@@ -288,6 +306,7 @@ class MemoryStore(GraphStore):
             uids = sorted({uid for key in keys for uid in codes.get(key, ())})
         return [_view(graph, uid, fields) for uid in uids]
 
+    @_locked
     def documents_by_code_issuer(self, pairs: Iterable[tuple[str, str]],
                                  fields: Sequence[str] | None = None) -> list[Props]:
         graph = self._fresh()
@@ -300,6 +319,7 @@ class MemoryStore(GraphStore):
                            if held[uid].get("issuer") in issuers})
         return [_view(graph, uid, fields) for uid in uids]
 
+    @_locked
     def neighbours(self, uids: Iterable[str], rel: str, direction: str,
                    fields: Sequence[str] | None = None) -> list[Neighbour]:
         graph = self._fresh()
@@ -388,6 +408,7 @@ class MemoryStore(GraphStore):
         self._generation += 1
         self._version = version or uuid.uuid4().hex
 
+    @_locked
     def stats(self) -> Stats:
         graph = self._fresh()
         nodes: Counter[str] = Counter()
@@ -396,16 +417,19 @@ class MemoryStore(GraphStore):
         edges: Counter[str] = Counter(d["type"] for _, _, d in graph.edges(data=True))
         return Stats(nodes=dict(nodes), edges=dict(edges))
 
+    @_locked
     def dump(self) -> tuple[list[Props], list[tuple[str, str, str, Props]]]:
         graph = self._fresh()  # both halves of one graph
         return _nodes_of(graph), _edges_of(graph)
 
+    @_locked
     def dump_nodes(self) -> list[Props]:
         return _nodes_of(self._fresh())
 
     def node_ids(self) -> Collection[str]:
         return self._fresh()._node.keys()
 
+    @_locked
     def label_sets(self, uids: Sequence[str]) -> list[tuple[str, ...]]:
         # nodes of one label set share one list object (graph.shared_graph), hence one tuple each
         node = self._fresh()._node
@@ -419,13 +443,13 @@ class MemoryStore(GraphStore):
             out.append(found)
         return out
 
+    @_locked
     def dump_edges(self) -> list[tuple[str, str, str, Props]]:
         return _edges_of(self._fresh())
 
+    @_locked
     def run(self, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-        with self._lock:
-            graph = self._fresh()
-            if self._memo_generation != self._generation:  # the graph changed: derived data is stale
-                self._memo, self._memo_generation = {}, self._generation
-            memo = self._memo
-        return memory_queries.run(graph, name, params, memo)
+        graph = self._fresh()
+        if self._memo_generation != self._generation:  # the graph changed: derived data is stale
+            self._memo, self._memo_generation = {}, self._generation
+        return memory_queries.run(graph, name, params, self._memo)

@@ -222,3 +222,41 @@ def test_a_file_replaced_within_one_mtime_tick_is_still_reloaded(tmp_path: Path)
     os.utime(path, ns=(seen.st_atime_ns, seen.st_mtime_ns))
     assert path.stat().st_size == seen.st_size and path.stat().st_mtime_ns == seen.st_mtime_ns
     assert reader.get_nodes(["quan-uy-quan-1"])["quan-uy-quan-1"]["name"] == "Quận ủy Quận 7"
+
+
+def test_reads_in_one_thread_while_another_writes_see_whole_graphs(tmp_path: Path) -> None:
+    """An API worker answers in a thread pool while a POST /ingest writes: the writes change the graph's
+    dicts in place, so an unguarded read iterating them raised "dictionary changed size during iteration"."""
+    import threading
+
+    store = MemoryStore(None)
+    load_demo(store)
+    errors: list[BaseException] = []
+    done = threading.Event()
+
+    def write() -> None:
+        try:
+            for n in range(40):
+                path = tmp_path / f"w{n}.yaml"
+                path.write_text("institutions:\n" + "".join(f"  - {{id: u{n}-{i}, name: Đơn vị {n} {i}}}\n"
+                                                            for i in range(300)), encoding="utf-8")
+                ingest_path(store, path)
+        finally:
+            done.set()
+
+    def read() -> None:
+        while not done.is_set():
+            try:
+                store.stats()
+                store.run("institutions", {"words": None, "uids": None, "after": None, "limit": 20_000})
+            except BaseException as exc:  # any failure is the finding
+                errors.append(exc)
+                return
+
+    threads = [threading.Thread(target=write), threading.Thread(target=read)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert store.stats().nodes["Institution"] >= 40 * 300
