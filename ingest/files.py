@@ -169,8 +169,13 @@ def _from_csv(path: str, content: bytes) -> RawDataset:
 
 def _csv_records(path: str, content: bytes, reader: csv.DictReader[str], section: str) -> RawDataset:
     records = []
-    for row in reader:
+    for row in reader:  # the csv module skips empty lines; a row of fewer cells has None for the rest
         rec: dict[str, Any] = {LOC: f"line {reader.line_num}"}
+        missing = [key.strip() for key, value in row.items() if key is not None and value is None]
+        if missing:
+            width = len(reader.fieldnames or [])
+            raise IngestError(path, [(f"line {reader.line_num}", f"fewer cells than columns: {width - len(missing)} "
+                                                                 f"of {width}, none for {missing}")])
         for key, value in row.items():
             if key is None:
                 raise IngestError(path, [(f"line {reader.line_num}", "more cells than columns")])

@@ -26,6 +26,9 @@ from ingest.files import IngestError, read_dataset
     ("twice.csv", b"code,code,issuer\n1/NQ-TW,2/NQ-TW,x\n", "twice.csv: line 1: column(s) ['code'] appear twice"),
     ("huge.csv", b"code,title\n1/NQ-TW," + b"x" * 200_000 + b"\n",
      "huge.csv: line 2: invalid CSV: field larger than field limit"),
+    ("short.csv", b"code,issuer,issued_on,title\n1/NQ-TW,x,2020-01-01,t\n2/NQ-TW,x\n",
+     "short.csv: line 3: fewer cells than columns: 2 of 4, none for ['issued_on', 'title']"),
+    ("long.csv", b"code,title\n1/NQ-TW,t,extra\n", "long.csv: line 2: more cells than columns"),
 ])
 def test_unreadable_files_name_the_line(name: str, content: bytes, message: str) -> None:
     with pytest.raises(IngestError) as err:
@@ -43,3 +46,10 @@ def test_a_billion_laughs_is_refused_before_it_expands() -> None:
 def test_a_bom_is_allowed() -> None:
     ds = read_dataset("bom.csv", "\ufeffcode,title\n52-NQ/TW,Nghị quyết\n".encode())
     assert ds.sections["documents"][0]["title"] == "Nghị quyết"
+
+
+def test_empty_csv_lines_are_skipped() -> None:
+    """Blank lines (a trailing one, one between rows, CRLF ones) are no records, and no short rows."""
+    ds = read_dataset("blank.csv", b"code,title\r\n1/NQ-TW,a\r\n\r\n2/NQ-TW,b\r\n\r\n\r\n")
+    rows = [(r["__loc__"], r["code"]) for r in ds.sections["documents"]]
+    assert rows == [("line 2", "1/NQ-TW"), ("line 4", "2/NQ-TW")]
