@@ -107,7 +107,7 @@ def _from_mapping(path: str, content: bytes, data: Any) -> RawDataset:
     if unknown:
         raise IngestError(path, [(str(data.get(LOC, "")), f"unknown section(s) {unknown}; "
                                   f"expected {list(SECTIONS)} and 'source'")])
-    ds = RawDataset(path=path, content=content, source=data.get("source"))
+    ds = RawDataset(path=path, content=content, source=_clean(data.get("source")))  # NFC, as every value
     for section in SECTIONS:
         records = data.get(section) or []
         if not isinstance(records, list):

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import unicodedata
+from pathlib import Path
+
 import pytest
 
+from graph.memory import MemoryStore
 from ingest.files import IngestError, read_dataset
+from ingest.loader import ingest_path
 
 
 @pytest.mark.parametrize(("name", "content", "message"), [
@@ -53,3 +58,15 @@ def test_empty_csv_lines_are_skipped() -> None:
     ds = read_dataset("blank.csv", b"code,title\r\n1/NQ-TW,a\r\n\r\n2/NQ-TW,b\r\n\r\n\r\n")
     rows = [(r["__loc__"], r["code"]) for r in ds.sections["documents"]]
     assert rows == [("line 2", "1/NQ-TW"), ("line 4", "2/NQ-TW")]
+
+
+def test_a_file_in_nfd_names_its_default_source_in_nfc(tmp_path: Path) -> None:
+    """The top-level 'source' stayed decomposed while the declared ids were composed: 'unknown source'."""
+    text = unicodedata.normalize("NFD", "source: báo-tuổi-trẻ\nsources: [{id: báo-tuổi-trẻ, title: Báo Tuổi Trẻ}]\n"
+                                        "institutions: [{id: bo-chinh-tri, name: Bộ Chính trị}]\n")
+    assert read_dataset("nfd.yaml", text.encode()).source == "báo-tuổi-trẻ"
+    store = MemoryStore(tmp_path / "kg.json")
+    path = tmp_path / "nfd.yaml"
+    path.write_text(text, encoding="utf-8")
+    ingest_path(store, path)
+    assert store.get_nodes(["bo-chinh-tri"])["bo-chinh-tri"]["sources"] == ["src-bao-tuoi-tre"]
