@@ -54,6 +54,19 @@ class DocStatus(StrEnum):
     FULFILLED = "fulfilled"  # an expected document that a real one FULFILS
 
 
+class InstKind(StrEnum):
+    """What an institution is (its ``kind``): the values a structured record may give."""
+
+    PARTY_COMMITTEE = "party_committee"  # Ban Chấp hành Trung ương, Bộ Chính trị, Thành ủy, Quận ủy, Đảng ủy xã
+    PARTY_STANDING_COMMITTEE = "party_standing_committee"  # Ban Thường vụ (of a Party committee)
+    PARTY_DEPARTMENT = "party_department"  # Ban Tuyên giáo Trung ương, Ban Dân vận Thành ủy
+    PARTY_DELEGATION = "party_delegation"  # Ban cán sự đảng, Đảng đoàn
+    GOVERNMENT = "government"  # Chính phủ
+    MINISTRY = "ministry"  # Bộ Công Thương
+    MINISTRY_UNIT = "ministry_unit"  # Vụ, Cục, Văn phòng Bộ
+    PEOPLE_COMMITTEE = "people_committee"  # Ủy ban nhân dân (province, district, commune)
+
+
 PROVENANCE_PROPS = ("sources", "claims", "conflicts", "evidence")
 
 

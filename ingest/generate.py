@@ -206,7 +206,7 @@ def generate(out_dir: str | Path, provinces: int = 34, communes_per_province: in
              "kind": "party_committee", "level": "provincial", "part_of": ROOT, "valid_from": "2025-07-01",
              "reports_to": [{"to": "bo-chinh-tri", "cadence": "yearly"}]},
             {"id": ub, "name": f"Ủy ban nhân dân {level_word} {pname}", "aliases": [f"UBND {level_word} {pname}"],
-             "kind": "peoples_committee", "level": "provincial", "valid_from": "2025-07-01",
+             "kind": "people_committee", "level": "provincial", "valid_from": "2025-07-01",
              "reports_to": [{"to": "chinh-phu", "cadence": "yearly"}]},
             {"id": bcsd, "name": f"Ban cán sự đảng UBND {level_word} {pname}", "kind": "party_delegation",
              "level": "provincial", "part_of": tu, "valid_from": "2025-07-01",
@@ -225,7 +225,7 @@ def generate(out_dir: str | Path, provinces: int = 34, communes_per_province: in
                 {"id": du, "name": f"Đảng ủy {kind_word} {cname} ({pname})", "kind": "party_committee",
                  "level": "commune", "part_of": tu, "valid_from": "2025-07-01",
                  "reports_to": [{"to": tu, "cadence": "yearly"}]},
-                {"id": ubx, "name": f"UBND {kind_word} {cname} ({pname})", "kind": "peoples_committee",
+                {"id": ubx, "name": f"UBND {kind_word} {cname} ({pname})", "kind": "people_committee",
                  "level": "commune", "part_of": ub, "valid_from": "2025-07-01",
                  "reports_to": [{"to": ub, "cadence": "yearly"}]},
             ]

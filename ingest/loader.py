@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 from graph.codes import CodeError, DocCode, DocType, parse_code, try_parse_code
 from graph.model import Batch, EdgeWrite, NodeWrite
-from graph.schema import DocStatus, Label, Rel
+from graph.schema import DocStatus, InstKind, Label, Rel
 from graph.store import GraphStore, StoreConflict
 from graph.text import slug
 from ingest.files import LOC, IngestError, RawDataset, read_dataset
@@ -39,6 +39,7 @@ SOURCE_FIELDS = {"id", "title", "url", "kind", "illustrative", "note", LOC}
 TASK_FIELDS = {"to", "task", "deadline", "due", "cadence", "deliverable", "source", LOC}  # an 'assigns' entry
 REPORT_FIELDS = {"to", "cadence", LOC}  # a 'reports_to' entry
 REL_FIELDS = {"type", "from", "to", "source", "cadence", "task", "deadline", "due", "deliverable", LOC}
+_INST_KINDS = tuple(k.value for k in InstKind)
 
 
 @dataclass(slots=True)
@@ -246,6 +247,9 @@ class _Resolver:
                     "valid_from": _iso(rec.get("valid_from")),
                     "valid_to": _iso(rec.get("valid_to")),
                 }
+                if claims["kind"] is not None and claims["kind"] not in _INST_KINDS:
+                    raise ValueError(f"unknown institution kind {claims['kind']!r}; expected one of "
+                                     f"{list(_INST_KINDS)}")
                 if claims["valid_from"] and claims["valid_to"] and claims["valid_to"] < claims["valid_from"]:
                     raise ValueError(f"valid_to {claims['valid_to']} is before valid_from {claims['valid_from']}")
                 illustrative = _bool(rec.get("illustrative"))

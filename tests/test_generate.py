@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from graph.schema import InstKind
 from graph.store import GraphStore
 from ingest.generate import GroundTruth, generate, load_ground_truth
 from ingest.loader import ingest_path
@@ -80,3 +81,10 @@ def test_names_are_nfc_and_codes_repeat_across_issuers(dataset: tuple[Path, Grou
     programmes = [d for d in docs if d["code"].endswith("-CTr/TU")]
     assert len(programmes) == 3 and len({d["id"] for d in programmes}) == 3
     assert len({d["code"] for d in programmes}) == 1
+
+
+def test_every_institution_kind_is_declared(dataset: tuple[Path, GroundTruth]) -> None:
+    """The generator wrote 'peoples_committee' where the demo and the schema say 'people_committee'."""
+    kinds = {inst.get("kind") for path in (dataset[0] / "data").glob("*.json")
+             for inst in json.loads(path.read_text(encoding="utf-8")).get("institutions", [])}
+    assert kinds and kinds <= {k.value for k in InstKind}

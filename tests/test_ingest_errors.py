@@ -26,6 +26,9 @@ BAD = [
     ("institutions:\n  - {id: x, name: A}\n  - {id: x, name: B}\n", "line 3: id 'x' is already used at line 2"),
     ("institutions:\n  - {id: x, name: " + "Ủy ban " * 200 + "}\n",
      "line 2: 'name' is 1,399 characters long: at most 1,000 (it is indexed)"),
+    ("institutions:\n  - {id: x, name: A, kind: wizard}\n",
+     "line 2: unknown institution kind 'wizard'; expected one of ['party_committee', 'party_standing_committee', "
+     "'party_department', 'party_delegation', 'government', 'ministry', 'ministry_unit', 'people_committee']"),
     ("institutions:\n  - {id: x, name: A, valid_from: 2025-07-01, valid_to: 2020-01-01}\n",
      "line 2: valid_to 2020-01-01 is before valid_from 2025-07-01"),
     ("documents:\n  - {code: 30-KH/QU, issuer: quan-uy-quan-1, issued_on: 2020-05-05, fulfils: 116-HD/BTGTW}\n",

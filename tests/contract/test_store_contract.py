@@ -190,12 +190,12 @@ def test_a_uid_keeps_its_kind_within_a_file(store: GraphStore, tmp_path: Path) -
 def test_numbers_in_text_fields_become_text(store: GraphStore, tmp_path: Path) -> None:
     """YAML types a bare 2020 as a number; in a text field it is the text, as a CSV cell would be."""
     path = tmp_path / "numbers.yaml"
-    path.write_text("institutions:\n  - id: 1234\n    name: 1234\n    kind: 5\n"
+    path.write_text("institutions:\n  - id: 1234\n    name: 1234\n    short_name: 5\n"
                     "documents:\n  - code: 99-NQ/TW\n    issuer: 1234\n    issued_on: 2020-01-01\n    title: 2020\n"
                     "    assigns:\n      - {to: 1234, task: 7, cadence: 5}\n", encoding="utf-8")
     ingest_path(store, path)
     inst = store.get_nodes(["1234"])["1234"]
-    assert (inst["name"], inst["kind"]) == ("1234", "5")
+    assert (inst["name"], inst["short_name"]) == ("1234", "5")
     doc = store.get_nodes(["99-nq-tw.1234.2020"])["99-nq-tw.1234.2020"]
     assert doc["title"] == "2020"
     [task] = [props for rel, _, _, props in store.dump()[1] if rel == "ASSIGNS"]
