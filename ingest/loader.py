@@ -390,6 +390,11 @@ class _Resolver:
         except ValueError:
             raise ValueError(f"unknown document type {doc_type!r}; expected one of "
                              f"{[t.value for t in DocType]}") from None
+        if code is not None and code.type_abbrev is not None and rec["__type__"] != code.type:
+            # the abbreviation says what the document is (a code without one, "1906/VPCP-KGVX", says nothing)
+            raise ValueError(f"type {rec['__type__'].value!r} contradicts the code {code.code!r}, whose "
+                             f"{code.type_abbrev} means {code.type.value!r}: give type {code.type.value!r} "
+                             "or leave it out")
         status = str(rec.get("status") or "issued")
         if status not in (DocStatus.ISSUED, DocStatus.EXPECTED):
             raise ValueError(f"status must be 'issued' or 'expected', not {status!r}")

@@ -26,6 +26,9 @@ BAD = [
     ("institutions:\n  - {id: x, name: A}\n  - {id: x, name: B}\n", "line 3: id 'x' is already used at line 2"),
     ("institutions:\n  - {id: x, name: " + "Ủy ban " * 200 + "}\n",
      "line 2: 'name' is 1,399 characters long: at most 1,000 (it is indexed)"),
+    ("documents:\n  - {code: 18-KH/QU, type: resolution, issuer: quan-uy-quan-1, issued_on: 2020-05-05}\n",
+     "line 2: type 'resolution' contradicts the code '18-KH/QU', whose KH means 'plan': give type 'plan' or leave "
+     "it out"),
     ("institutions:\n  - {id: x, name: A, kind: wizard}\n",
      "line 2: unknown institution kind 'wizard'; expected one of ['party_committee', 'party_standing_committee', "
      "'party_department', 'party_delegation', 'government', 'ministry', 'ministry_unit', 'people_committee']"),
@@ -53,3 +56,18 @@ def test_an_empty_text_file_is_refused(tmp_path: Path) -> None:
     with pytest.raises(IngestError, match=r"empty.txt: the file holds no text"):
         ingest_text_path(store, empty)
     assert store.stats().total_nodes == 0
+
+
+def test_a_type_that_agrees_with_the_code_or_a_code_without_one(tmp_path: Path) -> None:
+    """The code's abbreviation decides the type; a code without one (an official letter's) takes any."""
+    from ingest.loader import ingest_path
+
+    store = MemoryStore(tmp_path / "kg.json")
+    load_demo(store)
+    path = tmp_path / "types.yaml"
+    path.write_text("documents:\n  - {code: 18-KH/QU, type: Plan, issuer: quan-uy-quan-1, issued_on: 2020-05-05}\n"
+                    "  - {code: 1906/VPCP-KGVX, type: notice, issuer: quan-uy-quan-1, issued_on: 2020-05-06}\n",
+                    encoding="utf-8")
+    ingest_path(store, path)
+    found = store.get_nodes(["18-kh-qu.quan-uy-quan-1.2020", "1906-vpcp-kgvx.quan-uy-quan-1.2020"])
+    assert sorted(n["type"] for n in found.values()) == ["notice", "plan"]
