@@ -343,7 +343,9 @@ class _Resolver:
 
         A year that differs is a misdating source only for Party codes, numbered through a term; state
         numbering restarts every year, so there it is another document. A record without an issuer is
-        a mention of the one document with its code, whoever issued it (raises when there are several)."""
+        a mention of the one document with its code, whoever issued it, and one without a year (no code year,
+        no issue date) the one document of its code and issuer, of whichever year: both raise when there
+        are several."""
         if issuer is None:
             stored = [(n["uid"], n.get("year")) for n in self._store_docs(code.key)]
             candidates = [*self.doc_keys.get(code.key, ()), *stored]
@@ -357,6 +359,11 @@ class _Resolver:
             if len(unique) > 1 and issuer is None:
                 raise ValueError(f"code {code.code!r} without an issuer matches {len(unique)} documents "
                                  f"({sorted(unique)}): give its issuer")
+            if len(unique) > 1 and exact:  # as without an issuer: a record with no year fits every year's
+                when, fix = ("without a year", "give its 'issued_on'") if year is None \
+                    else (f"of {year}", "use a 'uid'")
+                raise ValueError(f"code {code.code!r} of {issuer!r} {when} matches {len(unique)} documents "
+                                 f"({sorted(unique)}): {fix}")
         return document_uid(code, issuer, year)
 
     def _store_docs_of(self, key: str, issuer: str) -> list[tuple[str, int | None]]:

@@ -62,6 +62,35 @@ def test_state_numbers_restart_every_year(store: GraphStore, tmp_path: Path) -> 
     assert store.get_nodes(["52-nq-tw.bo-chinh-tri.2019"])["52-nq-tw.bo-chinh-tri.2019"]["conflicts"] == ["issued_on"]
 
 
+def test_a_record_without_a_year_is_the_one_document_of_its_code_and_issuer(store: GraphStore,
+                                                                          tmp_path: Path) -> None:
+    """With the issuer's documents of two years stored, a yearless record made a third, '15-kh-ubnd.ubnd-a'
+    (without an issuer the same record was refused as ambiguous)."""
+    _ingest(store, tmp_path / "units.yaml", UNITS)
+    _ingest(store, tmp_path / "y1.yaml", "documents:\n  - {code: 15/KH-UBND, issuer: ubnd-a, issued_on: 2019-01-10}\n")
+    _ingest(store, tmp_path / "once.yaml", "documents:\n  - {code: 15/KH-UBND, issuer: ubnd-a, title: Kế hoạch}\n")
+    assert _docs(store) == ["15-kh-ubnd.ubnd-a.2019"]  # one of the code and issuer: it is that one
+    _ingest(store, tmp_path / "y2.yaml", "documents:\n  - {code: 15/KH-UBND, issuer: ubnd-a, issued_on: 2020-02-01}\n")
+    expected = ("line 2: code '15/KH-UBND' of 'ubnd-a' without a year matches 2 documents "
+                "(['15-kh-ubnd.ubnd-a.2019', '15-kh-ubnd.ubnd-a.2020']): give its 'issued_on'")
+    for issuer in ("ubnd-a", "UBND A"):
+        assert expected in refused(store, tmp_path / "which.yaml",
+                                   f"documents:\n  - {{code: 15/KH-UBND, issuer: {issuer}, title: Kế hoạch}}\n")
+    assert "line 2: code '15/KH-UBND' without an issuer matches 2 documents" in \
+        refused(store, tmp_path / "which.yaml", "documents:\n  - {code: 15/KH-UBND, title: Kế hoạch}\n")
+    assert _docs(store) == ["15-kh-ubnd.ubnd-a.2019", "15-kh-ubnd.ubnd-a.2020"]
+
+
+def test_a_yearless_record_among_its_years_in_one_file_is_ambiguous(store: GraphStore, tmp_path: Path) -> None:
+    _ingest(store, tmp_path / "units.yaml", UNITS)
+    error = refused(store, tmp_path / "file.yaml", """documents:
+  - {code: 15/KH-UBND, issuer: ubnd-a, issued_on: 2019-01-10}
+  - {code: 15/KH-UBND, issuer: ubnd-a, issued_on: 2020-02-01}
+  - {code: 15/KH-UBND, issuer: ubnd-a, title: Kế hoạch}
+""")
+    assert "file.yaml: line 4: code '15/KH-UBND' of 'ubnd-a' without a year matches 2 documents" in error
+
+
 def test_a_record_without_an_issuer_is_the_one_document_of_its_code(store: GraphStore, tmp_path: Path) -> None:
     """It made a '.unknown-issuer.' twin, after which every reference by code was ambiguous."""
     _ingest(store, tmp_path / "units.yaml", UNITS)
