@@ -359,11 +359,17 @@ class _Resolver:
             if len(unique) > 1 and issuer is None:
                 raise ValueError(f"code {code.code!r} without an issuer matches {len(unique)} documents "
                                  f"({sorted(unique)}): give its issuer")
+            if not unique and issuer is None:
+                raise ValueError(f"code {code.code!r} without an issuer, of {year}, is none of the code's documents "
+                                 f"({sorted({c[0] for c in candidates})}): a new document needs its 'issuer'")
             if len(unique) > 1 and exact:  # as without an issuer: a record with no year fits every year's
                 when, fix = ("without a year", "give its 'issued_on'") if year is None \
                     else (f"of {year}", "use a 'uid'")
                 raise ValueError(f"code {code.code!r} of {issuer!r} {when} matches {len(unique)} documents "
                                  f"({sorted(unique)}): {fix}")
+        elif issuer is None:  # an identity is (code, issuer, year): there is no '<code>.unknown-issuer' document
+            raise ValueError(f"code {code.code!r} without an issuer is not a known document: a new document "
+                             "needs its 'issuer'")
         return document_uid(code, issuer, year)
 
     def _store_docs_of(self, key: str, issuer: str) -> list[tuple[str, int | None]]:
@@ -375,8 +381,9 @@ class _Resolver:
 
     def documents(self) -> None:
         records = self.ds.sections.get("documents", [])
-        # Pass 1: identities, so that documents can refer to each other in any order.
-        for rec in records:
+        # Pass 1: identities, so that documents can refer to each other in any order. A record that
+        # names a document by its code alone is a mention of one the file may declare further down.
+        for rec in sorted(records, key=lambda r: bool(r.get("code") and not r.get("issuer") and not r.get("uid"))):
             self._unknown_fields(rec, DOC_FIELDS, "a document")
             try:
                 self._document_identity(rec)
@@ -412,6 +419,8 @@ class _Resolver:
         year = code.year if code and code.year else (int(issued_on[:4]) if issued_on else None)
         if rec.get("uid"):
             uid = str(rec["uid"])
+        elif code is not None and rec.get("issuer") and issuer is None:  # an unknown one, already a problem
+            uid = document_uid(code, None, year)
         elif code is not None:
             uid = self._identity(code, issuer, year)
         elif rec.get("id"):

@@ -107,6 +107,27 @@ def test_a_record_without_an_issuer_is_the_one_document_of_its_code(store: Graph
     assert "line 2: code '15-KH/BCSĐ' without an issuer matches 2 documents" in error
 
 
+def test_a_new_document_needs_an_issuer(store: GraphStore, tmp_path: Path) -> None:
+    """A record without an issuer whose code the graph did not hold became '<code>.unknown-issuer.<year>',
+    a document of nobody that no audit finds and that later made its code ambiguous."""
+    _ingest(store, tmp_path / "units.yaml", UNITS)
+    error = refused(store, tmp_path / "new.yaml", "documents:\n  - {code: 52-NQ/TW, issued_on: 2019-09-27}\n")
+    assert "new.yaml: line 2: code '52-NQ/TW' without an issuer is not a known document: a new document needs " \
+           "its 'issuer'" in error
+    _ingest(store, tmp_path / "y1.yaml", "documents:\n  - {code: 15/KH-UBND, issuer: ubnd-a, issued_on: 2019-01-10}\n")
+    error = refused(store, tmp_path / "y2.yaml", "documents:\n  - {code: 15/KH-UBND, issued_on: 2020-02-01}\n")
+    assert "y2.yaml: line 2: code '15/KH-UBND' without an issuer, of 2020, is none of the code's documents " \
+           "(['15-kh-ubnd.ubnd-a.2019']): a new document needs its 'issuer'" in error
+    # an issuer the file names but nobody knows is that one problem, not also a missing issuer
+    error = refused(store, tmp_path / "who.yaml", "documents:\n  - {code: 9-KH/QU, issuer: nobody}\n")
+    assert error.endswith("who.yaml: line 2: unknown institution 'nobody': declare it under 'institutions'")
+    # a mention may come before the record that declares the document, in the same file
+    _ingest(store, tmp_path / "order.yaml", "documents:\n  - {code: 52-NQ/TW, issued_on: 2014-09-27}\n"
+            "  - {code: 52-NQ/TW, issuer: bo-chinh-tri, issued_on: 2019-09-27}\n")
+    assert [u for u in _docs(store) if u.startswith("52")] == ["52-nq-tw.bo-chinh-tri.2019"]
+    assert store.get_nodes(["52-nq-tw.bo-chinh-tri.2019"])["52-nq-tw.bo-chinh-tri.2019"]["conflicts"] == ["issued_on"]
+
+
 FULFIL_BASE = UNITS + """documents:
   - {code: 52-NQ/TW, issuer: bo-chinh-tri, issued_on: 2019-09-27}
 """
