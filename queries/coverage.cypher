@@ -11,9 +11,9 @@
 // A unit answers for the bodies it superseded that no longer exist on $as_of (their
 // documents and obligations count as its own).
 // `documents` prove coverage; `chain` is the shortest IMPLEMENTS chain from the first
-// of them up to the target; `due` is the earliest due date of the unit's obligations;
-// `covered_on` the earliest issue date of its documents, and `late` whether a covered
-// unit was covered after its due date.
+// of them up to the target (of several, the one through the least uids); `due` is the
+// earliest due date of the unit's obligations; `covered_on` the earliest issue date of
+// its documents, and `late` whether a covered unit was covered after its due date.
 // Dates are ISO strings. Parameters: document (uid), scope (institution uid), as_of.
 // :param document => '52-nq-tw.bo-chinh-tri.2019'
 // :param scope => 'thanh-uy-thanh-pho-ho-chi-minh'
@@ -136,9 +136,14 @@ CALL (unit, scope) {
   MATCH up = (unit)-[:PART_OF*0..20]->(scope)
   RETURN min(length(up)) AS level
 }
-OPTIONAL MATCH chain = shortestPath((first:Document {uid: f.issued[0]})-[:IMPLEMENTS*1..20]->(target))
+// of the equally short chains, the one through the least uid at each step (as the memory store)
+CALL (f, target) {
+  OPTIONAL MATCH p = allShortestPaths((first:Document {uid: f.issued[0]})-[:IMPLEMENTS*1..20]->(target))
+  WITH p ORDER BY [n IN nodes(p) | n.uid]
+  RETURN p AS shortest LIMIT 1
+}
 WITH unit, level, f.due AS due, f.issued + f.delivered AS documents,
-     [n IN nodes(chain) | n.uid] AS chain,
+     [n IN nodes(shortest) | n.uid] AS chain,
      CASE
        WHEN size(f.issued) > 0 OR size(f.delivered) > 0 THEN 'covered'
        WHEN f.obligations > 0 AND f.due IS NOT NULL AND f.due < $as_of THEN 'overdue'

@@ -319,3 +319,28 @@ def test_conflicts_of_two_tasks_between_the_same_pair_are_told_apart(request: py
     rows = memory.run("conflicts", {})
     assert neo.run("conflicts", {}) == rows
     assert rows == expected
+
+
+DIAMOND = ("source: d\nsources: [{id: d, title: A diamond}]\n"
+           "institutions:\n  - {id: tu, name: Tỉnh ủy}\n  - {id: so, name: Sở, part_of: tu}\n"
+           "documents:\n"
+           "  - {id: r, code: 1-NQ/TU, issuer: tu, issued_on: 2020-01-01}\n"
+           "  - {id: a, code: 2-KH/TU, issuer: tu, issued_on: 2020-02-01, implements: [r]}\n"
+           "  - {id: b, code: 3-KH/TU, issuer: tu, issued_on: 2020-02-01, implements: [r]}\n"
+           "  - {id: p, code: 4-KH/SO, issuer: so, issued_on: 2020-03-01, implements: [b, a]}\n")
+
+
+def test_a_coverage_chain_among_equally_short_ones_is_the_same_on_both_stores(
+        request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    """A plan implementing two plans of one resolution has two shortest chains up to it: both stores
+    give the one through the least uid at each step (Cypher's shortestPath picked either)."""
+    path = tmp_path / "diamond.yaml"
+    path.write_text(DIAMOND, encoding="utf-8")
+    stores = [make_store("memory", request, tmp_path), make_store("neo4j", request, tmp_path)]
+    rows = []
+    for store in stores:
+        ingest_path(store, path)
+        rows.append(store.run("coverage", {"document": "1-nq-tu.tu.2020", "scope": "tu", "as_of": "2021-01-01"}))
+    assert rows[0] == rows[1]
+    chain = {r["institution"]: r["chain"] for r in rows[0]}
+    assert chain["so"] == ["4-kh-so.so.2020", "2-kh-tu.tu.2020", "1-nq-tu.tu.2020"]
