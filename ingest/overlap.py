@@ -50,6 +50,11 @@ def ingest_files(store: GraphStore, paths: Iterable[str | Path], overlap: bool |
                 batch, result = build_batch(view, read_dataset(path))
             except IngestError as exc:
                 batch, result = None, exc
+            except BaseException:  # the store failed a read: the pending write is reported first
+                if pending is not None:
+                    pending[3].result()  # its own failure, if any, is the one raised
+                    yield pending[0], pending[2]
+                raise
             if pending is not None:
                 done_path, _, done_report, future = pending
                 pending = None

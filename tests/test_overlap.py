@@ -3,12 +3,13 @@ file N while N is still being written. The graph must be the one that one-by-one
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import pytest
 
 from graph.memory import MemoryStore
-from graph.model import Batch
+from graph.model import Batch, Props
 from graph.overlay import PendingView
 from graph.store import GraphStore, StoreError, project
 from ingest.files import IngestError
@@ -76,6 +77,29 @@ def test_a_failed_write_raises_and_nothing_built_on_it_is_written() -> None:
     with pytest.raises(StoreError, match="went away"):
         next(results)
     assert store.writes == 2  # the third file, resolved while the second was written, was not written
+    assert store.dump() == _sequential(files[:1]).dump()
+
+
+class _FailingRead(MemoryStore):
+    """A store whose reads for the second demo file fail (the server went away mid-ingest)."""
+
+    def get_nodes(self, uids: Iterable[str], fields: Sequence[str] | None = None) -> dict[str, Props]:
+        wanted = list(uids)
+        if "quan-uy-quan-1" in wanted:
+            raise StoreError("the server went away")
+        return super().get_nodes(wanted, fields)
+
+
+def test_a_failed_read_reports_the_pending_write_first() -> None:
+    """File 2's resolution fails while file 1's write is pending: file 1's outcome is still reported
+    (it was written), then the failure is raised."""
+    files = sorted(DEMO_DIR.glob("*.yaml"))
+    store = _FailingRead(None)
+    results = ingest_files(store, files, overlap=True)
+    first = next(results)
+    assert first[0] == files[0] and isinstance(first[1], IngestReport)
+    with pytest.raises(StoreError, match="went away"):
+        next(results)
     assert store.dump() == _sequential(files[:1]).dump()
 
 
