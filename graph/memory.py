@@ -227,6 +227,7 @@ class MemoryStore(GraphStore):
                 fh.flush()
                 os.fsync(fh.fileno())
             os.replace(tmp, self.path)
+            snapshot.sync_folder(self.path)  # the write is committed once the rename is on disk
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise

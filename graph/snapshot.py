@@ -32,6 +32,21 @@ Stamp = tuple[int, ...]  # the JSON Lines file's (mtime_ns, size, inode): graph.
 Dicts = tuple[dict[str, Any], ...]  # e.g. the graph's _node, _succ, _pred
 
 
+def sync_folder(path: Path) -> None:
+    """fsync the folder holding ``path``, after a rename into it: the rename itself is durable only
+    once the folder's entry is on disk (POSIX; where a folder cannot be opened, nothing to do)."""
+    try:
+        fd = os.open(path.parent, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # some file systems refuse fsync on a folder: the rename is as durable as they allow
+        pass
+    finally:
+        os.close(fd)
+
+
 def path_for(store_file: Path) -> Path:
     return store_file.with_name(store_file.name + ".snapshot")
 
@@ -52,6 +67,7 @@ def write(path: Path, stamp: Stamp, dicts: Dicts) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
+        sync_folder(path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
