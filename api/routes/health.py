@@ -20,6 +20,7 @@ class Health(BaseModel):
     store: Literal["memory", "neo4j"]
 
 
+@router.head("/health", include_in_schema=False, response_model=Health)  # a load balancer's probe
 @router.get("/health", response_model=Health,
             responses={503: {"description": "Store unreachable", "content": {PROBLEM: {}}}})
 def health(store: StoreDep) -> Health | JSONResponse:

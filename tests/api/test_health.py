@@ -14,6 +14,8 @@ def test_health(client: TestClient) -> None:
     response = client.get("/health")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "store": store_kind}
+    head = client.head("/health")  # a load balancer's probe
+    assert head.status_code == 200 and head.content == b""
 
 
 def _unreachable(url: str) -> dict[str, object]:
