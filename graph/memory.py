@@ -122,6 +122,7 @@ class MemoryStore(GraphStore):
         self._snapshot_due = False  # the file was written since the last snapshot
         self.graph: nx.MultiDiGraph = nx.MultiDiGraph()
         self._lock = threading.RLock()
+        self._file_locked = False  # this process holds the file's lock (writing()), under _lock
         self._stamp: snapshot.Stamp | None = None
         self._by_code: dict[str, set[str]] | None = None  # code key -> uids; built on first use (_codes)
         self._compact = _Compactor()
@@ -270,7 +271,7 @@ class MemoryStore(GraphStore):
             self.write_snapshot()
 
     def clear(self) -> None:
-        with self._writing():
+        with self.writing():
             kept = self.graph, self._compact, self._writer, self._by_code
             self.graph, self._compact = nx.MultiDiGraph(), _Compactor()
             self._writer = GraphWriter(self.graph, self._compact)
@@ -339,24 +340,28 @@ class MemoryStore(GraphStore):
         return out
 
     @contextlib.contextmanager
-    def _writing(self) -> Iterator[None]:
+    def writing(self) -> Iterator[None]:
         """This process's lock, and the file's lock against writers in other processes (``kg serve
-        --workers N``, the CLI beside a server): each write reloads a file replaced by another one
-        first, so it is built on, and checked against, the latest graph."""
+        --workers N``, the CLI beside a server), held from a file's first read to its write
+        (ingest.loader.apply_built): no other writer can commit in between, so the batch is built
+        on the latest graph (a file replaced by another process is reloaded first). Reentrant:
+        ``apply`` and ``clear`` take it too."""
         with self._lock:
-            if self.path is None or fcntl is None:
+            if self.path is None or fcntl is None or self._file_locked:
                 yield
                 return
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with open(self.path.with_name(self.path.name + ".lock"), "a+b") as fh:
                 fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+                self._file_locked = True
                 try:
                     yield
                 finally:
+                    self._file_locked = False
                     fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
     def apply(self, batch: Batch) -> None:
-        with self._writing():
+        with self.writing():
             graph = self._fresh()
             if batch.based_on is not None and batch.based_on != self._version:
                 raise StoreConflict(f"{self.path or 'the graph'} was written by another writer while this "

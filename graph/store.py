@@ -8,6 +8,7 @@ ingest layer, shared by both backends, so that both give identical answers.
 
 from __future__ import annotations
 
+import contextlib
 from abc import ABC, abstractmethod
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -154,6 +155,13 @@ class GraphStore(ABC):
     @abstractmethod
     def run(self, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         """Run a named query of ``queries/`` and return its rows."""
+
+    def writing(self) -> contextlib.AbstractContextManager[None]:
+        """Held around a file's resolution and write (ingest.loader.apply_built). A store whose
+        writers can wait for each other cheaply (the embedded one: a file lock) makes them take
+        turns here, so a build is never refused; otherwise nothing is held and a write built on an
+        older graph is refused by ``apply`` (Batch.based_on) and built again."""
+        return contextlib.nullcontext()
 
     def version(self) -> str | None:
         """A token that changes whenever the graph does (every ``apply`` and ``clear``, in

@@ -572,9 +572,22 @@ class _Resolver:
                 self.writer.edge(EdgeWrite(rel, start, end, source=source, claims=claims))
 
 
+#: What the resolver writes onto a file's records while it resolves them (see _Resolver).
+_RESOLVED = ("__uid__", "__type__", "__status__", "__issuer__", "__code__", "__year__")
+
+
+def _forget(ds: RawDataset) -> None:
+    """Take the resolver's notes off every record (the file's own fields and places stay)."""
+    for records in ds.sections.values():
+        for rec in records:
+            for key in _RESOLVED:
+                rec.pop(key, None)
+
+
 def build_batch(store: GraphStore, ds: RawDataset) -> tuple[Batch, IngestReport]:
     """Validate and resolve a whole file against ``store``: the batch to apply and its report.
     Raises :class:`IngestError` (every problem, with its place) and writes nothing."""
+    _forget(ds)  # a build again (after a StoreConflict) starts from the records as they were read
     resolver = _Resolver(store, ds)
     for section, records in ds.sections.items():
         ids: dict[str, str] = {}  # local id -> where it was first used
@@ -614,16 +627,17 @@ def apply_built(store: GraphStore, build: Callable[[], tuple[Batch, R]]) -> R:
     """``build()`` a batch on the graph as it is, and apply it; built again when another writer
     changed the graph in between (:class:`StoreConflict`: a batch replaces the property maps it
     read, so one built on an older graph would drop the other writer's claims)."""
-    for attempt in range(1, WRITE_ATTEMPTS + 1):
-        based_on = store.version() or ""
-        batch, result = build()
-        batch.based_on = based_on
-        try:
-            store.apply(batch)
-            return result
-        except StoreConflict:
-            if attempt == WRITE_ATTEMPTS:
-                raise
+    with store.writing():  # the embedded store: writers take turns, and the first build stands
+        for attempt in range(1, WRITE_ATTEMPTS + 1):
+            based_on = store.version() or ""
+            batch, result = build()
+            batch.based_on = based_on
+            try:
+                store.apply(batch)
+                return result
+            except StoreConflict:
+                if attempt == WRITE_ATTEMPTS:
+                    raise
     raise AssertionError("unreachable")
 
 

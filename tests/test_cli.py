@@ -132,3 +132,32 @@ def test_export_of_an_empty_store_says_so(tmp_path: Path) -> None:
     result = _kg(tmp_path, "export", "--neo4j-import", str(tmp_path / "out"), "-q")
     assert result.returncode == 1 and "the store is empty: nothing to export" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_two_processes_ingesting_into_one_data_file_lose_nothing(tmp_path: Path) -> None:
+    """Two `kg ingest` processes on one KG_DATA at once (the CLI beside a server, two API workers): each
+    write is checked under the file's lock against the graph it was built on, so both land whole."""
+    folders = []
+    for worker in ("a", "b"):
+        folder = tmp_path / worker
+        folder.mkdir()
+        for n in range(12):
+            (folder / f"{n:02d}.yaml").write_text(
+                f"source: {worker}{n}\nsources: [{{id: {worker}{n}, title: Nguồn {worker}{n}}}]\n"
+                f"institutions:\n  - {{id: chung, name: Cơ quan chung}}\n"
+                + "".join(f"  - {{id: {worker}-{n}-{i}, name: Đơn vị {worker} {n} {i}}}\n" for i in range(200)),
+                encoding="utf-8")
+        folders.append(folder)
+    env = {**os.environ, "KG_STORE": "memory", "KG_DATA": str(tmp_path / "kg.json")}
+    procs = [subprocess.Popen([*KG, "ingest", "--quiet", str(folder)], env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parent.parent)
+             for folder in folders]
+    for proc in procs:
+        _, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err
+    stats = json.loads(_kg(tmp_path, "stats", "--json").stdout)
+    assert stats["nodes"]["Institution"] == 2 * 12 * 200 + 1 and stats["nodes"]["Source"] == 24
+    from graph.memory import MemoryStore
+
+    shared = MemoryStore(tmp_path / "kg.json").get_nodes(["chung"])["chung"]
+    assert sorted(shared["sources"]) == sorted(f"src-{w}{n}" for w in "ab" for n in range(12))
