@@ -138,9 +138,14 @@ def test_demo_lineage_view_in_one_row(demo_store: GraphStore) -> None:
     assert short["truncated"] is True  # the letter implements 52-NQ/TW, one hop further
     [full] = demo_store.run("lineage", {"document": "quan-1-plan-52", "up": 5, "down": 0})
     nodes = [dict(zip(LINEAGE_NODE, n, strict=True)) for n in full["nodes"]]
-    assert [n["uid"] for n in nodes] == [NQ52, "hcmc-btv-letter-52-2020", "quan-1-plan-52"]
+    # up through the City letter and the central guidance it follows to the resolution (domain.md §1)
+    assert [(n["uid"], n["depth"]) for n in nodes] == [
+        (HD116, -2), (NQ52, -2), ("hcmc-btv-letter-52-2020", -1), ("quan-1-plan-52", 0)]
+    assert sorted(map(tuple, full["edges"])) == [
+        (HD116, NQ52, "GUIDES"), ("hcmc-btv-letter-52-2020", HD116, "IMPLEMENTS"),
+        ("hcmc-btv-letter-52-2020", NQ52, "IMPLEMENTS"), ("quan-1-plan-52", "hcmc-btv-letter-52-2020", "IMPLEMENTS")]
     assert full["truncated"] is False
-    root = nodes[0]
+    root = nodes[1]
     assert (root["code"], root["type"], root["issuer"], root["status"], root["issued_on"]) == (
         "52-NQ/TW", "resolution", "bo-chinh-tri", "issued", "2019-09-27")
     assert demo_store.run("lineage", {"document": "no-such-doc", "up": 5, "down": 5}) == []

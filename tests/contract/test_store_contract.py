@@ -19,7 +19,7 @@ PROGRAMME = "hcmc-programme-52"
 
 DEMO_COUNTS = {
     "nodes": {"Document": 9, "Institution": 27, "Source": 4},
-    "edges": {"ASSIGNS": 14, "CITES": 1, "GUIDES": 1, "IMPLEMENTS": 7, "ISSUED_BY": 9,
+    "edges": {"ASSIGNS": 14, "GUIDES": 1, "IMPLEMENTS": 8, "ISSUED_BY": 9,
               "PART_OF": 24, "REPORTS_TO": 6, "SUPERSEDES": 1},
 }
 
