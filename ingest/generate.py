@@ -15,7 +15,8 @@ into ``out_dir/data/`` (ingest them in name order, e.g. ``kg ingest OUT/data``):
   of the units that implemented it;
 * ``out_dir/ground_truth.json`` - per resolution: its uid, ``as_of`` and, per scope (each
   provincial Party committee and the national root), the status that the ``coverage``
-  query must return for every unit.
+  query must return for every unit, and the covered units that were ``late`` (their plan
+  issued after their task's due date).
 
 Units of a province (its People's Committee's Party delegation and its communes' Party
 committees) are, per resolution, ``covered`` (assigned, plan issued before ``as_of``),
@@ -82,6 +83,7 @@ class ResolutionTruth:
     as_of: str
     scopes: dict[str, dict[str, str]]  # scope uid -> unit uid -> status
     deepest: str | None = None  # a document at the bottom of the chain (for lineage_up)
+    late: list[str] = field(default_factory=list)  # covered units whose plan came after its due date
 
 
 @dataclass(slots=True)
@@ -268,6 +270,7 @@ def generate(out_dir: str | Path, provinces: int = 34, communes_per_province: in
         scopes: dict[str, dict[str, str]] = {ROOT: {ROOT: "missing", "bo-chinh-tri": "missing",
                                                     "ban-tuyen-giao-va-dan-van-trung-uong": "missing"}}
         deepest: str | None = None
+        late: list[str] = []
         for tu, _, bcsd, communes in province_units:
             prog_on = issued + timedelta(days=rng.randint(20, 90))
             assigns: list[dict[str, Any]] = []
@@ -287,6 +290,8 @@ def generate(out_dir: str | Path, provinces: int = 34, communes_per_province: in
                                 "deadline": _vi_date(due), "due": due.isoformat()})
                 if status == "covered":
                     plans.append((unit, ubx, prog_on + timedelta(days=rng.randint(5, (as_of - prog_on).days))))
+                    if plans[-1][2] > due:
+                        late.append(unit)
             prog = doc(tu, f"{numbers(tu)}-CTr/TU", prog_on, implements=[res], assigns=assigns,
                        title=f"Chương trình hành động thực hiện Nghị quyết về {topic}")
             for unit, ubx, plan_on in plans:
@@ -304,7 +309,7 @@ def generate(out_dir: str | Path, provinces: int = 34, communes_per_province: in
         files.append(f"data/{name}")
         n_docs += len(docs)
         truth.resolutions.append(ResolutionTruth(uid=res, code=docs[0]["code"], as_of=as_of.isoformat(),
-                                                 scopes=scopes, deepest=deepest))
+                                                 scopes=scopes, deepest=deepest, late=sorted(late)))
     truth.documents = n_docs
     (out / "ground_truth.json").write_bytes(
         json.dumps(truth.to_json(), ensure_ascii=False, indent=1).encode() + b"\n")

@@ -30,6 +30,9 @@ def test_ground_truth_file_matches_return_value(dataset: tuple[Path, GroundTruth
     assert set(truth.resolutions[0].scopes) == {truth.root, *truth.provinces}
     statuses = Counter(s for r in truth.resolutions for s in r.scopes[truth.root].values())
     assert set(statuses) == {"covered", "overdue", "expected", "missing"}
+    late = [unit for r in truth.resolutions for unit in r.late]
+    assert late and all(truth.resolutions[0].scopes[truth.root].get(u, "covered") == "covered"
+                        for u in truth.resolutions[0].late)  # some covered units were late
 
 
 def test_coverage_matches_ground_truth(store: GraphStore, dataset: tuple[Path, GroundTruth]) -> None:
@@ -42,6 +45,8 @@ def test_coverage_matches_ground_truth(store: GraphStore, dataset: tuple[Path, G
             rows = store.run("coverage", {"document": res.uid, "scope": scope, "as_of": res.as_of})
             got = {row["institution"]: row["status"] for row in rows}
             assert got == expected, (res.uid, scope)
+            assert sorted(row["institution"] for row in rows if row["late"]) == \
+                [unit for unit in res.late if unit in expected], (res.uid, scope)
             checked += len(got)
         lineage = store.run("lineage_up", {"document": res.deepest, "depth": 12})
         assert (lineage[-1]["target"], lineage[-1]["depth"]) == (res.uid, 3)
