@@ -302,10 +302,8 @@ class MemoryStore(GraphStore):
 
     @_locked
     def documents_by_code_key(self, keys: Iterable[str], fields: Sequence[str] | None = None) -> list[Props]:
-        graph = self._fresh()
-        with self._lock:
-            codes = self._codes()
-            uids = sorted({uid for key in keys for uid in codes.get(key, ())})
+        graph, codes = self._fresh(), self._codes()
+        uids = sorted({uid for key in keys for uid in codes.get(key, ())})
         return [_view(graph, uid, fields) for uid in uids]
 
     @_locked
@@ -315,10 +313,9 @@ class MemoryStore(GraphStore):
         by_key: dict[str, set[str]] = {}
         for key, issuer in pairs:
             by_key.setdefault(key, set()).add(issuer)
-        with self._lock:
-            codes, held = self._codes(), graph._node
-            uids = sorted({uid for key, issuers in by_key.items() for uid in codes.get(key, ())
-                           if held[uid].get("issuer") in issuers})
+        codes, held = self._codes(), graph._node
+        uids = sorted({uid for key, issuers in by_key.items() for uid in codes.get(key, ())
+                       if held[uid].get("issuer") in issuers})
         return [_view(graph, uid, fields) for uid in uids]
 
     @_locked
@@ -404,7 +401,8 @@ class MemoryStore(GraphStore):
         self._by_code = None  # rebuilt when next asked for
 
     def version(self) -> str:
-        """In-process generation; a file replaced by another process is reloaded first (a new one)."""
+        """A token replaced with every generation (load, apply, clear, rollback), or the one a batch
+        chose (Batch.version); a file replaced by another process is reloaded first (a new one)."""
         with self._lock:
             self._fresh()
             return self._version
