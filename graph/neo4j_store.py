@@ -38,13 +38,13 @@ from graph.store import AsyncVersionReader, EdgeId, GraphStore, Neighbour, Stats
 log = logging.getLogger("policy-kg")
 READ_ATTEMPTS = 3
 # The graph's version token (graph/schema.py META_LABEL): replaced by every write, in its transaction.
-BUMP_VERSION = f"MERGE (m:{META_LABEL} {{id: $id}}) SET m.version = randomUUID()"
-# A checked write (Batch.based_on) first takes the meta node's write lock, then reads the version:
-# a concurrent checked write waits here until this one commits, and then sees its version. The
-# property is removed again when the version is replaced (WRITE_VERSION), in the same transaction.
+# $version: the one a batch chose (Batch.version), else null for a fresh one. A checked write
+# (Batch.based_on) first takes the meta node's write lock, then reads the version (LOCK_VERSION):
+# a concurrent checked write waits there until this one commits, and then sees its version. The
+# lock's property is removed again when the version is replaced, in the same transaction.
+BUMP_VERSION = (f"MERGE (m:{META_LABEL} {{id: $id}}) "
+                "SET m.version = coalesce($version, randomUUID()) REMOVE m.writing")
 LOCK_VERSION = f"MERGE (m:{META_LABEL} {{id: $id}}) SET m.writing = true RETURN m.version AS version"
-WRITE_VERSION = (f"MERGE (m:{META_LABEL} {{id: $id}}) "
-                 "SET m.version = coalesce($version, randomUUID()) REMOVE m.writing")
 READ_VERSION = f"MATCH (m:{META_LABEL} {{id: $id}}) RETURN m.version AS version"
 _ALLOWED_LABELS = {label.value for label in Label} | {t.label for t in DocType}
 _SEARCH_ANALYZER = ("SHOW FULLTEXT INDEXES YIELD name, options WHERE name = $name "
@@ -254,7 +254,7 @@ class Neo4jStore(GraphStore):
                 after = page[-1]["uid"]
         if analyzer() != SEARCH_ANALYZER:  # another process (a second API worker) may have rebuilt it
             self.driver.execute_query(f"DROP INDEX {SEARCH_INDEX} IF EXISTS", database_=self.database)
-        self.driver.execute_query(BUMP_VERSION, id=META_ID, database_=self.database)
+        self.driver.execute_query(BUMP_VERSION, id=META_ID, version=None, database_=self.database)
 
     def _migrate_shown_issuer(self) -> None:
         """Derive ``shown_issuer`` once for a graph written before it existed (or bulk-imported without
@@ -276,7 +276,7 @@ class Neo4jStore(GraphStore):
                     if attempt + 1 == READ_ATTEMPTS:
                         raise
                     time.sleep(0.2 * (attempt + 1))
-            self.driver.execute_query(BUMP_VERSION, id=META_ID, database_=self.database)
+            self.driver.execute_query(BUMP_VERSION, id=META_ID, version=None, database_=self.database)
         self.driver.execute_query(_MARK_MIGRATED, id=META_ID, name=name, database_=self.database)
 
     def ping(self) -> None:
@@ -296,7 +296,7 @@ class Neo4jStore(GraphStore):
             session.run(
                 "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS"
             ).consume()
-            session.run(BUMP_VERSION, id=META_ID).consume()
+            session.run(BUMP_VERSION, id=META_ID, version=None).consume()
 
     def version(self) -> str | None:
         rows = self._read(READ_VERSION, id=META_ID)
@@ -418,7 +418,7 @@ class Neo4jStore(GraphStore):
             for query, rows in statements:
                 for chunk in _chunks(rows, self.batch_size):
                     tx.run(query, rows=chunk).consume()
-            tx.run(WRITE_VERSION, id=META_ID, version=batch.version).consume()
+            tx.run(BUMP_VERSION, id=META_ID, version=batch.version).consume()
 
         try:
             with self.driver.session(database=self.database) as session:
