@@ -55,6 +55,10 @@ ARRAY_DELIMITER_ARG = "U+001F"
 ID_SPACE = "Node"
 POST_IMPORT = "post-import.cypher"
 IMPORT_SCRIPT = "import.sh"
+#: JVM options for ``neo4j-admin database import`` (import.sh, tests/neo4j_harness/admin.py): the
+#: parallel collector. The import's allocation rate keeps G1's concurrent threads busy on the same two
+#: cores: at 1M documents 46-52 CPU s under G1, 41-45 under this (docs/benchmarks.md).
+ADMIN_JAVA_OPTS = ("-XX:+UseParallelGC",)
 _SCALAR_TYPES: dict[type, str] = {bool: "boolean", int: "long", float: "double", str: "string"}
 _SAFE_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -613,6 +617,13 @@ def _write_neo4j_import(store: GraphStore, directory: Path) -> Neo4jImport:
         "# and run post-import.cypher. NEO4J_ADMIN defaults to neo4j-admin. The report goes to\n"
         "# NEO4J_IMPORT_REPORT (default: the temp folder), so this folder may be mounted read-only.\n"
         'set -e\ncd "$(dirname "$0")"\n'
+        "# The import allocates a lot: on the JVM's default collector (G1) it spends 12-17 % more CPU\n"
+        "# than on the parallel one (docs/benchmarks.md, eighteenth run). A JAVA_OPTS of the caller is\n"
+        "# used as it is; neo4j-admin ignores HEAP_SIZE when JAVA_OPTS is set, so it is carried over.\n"
+        'if [ -z "${JAVA_OPTS:-}" ]; then\n'
+        f'  JAVA_OPTS="-Dfile.encoding=UTF-8 {" ".join(ADMIN_JAVA_OPTS)}'
+        '${HEAP_SIZE:+ -Xms$HEAP_SIZE -Xmx$HEAP_SIZE}"\n'
+        "  export JAVA_OPTS\nfi\n"
         + '"${NEO4J_ADMIN:-neo4j-admin}" ' + shlex.join(result.admin_args(base="."))
         + ' --report-file="${NEO4J_IMPORT_REPORT:-${TMPDIR:-/tmp}/neo4j-import.report}" "$@"\n',
         encoding="utf-8")

@@ -222,6 +222,38 @@ def test_admin_import_round_trip(demo_memory: MemoryStore, tmp_path: Path, monke
             driver.close()
 
 
+@pytest.mark.parametrize(("caller", "vm_args"), [
+    ({}, ["-Dfile.encoding=UTF-8", "-XX:+UseParallelGC"]),
+    ({"HEAP_SIZE": "300m"}, ["-Dfile.encoding=UTF-8", "-XX:+UseParallelGC", "-Xms300m", "-Xmx300m"]),
+    ({"JAVA_OPTS": "-Xmx400m", "HEAP_SIZE": "300m"}, ["-Xmx400m"]),  # the caller's, as neo4j-admin does
+])
+def test_import_script_runs_under_the_neo4j_admin_launcher(demo_memory: MemoryStore, tmp_path: Path,
+                                                           caller: dict[str, str], vm_args: list[str]) -> None:
+    """import.sh as users run it: through neo4j-admin's own launcher, which starts the import's JVM
+    with JAVA_OPTS (or HEAP_SIZE): the parallel collector unless the caller chose otherwise."""
+    import re
+    import subprocess
+
+    from tests.neo4j_harness.admin import _env, launcher, write_conf
+
+    result = write_neo4j_import(demo_memory, tmp_path / "csv")
+    home = tmp_path / "home"
+    write_conf(home)
+    env = {k: v for k, v in _env(home).items() if k not in ("JAVA_OPTS", "HEAP_SIZE")}
+    env.update(caller, NEO4J_ADMIN=str(launcher(home)), NEO4J_IMPORT_REPORT=str(tmp_path / "import.report"))
+    proc = subprocess.run(["sh", str(tmp_path / "csv" / "import.sh"), "--verbose"], env=env, cwd=tmp_path,
+                          capture_output=True, text=True, errors="replace", timeout=300, check=False)
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 0 and "IMPORT DONE" in output, output[-3000:]
+    shown = re.search(r"^VM Arguments: \[(.*)\]$", output, re.M)
+    assert shown is not None, output[-3000:]
+    assert shown.group(1).split(", ") == vm_args
+    imported = re.search(r"Imported:\s+(\d+) nodes\s+(\d+) relationships", output)
+    assert imported is not None and (int(imported.group(1)), int(imported.group(2))) == (
+        result.nodes, result.relationships)
+    assert (home / "data" / "databases" / "neo4j").is_dir()
+
+
 def _files(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
 

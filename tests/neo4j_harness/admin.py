@@ -27,6 +27,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
+from graph.export import ADMIN_JAVA_OPTS
 from tests.neo4j_harness.harness import LIB, _free_port, _java, build
 
 CLASSPATH = f"{LIB}/*"
@@ -70,7 +71,7 @@ def _env(home: Path) -> dict[str, str]:
     return {**os.environ, "NEO4J_HOME": str(home), "NEO4J_CONF": str(home / "conf")}
 
 
-def admin(home: Path, args: list[str], java_opts: tuple[str, ...] = ("-Xmx1g",),
+def admin(home: Path, args: list[str], java_opts: tuple[str, ...] = ("-Xmx1g", *ADMIN_JAVA_OPTS),
           timeout: float = 1800) -> subprocess.CompletedProcess[str]:
     """``neo4j-admin ARGS`` with NEO4J_HOME/NEO4J_CONF = ``home``."""
     build()
@@ -79,6 +80,23 @@ def admin(home: Path, args: list[str], java_opts: tuple[str, ...] = ("-Xmx1g",),
     cmd = [_java(), *java_opts, "-cp", CLASSPATH, "org.neo4j.cli.AdminTool", *args]
     return subprocess.run(cmd, env=_env(home), capture_output=True, text=True, errors="replace",
                           timeout=timeout, check=False)
+
+
+def launcher(home: Path) -> Path:
+    """A ``neo4j-admin`` as the distribution's ``bin/neo4j-admin`` runs it: the real launcher
+    (``org.neo4j.server.startup.Neo4jAdminCommand``), which reads JAVA_OPTS and HEAP_SIZE and starts
+    the command in a JVM of its own, from ``home/lib`` (here a link to the harness's jars)."""
+    build()
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "plugins").mkdir(exist_ok=True)
+    lib = home / "lib"
+    if not lib.exists():
+        lib.symlink_to(LIB, target_is_directory=True)
+    script = home / "neo4j-admin"
+    script.write_text(f'#!/bin/sh\nexec "{_java()}" -cp "{lib}/*" org.neo4j.server.startup.Neo4jAdminCommand "$@"\n',
+                      encoding="utf-8")
+    script.chmod(0o755)
+    return script
 
 
 def admin_import(export: object, home: Path, database: str = "neo4j") -> ImportReport:
