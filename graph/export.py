@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import pickle
 import re
 import shlex
+import shutil
 import signal
+import tempfile
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -61,6 +64,7 @@ IMPORT_SCRIPT = "import.sh"
 ADMIN_JAVA_OPTS = ("-XX:+UseParallelGC",)
 _SCALAR_TYPES: dict[type, str] = {bool: "boolean", int: "long", float: "double", str: "string"}
 _SAFE_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_LONG_MIN, _LONG_MAX = -(2**63), 2**63 - 1
 
 
 @dataclass(slots=True)
@@ -129,6 +133,15 @@ def _cell(key: str, value: Any) -> str:
         return ARRAY_DELIMITER.join(_cell(key, v) for v in value)
     if kind is bool:
         return "true" if value else "false"
+    return _number(key, value)
+
+
+def _number(key: str, value: Any) -> str:
+    """An int or float as neo4j-admin (Java) parses it: a long, or a finite double."""
+    if type(value) is int and not _LONG_MIN <= value <= _LONG_MAX:
+        raise ValueError(f"property {key!r}: {value} does not fit a 64-bit integer")
+    if type(value) is float and not math.isfinite(value):
+        raise ValueError(f"property {key!r}: {value!r} cannot be imported (not a finite number)")
     return repr(value)
 
 
@@ -187,6 +200,9 @@ def _write_rows(path: Path, fixed_header: list[str], columns: dict[str, str],
     """Write one CSV; True when some field holds a line break (needs --multiline-fields=true).
     ``shared``: many rows hold the same props dict, whose fields are formatted once."""
     keys = sorted(columns)
+    for key in keys:  # a header field is name:type, unquoted: a comma or a colon would shift the columns
+        if not _SAFE_KEY.match(key):
+            raise ValueError(f"property {key!r}: not a name a CSV header can carry (letters, digits and _)")
     with path.open("w", encoding="utf-8", newline="") as fh:
         fh.write(",".join(fixed_header + [f"{k}:{columns[k]}" for k in keys]) + "\n")
         return _shared_rows(fh, keys, rows) if shared else _distinct_rows(fh, keys, rows)
@@ -255,9 +271,12 @@ def _cypher_literal(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
-        return repr(value)
+        return _number("value", value)
     if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)  # JSON string escapes are Cypher escapes too
+        # JSON string escapes are Cypher escapes too; the three line separators JSON leaves as they are
+        # would break the statement's line for tools that read post-import.cypher line by line
+        text = json.dumps(value, ensure_ascii=False)
+        return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace("\x85", "\\u0085")
     if isinstance(value, list):
         return "[" + ", ".join(_cypher_literal(v) for v in value) + "]"
     if isinstance(value, dict):
@@ -311,10 +330,34 @@ def write_neo4j_import(store: GraphStore, directory: Path) -> Neo4jImport:
 
     Every string field is quoted (``"`` doubled inside), so commas, ``;``, TABs and line breaks survive.
     """
-    # Millions of short-lived rows: with the cyclic collector running, its collections rescan the
-    # growing row lists again and again (35 % of a 100k export). None of them is a cycle.
-    with collector_paused():
-        return _write_neo4j_import(store, directory)
+    # Written into a staging folder inside ``directory`` and moved into place once complete: an export
+    # that fails leaves the folder's earlier export as it was, never a part of one beside its import.sh.
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".kg-export-", dir=directory))
+    try:
+        # Millions of short-lived rows: with the cyclic collector running, its collections rescan the
+        # growing row lists again and again (35 % of a 100k export). None of them is a cycle.
+        with collector_paused():
+            result = _write_neo4j_import(store, staging)
+        _publish(staging, directory)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    result.directory = directory
+    result.node_files = [directory / path.name for path in result.node_files]
+    result.relationship_files = [directory / path.name for path in result.relationship_files]
+    return result
+
+
+def _publish(staging: Path, directory: Path) -> None:
+    """Replace ``directory``'s export with the complete one in ``staging``: import.sh goes first and
+    comes back last, so that a folder holding it holds the files it names."""
+    for name in (IMPORT_SCRIPT, POST_IMPORT):
+        (directory / name).unlink(missing_ok=True)
+    for old in [*directory.glob("nodes-*.csv"), *directory.glob("relationships-*.csv")]:
+        old.unlink()
+    for path in sorted(staging.iterdir(), key=lambda path: (path.name == IMPORT_SCRIPT, path.name)):
+        os.replace(path, directory / path.name)
 
 
 @dataclass(slots=True)
@@ -381,6 +424,9 @@ def _node_files(nodes: list[dict[str, Any]], directory: Path, prefix: str = "nod
     ranks: dict[tuple[str, ...], int] = {}
     label_cells: dict[tuple[str, ...], str] = {}
     for node in nodes:
+        if not node.get("labels"):  # a node with no labels has no file to go to (nor, bare, a uid)
+            raise ValueError(f"node {node.get('uid', '(unknown)')!r} has no labels: the export needs them "
+                             f"(an edge to a node the store does not otherwise hold?)")
         labels = tuple(node["labels"])
         rank = ranks.get(labels)
         if rank is None:
@@ -537,10 +583,6 @@ class _Child:
 def _write_neo4j_import(store: GraphStore, directory: Path) -> Neo4jImport:
     from graph.schema import META_ID, META_LABEL, MIGRATIONS, neo4j_schema_statements
 
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    for old in [*directory.glob("nodes-*.csv"), *directory.glob("relationships-*.csv")]:
-        old.unlink()
     # The node and the relationship files are read apart (in two processes, or one after the other):
     # both must come from the graph as it was when the export began.
     version = store.version()
@@ -583,9 +625,7 @@ def _write_neo4j_import(store: GraphStore, directory: Path) -> Neo4jImport:
     else:
         edge_files, edges_version = _edge_files(store, numbers, directory), store.version()
         del numbers
-    if not version == nodes_version == edges_version:
-        for path in node_files.paths + edge_files.paths:
-            path.unlink(missing_ok=True)
+    if not version == nodes_version == edges_version:  # the staging folder goes (write_neo4j_import)
         raise ValueError("the graph changed while it was exported (another process wrote it): "
                          "export it again")
     starts = {start for by_key in edge_files.keyed.values() for rows in by_key.values() for (start, _, _), _ in rows}
@@ -641,4 +681,5 @@ def run_post_import(driver: Any, statements: list[str], database: str | None = N
 def read_post_import(directory: Path) -> list[str]:
     """The statements of a ``post-import.cypher`` file (one per line, ``//`` comments skipped)."""
     text = (Path(directory) / POST_IMPORT).read_text(encoding="utf-8")
-    return [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("//")]
+    # "\n" only: str.splitlines also breaks at U+2028, U+2029 and U+0085, which a value may hold
+    return [line for line in text.split("\n") if line.strip() and not line.lstrip().startswith("//")]

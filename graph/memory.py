@@ -173,6 +173,7 @@ class MemoryStore(GraphStore):
         if self.path is None:
             return
         put_node, put_edge = writer.put_node, writer.put_edge
+        nodes = writer.graph._node
         with self.path.open("rb") as fh:
             for number, line in enumerate(fh, start=1):
                 try:
@@ -188,7 +189,11 @@ class MemoryStore(GraphStore):
                         attrs["search_text"] = search_text(attrs["search_text"])
                     put_node(item[1], attrs)
                 else:
-                    put_edge(item[1], item[2], item[3], item[4])
+                    start, end = item[1], item[2]
+                    if start not in nodes or end not in nodes:  # the file lists every node before the edges
+                        raise StoreError(f"{self.path}: line {number}: an edge {start!r} -> {end!r} names a node "
+                                         f"that no earlier line holds")
+                    put_edge(start, end, item[3], item[4])
 
     def _codes(self) -> dict[str, set[str]]:
         """The documents by code key, for identity resolution during an ingest. Built when first

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import threading
 from pathlib import Path
 
@@ -404,3 +405,89 @@ def test_a_line_break_in_any_field_turns_multiline_fields_on(demo_memory: Memory
     result = write_neo4j_import(demo_memory, tmp_path / "csv")
     assert result.multiline == (where != "none")
     assert ("--multiline-fields=true" in (tmp_path / "csv" / "import.sh").read_text()) == (where != "none")
+
+
+def _institutions(tmp_path: Path, props: dict[str, object] | None = None) -> MemoryStore:
+    """Two institutions a -> b (PART_OF, REPORTS_TO), ``props`` on a."""
+    from graph.model import Batch
+
+    store = MemoryStore(tmp_path / "kg.json")
+    batch = Batch()
+    for uid in ("a", "b"):
+        batch.nodes[uid] = {"uid": uid, "name": uid.upper(), **(props if uid == "a" and props else {})}
+        batch.labels[uid] = ("Institution",)
+    for rel in ("PART_OF", "REPORTS_TO"):
+        eid = (rel, "a", "b", "")
+        batch.edges[eid] = {"key": "", "sources": ["s"]}
+        batch.edge_labels[eid] = ("Institution", "Institution")
+    store.apply(batch)
+    return store
+
+
+@pytest.mark.parametrize("forked", [False, True])
+def test_a_failed_export_leaves_the_folders_earlier_export_as_it_was(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forked: bool) -> None:
+    """A value that cannot be exported, found in the last relationship file: the folder keeps the
+    complete earlier export (its import.sh names only files that are whole), and no staging folder."""
+    import graph.export as export
+    from graph.model import Batch
+
+    monkeypatch.setattr(export, "_parallel", lambda store, nodes: forked)
+    store = _institutions(tmp_path)
+    folder = tmp_path / "csv"
+    write_neo4j_import(store, folder)
+    before = _files(folder)
+    eid = ("REPORTS_TO", "b", "a", "")
+    store.apply(Batch(edges={eid: {"key": "", "claims": ["x\x1fy"]}},
+                      edge_labels={eid: ("Institution", "Institution")}))
+    with pytest.raises(ValueError, match="array delimiter"):
+        write_neo4j_import(store, folder)
+    assert _files(folder) == before
+    assert sorted(p.name for p in folder.iterdir()) == sorted(before)  # no .kg-export-* left
+
+
+def test_a_new_export_replaces_the_files_of_the_earlier_one(tmp_path: Path) -> None:
+    from graph.model import Batch
+
+    store = _institutions(tmp_path)
+    folder = tmp_path / "csv"
+    write_neo4j_import(store, folder)
+    (folder / "notes.txt").write_text("mine", encoding="utf-8")
+    store.apply(Batch(nodes={"d": {"uid": "d", "code": "1-KH/X", "title": "T"}}, labels={"d": ("Document", "Plan")}))
+    result = write_neo4j_import(store, folder)
+    assert result.directory == folder and all(p.parent == folder and p.exists() for p in result.node_files)
+    names = {p.name for p in folder.iterdir()}
+    assert names == {p.name for p in result.node_files + result.relationship_files} | {
+        "import.sh", "post-import.cypher", "notes.txt"}
+    assert "--nodes=nodes-document-plan.csv" in (folder / "import.sh").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("props", "message"), [
+    ({"note, extra": "x"}, "'note, extra': not a name a CSV header can carry"),
+    ({"a:b": "x"}, "'a:b': not a name"),
+    ({"score": float("nan")}, "'score': nan cannot be imported"),
+    ({"score": float("-inf")}, "'score': -inf cannot be imported"),
+    ({"big": 2**63}, "'big': 9223372036854775808 does not fit a 64-bit integer"),
+    ({"big": [1, 2**64 - 1]}, "does not fit a 64-bit integer"),
+])
+def test_values_neo4j_admin_cannot_read_are_refused(tmp_path: Path, props: dict[str, object], message: str) -> None:
+    """Header names are unquoted name:type pairs; Java reads a long and a finite double only."""
+    store = _institutions(tmp_path, props)
+    with pytest.raises(ValueError, match=re.escape(message)):
+        write_neo4j_import(store, tmp_path / "csv")
+    assert not (tmp_path / "csv" / "import.sh").exists()
+    assert write_neo4j_import(_institutions(tmp_path / "ok"), tmp_path / "ok-csv").nodes == 2  # the rest is fine
+
+
+def test_a_line_separator_in_a_value_keeps_post_import_one_statement_per_line(tmp_path: Path) -> None:
+    """U+2028, U+2029 and U+0085 are line breaks to str.splitlines (and to some editors): the
+    statements escape them, and read_post_import splits at newlines only."""
+    from graph.model import Batch
+
+    store = MemoryStore(tmp_path / "kg.json")
+    uid = "a\u2028b\u2029c\x85d"
+    store.apply(Batch(nodes={uid: {"uid": uid, "name": "A", "aliases": [""]}}, labels={uid: ("Institution",)}))
+    result = write_neo4j_import(store, tmp_path / "csv")
+    fixups = [s for s in result.post_import if s.startswith("UNWIND")]
+    assert len(fixups) == 1 and "\\u2028" in fixups[0] and "\u2028" not in fixups[0]
+    assert read_post_import(tmp_path / "csv") == result.post_import

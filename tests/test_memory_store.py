@@ -43,6 +43,23 @@ def test_a_damaged_file_is_a_clear_error(tmp_path: Path) -> None:
         MemoryStore(path)
 
 
+def test_an_edge_to_a_node_the_file_does_not_hold_is_a_clear_error(tmp_path: Path) -> None:
+    """A hand-edited file whose edge names no node: an error naming the line, not a bare node that
+    has no labels (which the export and the queries cannot place)."""
+    import orjson
+
+    path = tmp_path / "kg.json"
+    load_demo(MemoryStore(path))
+    lines = path.read_bytes().splitlines()
+    edge = next(number for number, line in enumerate(lines) if line.startswith(b'["e"'))
+    item = orjson.loads(lines[edge])
+    item[2] = "no-such-node"
+    lines[edge] = orjson.dumps(item)
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    with pytest.raises(StoreError, match=rf"kg.json: line {edge + 1}: an edge .* 'no-such-node' names a node"):
+        MemoryStore(path, snapshot=False)
+
+
 def test_coverage_memo_is_dropped_when_the_graph_changes(tmp_path: Path) -> None:
     """Coverage keeps derived data per resolution and scope between calls (the implementation tree,
     the per-unit index, the PART_OF levels); a new plan in the tree (through this store, or by
