@@ -145,7 +145,8 @@ def coverage(store: GraphStore, document: str, scope: str, as_of: date | None) -
     else:  # one more round trip: is it an institution at all (else 404), its name, and why it is not a unit
         node = _node(store, scope, "Institution")
         scope_name = node.get("name")
-        note = scope_note(store, scope, node, when)
+        # why no unit is audited; units under a scope that is not valid on the day are audited still
+        note = None if rows else scope_note(store, scope, node, when)
     counts = Counter(r["status"] for r in rows)
     # validated in one call into pydantic-core (a national audit has ~3,500 units)
     return s.Coverage.model_validate({

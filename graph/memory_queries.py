@@ -83,6 +83,15 @@ def _bfs(graph: nx.MultiDiGraph, start: str, rels: tuple[str, ...], direction: s
     return dist
 
 
+def _reach(graph: nx.MultiDiGraph, start: str, rels: tuple[str, ...], limit: int = MAX_HOPS) -> set[str]:
+    """The ends of the outgoing paths of 1..``limit`` hops, as Cypher's ``-[*1..limit]->``: ``start``
+    itself only when a cycle of at most ``limit`` hops comes back to it."""
+    dist = _bfs(graph, start, rels, "out", limit)
+    back = any(other == start for uid, hops in dist.items() if hops < limit
+               for other, _, _ in _out(graph, uid, rels))
+    return set(dist) - ({start} if not back else set())
+
+
 def _nulls_last(value: Any) -> tuple[bool, Any]:
     return (value is None, value if value is not None else "")
 
@@ -372,7 +381,7 @@ def obligations(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[Any, 
                    if graph.nodes[x].get("status") == "issued"]
     reach: set[str] = set()
     for x in issued_here:
-        reach |= set(_bfs(graph, x, ("IMPLEMENTS",), "out")) - {x}
+        reach |= _reach(graph, x, ("IMPLEMENTS",))
     rows: list[Row] = []
     for a, _, t in _in(graph, inst, ("ASSIGNS",)):
         bases = {a} | {up for up, _, _ in _out(graph, a, ("IMPLEMENTS",))}

@@ -98,6 +98,24 @@ def test_coverage_names_its_scope_whether_or_not_it_is_valid_on_the_day(client: 
                                    "superseded by ban-tuyen-giao-va-dan-van-trung-uong")
 
 
+def test_units_under_a_scope_gone_on_the_day_are_audited_without_a_note(write_client: TestClient) -> None:
+    """A scope dissolved before the day with a unit under it still valid: that unit is audited, so the
+    note (which says no unit is) is absent; it used to be sent beside the unit it denied."""
+    body = ("source: t\nsources: [{id: t, title: t}]\ninstitutions:\n"
+            "  - {id: top, name: Top, kind: party_committee, level: provincial, valid_to: 2020-12-31}\n"
+            "  - {id: kid, name: Kid, kind: party_committee, level: district, part_of: top}\n"
+            "documents:\n"
+            "  - {code: 1-NQ/TU, issuer: top, issued_on: 2020-03-01, type: resolution,\n"
+            "     assigns: [{to: kid, task: Xây dựng kế hoạch, deadline: 2020-06-30}]}\n")
+    ok = write_client.post("/ingest", content=body.encode(),
+                           headers={"Content-Type": "application/yaml", "X-API-Key": "test-key"})
+    assert ok.status_code == 201, ok.text
+    cov = write_client.get("/coverage", params={"document": "1-nq-tu.top.2020", "scope": "top",
+                                                "as_of": "2021-06-01"}).json()
+    assert [(u["institution"]["uid"], u["status"]) for u in cov["units"]] == [("kid", "overdue")]
+    assert cov["scope"] == {"uid": "top", "name": "Top"} and cov["note"] is None
+
+
 def test_coverage_csv_has_the_same_rows(client: TestClient) -> None:
     params = {"document": NQ52, "scope": TU, "as_of": "2020-12-31"}
     body = client.get("/coverage", params=params).json()

@@ -349,3 +349,28 @@ def test_a_coverage_chain_among_equally_short_ones_is_the_same_on_both_stores(
     assert rows[0] == rows[1]
     chain = {r["institution"]: r["chain"] for r in rows[0]}
     assert chain["so"] == ["4-kh-so.so.2020", "2-kh-tu.tu.2020", "1-nq-tu.tu.2020"]
+
+
+OWN_CYCLE = ("source: c\nsources: [{id: c, title: A cycle}]\n"
+             "institutions:\n  - {id: u, name: Huyện ủy}\n  - {id: r, name: Tỉnh ủy}\n"
+             "documents:\n"
+             "  - {id: x, code: 1-KH/HU, issuer: u, issued_on: 2020-01-01}\n"
+             "  - {id: z, code: 2-KH/TU, issuer: r, issued_on: 2020-01-02, implements: [x]}\n"
+             "  - {id: a, code: 3-KH/TU, issuer: r, issued_on: 2020-01-03, implements: [x],\n"
+             "     assigns: [{to: u, task: Xây dựng kế hoạch}]}\n"
+             "relations:\n  - {type: IMPLEMENTS, from: x, to: z}\n")
+
+
+def test_a_task_is_fulfilled_through_a_cycle_back_to_the_units_own_document_on_both_stores(
+        request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    """The unit's own document x is what the assigning plan implements, and x -> z -> x: Cypher's
+    ``(x)-[:IMPLEMENTS*1..20]->(b)`` reaches x itself, and the memory store dropped it."""
+    path = tmp_path / "cycle.yaml"
+    path.write_text(OWN_CYCLE, encoding="utf-8")
+    rows = []
+    for kind in ("memory", "neo4j"):
+        store = make_store(kind, request, tmp_path)
+        ingest_path(store, path)
+        rows.append(store.run("obligations", {"institution": "u"}))
+    assert rows[0] == rows[1]
+    assert [r["fulfilled"] for r in rows[0] if r["kind"] == "task"] == [True]
