@@ -43,10 +43,26 @@ def decode_cursor(cursor: str | None) -> str | None:
     return uid
 
 
+# every word is one clause of the full-text query, and Lucene refuses a query of more than 1,024;
+# its tokenizer cuts words longer than 255 characters in pieces, which would find texts without the word
+MAX_SEARCH_WORDS = 64
+MAX_WORD_LENGTH = 255
+
+
 def search_words(q: str | None) -> list[str] | None:
     """The words every hit must hold, folded: 'Nghị quyết 52' -> nghi, quyet, 52 (None for no or an
     empty ``q``: no search; a query without words, such as '?!', finds nothing)."""
-    return list(dict.fromkeys(words(q))) if q else None
+    if not q:
+        return None
+    found = list(dict.fromkeys(words(q)))
+    if len(found) > MAX_SEARCH_WORDS:
+        raise Problem(422, "Invalid request", f"q has {len(found)} distinct words; a search takes at most "
+                      f"{MAX_SEARCH_WORDS}")
+    long = next((w for w in found if len(w) > MAX_WORD_LENGTH), None)
+    if long is not None:
+        raise Problem(422, "Invalid request", f"q has a word of {len(long)} characters ({long[:20]}...); the "
+                      f"full-text index holds words of at most {MAX_WORD_LENGTH}")
+    return found
 
 
 def _node(store: GraphStore, uid: str, label: str) -> dict[str, Any]:

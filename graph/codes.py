@@ -118,7 +118,7 @@ class DocCode:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_code", self._written())
-        object.__setattr__(self, "_key", slug(self._code.replace(self.number, str(int(self.number)), 1)))
+        object.__setattr__(self, "_key", slug(self._code.replace(self.number, self.number.lstrip("0") or "0", 1)))
 
     def _written(self) -> str:
         if self.family == "party":

@@ -194,7 +194,14 @@ def _csv_records(path: str, content: bytes, reader: csv.DictReader[str], section
 
 def read_dataset(path: str | Path, content: bytes | None = None, fmt: str | None = None) -> RawDataset:
     """Parse one file; ``fmt`` is yaml, json or csv (default: from the extension)."""
-    path = str(path)
+    try:
+        return _read_dataset(str(path), content, fmt)
+    except RecursionError as exc:  # the parsers recurse per level: "[[[[...]]]]" from a client would be a 500
+        raise IngestError(str(path), [("", "values nested too deeply (a data set nests a few levels: "
+                                           "documents, their assignments, their fields)")]) from exc
+
+
+def _read_dataset(path: str, content: bytes | None, fmt: str | None) -> RawDataset:
     if content is None:
         try:
             content = Path(path).read_bytes()

@@ -49,3 +49,5 @@ def test_unknown_shapes_raise_a_clear_error(text: object) -> None:
 
 def test_key_ignores_leading_zeros_and_case() -> None:
     assert parse_code("01-CTr/TU").key == parse_code("1-ctr/tu").key
+    assert parse_code("000-NQ/TW").key == parse_code("0-NQ/TW").key == "0-nq-tw"
+    assert parse_code("0" * 9000 + "7" * 5000 + "/QĐ-TTg").key == parse_code("7" * 5000 + "/QĐ-TTg").key

@@ -99,7 +99,8 @@ def _merge_numbered(refs: list[Ref]) -> list[Ref]:
     out: list[Ref] = []
     for ref in refs:
         if ref.numbered_only:
-            matches = {r.code for r in full if r.type == ref.type and int(r.number) == int(ref.number)}
+            number = ref.number.lstrip("0") or "0"  # not int(): Python refuses a str of 4,301 digits
+            matches = {r.code for r in full if r.type == ref.type and (r.number.lstrip("0") or "0") == number}
             if len(matches) == 1:
                 ref = replace(ref, code=matches.pop())
         out.append(ref)

@@ -141,6 +141,20 @@ def test_institutions_and_obligations(client: TestClient) -> None:
     assert [r["cadence"] for r in ob["reports_to"]] == ["yearly"]
 
 
+def test_search_takes_as_many_words_and_as_long_a_word_as_the_index_does(client: TestClient) -> None:
+    words = "nghi quyet 52 " + " ".join(f"w{i}" for i in range(61))
+    assert client.get("/search", params={"q": words}).json()["items"] == []
+    assert client.get("/documents", params={"q": "nghi quyet 52 " + "a" * 255}).json()["items"] == []
+    repeated = client.get("/search", params={"q": "nghi nghi quyet " * 200 + "52"}).json()["items"]
+    assert NQ52 in {h["uid"] for h in repeated}  # distinct words are counted
+
+
+def test_a_code_of_thousands_of_digits_is_a_code_that_names_no_document(client: TestClient) -> None:
+    """Its key once went through int(), which Python refuses beyond 4,300 digits: a 500."""
+    response = client.get("/documents", params={"code": "5" * 5000 + "-NQ/TW"})
+    assert response.status_code == 200 and response.json()["items"] == []
+
+
 def test_search_and_conflicts(client: TestClient) -> None:
     hits = client.get("/search", params={"q": "nghi quyet 52"}).json()["items"]
     assert NQ52 in {h["uid"] for h in hits}
@@ -168,6 +182,10 @@ def test_search_and_conflicts(client: TestClient) -> None:
     (f"/coverage?document={TU}&scope={TU}", 404),  # nor an institution a document
     (f"/coverage?document={NQ52}&scope={TU}&as_of=2020-13-01", 422),
     ("/institutions/nowhere/obligations", 404),
+    # more words than a full-text query takes, and a word longer than the index holds whole (both were 500s)
+    ("/search?q=" + "+".join(f"w{i}" for i in range(65)), 422),
+    ("/documents?q=" + "+".join(f"w{i}" for i in range(2000)), 422),
+    ("/institutions?q=" + "a" * 256, 422),
 ])
 def test_errors_are_problem_json(client: TestClient, url: str, status: int) -> None:
     response = client.get(url)
@@ -252,6 +270,9 @@ def test_an_upload_name_in_nfd_names_the_same_source_as_in_nfc(write_client: Tes
      "line 2: 'title' must be text, not a list"),
     ("application/yaml", b"documents:\n  - {uid: bo-chinh-tri, type: plan, title: X}\n",
      "line 2: uid 'bo-chinh-tri' is already an Institution in the graph"),
+    # a parser's recursion per level of nesting was a 500
+    ("application/json", b'{"documents": ' + b"[" * 50_000 + b"]" * 50_000 + b"}", "values nested too deeply"),
+    ("application/yaml", b"documents: " + b"[" * 50_000 + b"]" * 50_000 + b"\n", "values nested too deeply"),
 ])
 def test_ingest_of_a_bad_body_is_a_422_and_writes_nothing(write_client: TestClient, demo_store: GraphStore,
                                                           ctype: str, body: bytes, detail: str) -> None:
