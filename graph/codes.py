@@ -117,16 +117,18 @@ class DocCode:
     _key: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_code", self._written())
-        object.__setattr__(self, "_key", slug(self._code.replace(self.number, self.number.lstrip("0") or "0", 1)))
+        object.__setattr__(self, "_code", self._written(self.type_abbrev))
+        # the key folds Đ to d, which made HĐ the HD of a guidance: 5-HĐ/TW and 5-HD/TW were one document
+        keyed = self._written("HDD") if self.type_abbrev == "HĐ" else self._code
+        object.__setattr__(self, "_key", slug(keyed.replace(self.number, self.number.lstrip("0") or "0", 1)))
 
-    def _written(self) -> str:
+    def _written(self, type_abbrev: str | None) -> str:
         if self.family == "party":
-            return f"{self.number}-{self.type_abbrev or 'CV'}/{self.issuer_code}"
+            return f"{self.number}-{type_abbrev or 'CV'}/{self.issuer_code}"
         year = f"{self.year}/" if self.year else ""
-        head = self.type_abbrev if self.type_abbrev else self.issuer_code
-        tail = self.issuer_code if self.type_abbrev else (self.unit or "")
-        if self.type_abbrev and self.unit:
+        head = type_abbrev if type_abbrev else self.issuer_code
+        tail = self.issuer_code if type_abbrev else (self.unit or "")
+        if type_abbrev and self.unit:
             tail = f"{self.issuer_code}-{self.unit}"
         return f"{self.number}/{year}{head}-{tail}"
 

@@ -263,11 +263,11 @@ class _Resolver:
             for ref in _as_list(rec.get("part_of")):
                 target = self.institution(rec, ref)
                 if target:
-                    self.writer.edge(EdgeWrite(Rel.PART_OF, uid, target, source=source))
+                    self._link(rec, EdgeWrite(Rel.PART_OF, uid, target, source=source))
             for ref in _as_list(rec.get("supersedes")):
                 target = self.institution(rec, ref)
                 if target:
-                    self.writer.edge(EdgeWrite(Rel.SUPERSEDES, uid, target, source=source))
+                    self._link(rec, EdgeWrite(Rel.SUPERSEDES, uid, target, source=source))
             for line in _as_list(rec.get("reports_to")):
                 if isinstance(line, dict):
                     self._unknown_fields({LOC: rec.get(LOC), **line}, REPORT_FIELDS, "a 'reports_to' entry")
@@ -275,7 +275,7 @@ class _Resolver:
                     else (line, None)
                 target = self.institution(rec, to)
                 if target:
-                    self.writer.edge(EdgeWrite(Rel.REPORTS_TO, uid, target, source=source,
+                    self._link(rec, EdgeWrite(Rel.REPORTS_TO, uid, target, source=source,
                                                claims={"cadence": cadence}))
 
     def _parents(self, rec: dict[str, Any]) -> set[str]:
@@ -499,7 +499,7 @@ class _Resolver:
             for ref in _as_list(rec.get(fld)):
                 target = self.document(rec, ref)
                 if target:
-                    self.writer.edge(EdgeWrite(rel, uid, target, source=source))
+                    self._link(rec, EdgeWrite(rel, uid, target, source=source))
         if rec.get("fulfils"):
             target = self.document(rec, rec["fulfils"])
             if target:
@@ -540,6 +540,14 @@ class _Resolver:
             props={"task": text or None, "cadence": cadence, "deliverable": deliverable},
             claims={"deadline": str(deadline) if deadline else None, "due": due}))
 
+    def _link(self, rec: dict[str, Any], edge: EdgeWrite) -> None:
+        """Write ``edge``, unless it is a loop: a plan implementing itself, a body part of itself (a
+        typo or two spellings of one code; it would count a document as its own lineage)."""
+        if edge.start == edge.end:
+            self.problem(rec, f"{edge.rel.value} from {edge.start} to itself: a node cannot relate to itself")
+            return
+        self.writer.edge(edge)
+
     # -- generic relations ---------------------------------------------------
     def relations(self) -> None:
         for rec in self.ds.sections.get("relations", []):
@@ -569,7 +577,7 @@ class _Resolver:
                 self.writer.fulfil(start, end, source, place=_place(rec))
             else:
                 claims = {"cadence": rec.get("cadence")} if rel == Rel.REPORTS_TO else {}
-                self.writer.edge(EdgeWrite(rel, start, end, source=source, claims=claims))
+                self._link(rec, EdgeWrite(rel, start, end, source=source, claims=claims))
 
 
 #: What the resolver writes onto a file's records while it resolves them (see _Resolver).
@@ -590,15 +598,19 @@ def build_batch(store: GraphStore, ds: RawDataset) -> tuple[Batch, IngestReport]
     _forget(ds)  # a build again (after a StoreConflict) starts from the records as they were read
     resolver = _Resolver(store, ds)
     for section, records in ds.sections.items():
-        ids: dict[str, str] = {}  # local id -> where it was first used
+        ids: dict[str, tuple[str, str]] = {}  # the uid a local id becomes -> that id, where it was first used
         for rec in records:
             for msg in shape_problems(rec):
                 resolver.problem(rec, msg)
             local = rec.get("id")
             if section != "relations" and isinstance(local, str):
-                if local in ids:
-                    resolver.problem(rec, f"id {local!r} is already used at {ids[local]}: an id names one record")
-                ids.setdefault(local, _place(rec))
+                # as the resolver makes uids of ids: "Bo-A" and "bo-a" would be one node, silently merged
+                key = local if section == "institutions" and UID_RE.match(local) else slug(local)
+                if key in ids:
+                    first, place = ids[key]
+                    same = "is already used" if first == local else f"is {first!r} once made a uid, used"
+                    resolver.problem(rec, f"id {local!r} {same} at {place}: an id names one record")
+                ids.setdefault(key, (local, _place(rec)))
     if resolver.problems:  # the rest reads these values: stop before it does
         raise IngestError(ds.path, resolver.problems)
     resolver.prefetch()

@@ -50,4 +50,8 @@ def test_unknown_shapes_raise_a_clear_error(text: object) -> None:
 def test_key_ignores_leading_zeros_and_case() -> None:
     assert parse_code("01-CTr/TU").key == parse_code("1-ctr/tu").key
     assert parse_code("000-NQ/TW").key == parse_code("0-NQ/TW").key == "0-nq-tw"
+    # Đ folds to d, but HĐ is not HD (a guidance): two documents, two keys
+    assert parse_code("5-HĐ/TW").key == parse_code("05-hđ/tw").key == "5-hdd-tw" != parse_code("5-HD/TW").key
+    assert parse_code("7/HĐ-UBND").key == "7-hdd-ubnd" and parse_code("7/HD-UBND").key == "7-hd-ubnd"
+    assert parse_code("15-KH/BCSĐ").key == parse_code("15-KH/BCSD").key == "15-kh-bcsd"
     assert parse_code("0" * 9000 + "7" * 5000 + "/QĐ-TTg").key == parse_code("7" * 5000 + "/QĐ-TTg").key

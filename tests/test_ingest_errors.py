@@ -24,6 +24,18 @@ BAD = [
      "  - {id: kh, code: 02-KH/QU, issuer: quan-uy-quan-1}\n",
      "line 3: id 'kh' is already used at line 2: an id names one record"),
     ("institutions:\n  - {id: x, name: A}\n  - {id: x, name: B}\n", "line 3: id 'x' is already used at line 2"),
+    # ids that become one uid: two records silently merged into one node before
+    ("institutions:\n  - {id: Bo-A, name: A}\n  - {id: bo-a, name: B}\n",
+     "line 3: id 'bo-a' is 'Bo-A' once made a uid, used at line 2: an id names one record"),
+    ("documents:\n  - {id: Kế hoạch A, type: plan, title: A}\n  - {id: ke-hoach-a, type: plan, title: B}\n",
+     "line 3: id 'ke-hoach-a' is 'Kế hoạch A' once made a uid, used at line 2"),
+    ("sources:\n  - {id: Báo, title: A}\n  - {id: bao, title: B}\n", "line 3: id 'bao' is 'Báo' once made a uid"),
+    # loops: a document in its own lineage, a body part of itself
+    ("documents:\n  - {code: 31-KH/QU, issuer: quan-uy-quan-1, issued_on: 2020-05-05, implements: 31-KH/QU}\n",
+     "line 2: IMPLEMENTS from 31-kh-qu.quan-uy-quan-1.2020 to itself: a node cannot relate to itself"),
+    ("institutions:\n  - {id: x, name: A, part_of: x}\n", "line 2: PART_OF from x to itself"),
+    ("relations:\n  - {type: GUIDES, from: 52-NQ/TW, to: 52-nq-tw.bo-chinh-tri.2019}\n",
+     "line 2: GUIDES from 52-nq-tw.bo-chinh-tri.2019 to itself"),
     ("institutions:\n  - {id: x, name: " + "Ủy ban " * 200 + "}\n",
      "line 2: 'name' is 1,399 characters long: at most 1,000 (it is indexed)"),
     ("documents:\n  - {code: 18-KH/QU, type: resolution, issuer: quan-uy-quan-1, issued_on: 2020-05-05}\n",
