@@ -22,6 +22,7 @@ __all__ = [
     "Deadline",
     "find_dates",
     "find_deadlines",
+    "impossible_dates",
     "parse_date",
     "parse_deadline",
 ]
@@ -78,6 +79,11 @@ def find_dates(text: str) -> list[tuple[date, str, tuple[int, int]]]:
         if value is not None:
             found.append((value, m.group(0), (m.start(), m.end())))
     return found
+
+
+def impossible_dates(text: str) -> list[str]:
+    """The date-shaped surfaces of ``text`` that name no day of the calendar ("31 tháng 4 năm 2020")."""
+    return [m.group(0) for m in _DATE_RE.finditer(_nfc(text)) if _date_from_match(m) is None]
 
 
 _FULL_DATE_RE = re.compile(rf"^(?:ngày\s+)?(?:{_DATE_RE.pattern})[\s.,;]*$", re.IGNORECASE)
@@ -208,6 +214,9 @@ def _candidates(text: str, *, bare: bool) -> list[tuple[int, int, Deadline]]:
         due = _day_due(m)
         if due is not None:
             add(m.start(), m.end(), due, None)
+    for m in _DATE_RE.finditer(text):  # "31 tháng 4 năm 2020" is no day; not the month it holds either
+        if _date_from_match(m) is None:
+            add(m.start(), m.end(), None, None)
     if bare:  # a deadline field: any full date in it is the day ("vào ngày 15 tháng 8 năm 2020"),
         # longer than the month it contains, so it wins over "tháng 8 năm 2020"
         for value, _, (start, end) in find_dates(text):

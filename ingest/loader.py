@@ -84,8 +84,12 @@ def _bool(value: Any) -> bool | None:
 
 
 def _parse_deadline(text: str) -> Any:
-    from ingest.dates import parse_deadline
+    """The deadline a record's text names; ValueError for a day the calendar does not have."""
+    from ingest.dates import impossible_dates, parse_deadline
 
+    wrong = impossible_dates(text)
+    if wrong:
+        raise ValueError(f"deadline {text!r}: {wrong[0]!r} is not a day of the calendar")
     return parse_deadline(text)
 
 
@@ -520,17 +524,18 @@ class _Resolver:
         deliverable = self.document(task_rec, task["deliverable"]) if task.get("deliverable") \
             else None
         deadline = task.get("deadline")
+        cadence = task.get("cadence")
         try:
             due = _iso(task.get("due"))
+            # an explicit cadence does not stop the phrase giving the due day ("trước 15/12/2020, hằng năm")
+            if deadline and due is None:
+                parsed = _parse_deadline(str(deadline))
+                if parsed is not None:
+                    due = parsed.due.isoformat() if parsed.due else None
+                    cadence = cadence or parsed.cadence
         except ValueError as exc:
             self.problem(task_rec, str(exc))
             return
-        cadence = task.get("cadence")
-        if deadline and due is None and cadence is None:
-            parsed = _parse_deadline(str(deadline))
-            if parsed is not None:
-                due = due or (parsed.due.isoformat() if parsed.due else None)
-                cadence = cadence or parsed.cadence
         if target is None:
             return
         text = str(task.get("task") or "")

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from ingest.dates import Deadline, find_dates, find_deadlines, parse_date, parse_deadline
+from ingest.dates import Deadline, find_dates, find_deadlines, impossible_dates, parse_date, parse_deadline
 
 
 @pytest.mark.parametrize(
@@ -91,6 +91,15 @@ def test_parse_deadline(text: str, due: date | None, cadence: str | None) -> Non
 @pytest.mark.parametrize("text", ["", "   ", "xây dựng kế hoạch", "năm 2020"])
 def test_parse_deadline_none(text: str) -> None:
     assert parse_deadline(text) is None
+
+
+def test_a_day_the_calendar_lacks_is_no_deadline_not_the_month_around_it() -> None:
+    """"31 tháng 4 năm 2020" gave the end of April 2020, from the month it holds."""
+    for text in ("31 tháng 4 năm 2020", "trước ngày 31/4/2020", "hoàn thành trước ngày 30-02-2021"):
+        found = parse_deadline(text)
+        assert found is None or found.due is None, text
+    assert impossible_dates("trước ngày 31/4/2020 và ngày 30/4/2020") == ["31/4/2020"]
+    assert impossible_dates("2021-02-29, 29 tháng 2 năm 2020") == ["2021-02-29"]
 
 
 def test_parse_deadline_keeps_the_nfc_text() -> None:

@@ -34,6 +34,12 @@ BAD = [
     ("documents:\n  - {code: 31-KH/QU, issuer: quan-uy-quan-1, issued_on: 2020-05-05, implements: 31-KH/QU}\n",
      "line 2: IMPLEMENTS from 31-kh-qu.quan-uy-quan-1.2020 to itself: a node cannot relate to itself"),
     ("institutions:\n  - {id: x, name: A, part_of: x}\n", "line 2: PART_OF from x to itself"),
+    # a day the calendar lacks: the due was the end of the month it holds
+    ("documents:\n  - {code: 32-KH/QU, issuer: quan-uy-quan-1, issued_on: 2020-05-05,\n"
+     "     assigns: [{to: uy-ban-nhan-dan-quan-1, task: x, deadline: 31 tháng 4 năm 2020}]}\n",
+     "line 3: deadline '31 tháng 4 năm 2020': '31 tháng 4 năm 2020' is not a day of the calendar"),
+    ("documents:\n  - {id: e, type: plan, status: expected, owner: quan-uy-quan-1, deadline: trước 30/2/2021}\n",
+     "line 2: deadline 'trước 30/2/2021': '30/2/2021' is not a day of the calendar"),
     ("relations:\n  - {type: GUIDES, from: 52-NQ/TW, to: 52-nq-tw.bo-chinh-tri.2019}\n",
      "line 2: GUIDES from 52-nq-tw.bo-chinh-tri.2019 to itself"),
     ("institutions:\n  - {id: x, name: " + "Ủy ban " * 200 + "}\n",
@@ -83,3 +89,19 @@ def test_a_type_that_agrees_with_the_code_or_a_code_without_one(tmp_path: Path) 
     ingest_path(store, path)
     found = store.get_nodes(["18-kh-qu.quan-uy-quan-1.2020", "1906-vpcp-kgvx.quan-uy-quan-1.2020"])
     assert sorted(n["type"] for n in found.values()) == ["notice", "plan"]
+
+
+def test_an_explicit_cadence_leaves_the_deadline_its_due_day(tmp_path: Path) -> None:
+    """A cadence given beside the deadline stopped the deadline being read: no due."""
+    from ingest.loader import ingest_path
+
+    store = MemoryStore(tmp_path / "kg.json")
+    load_demo(store)
+    path = tmp_path / "cadence.yaml"
+    path.write_text("documents:\n  - {code: 33-KH/QU, issuer: quan-uy-quan-1, issued_on: 2020-05-05,\n"
+                    "     assigns: [{to: uy-ban-nhan-dan-quan-1, task: Báo cáo, cadence: yearly,\n"
+                    "                deadline: trước ngày 15/12/2020}]}\n", encoding="utf-8")
+    ingest_path(store, path)
+    ob = store.run("obligations", {"institution": "uy-ban-nhan-dan-quan-1"})
+    assert [(r["due"], r["cadence"]) for r in ob if r.get("document") == "33-kh-qu.quan-uy-quan-1.2020"] == \
+        [("2020-12-15", "yearly")]
