@@ -76,11 +76,12 @@ class _TextWriter:
         parsed = parse_code(code)
         candidates = self.store.documents_by_code_key([parsed.key])
         same = [c for c in candidates if c.get("issuer") == issuer] if issuer is not None else candidates
-        if len(same) == 1:
-            return same[0]["uid"]
-        exact = [c for c in same if c.get("year") == year]
-        if len(exact) == 1:
-            return exact[0]["uid"]
+        # as the structured loader's identity: another year is a misdating source for a Party code
+        # (numbered through a term), another document for a state one (numbering restarts each year)
+        exact = [c for c in same if year is None or c.get("year") is None or c.get("year") == year]
+        unique = {c["uid"] for c in (exact or (same if parsed.family == "party" else []))}
+        if len(unique) == 1:
+            return unique.pop()
         return document_uid(parsed, issuer, year)
 
     def documents(self) -> None:

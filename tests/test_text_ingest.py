@@ -108,3 +108,21 @@ def test_an_assignment_to_draft_a_plan_is_one_task_with_its_deliverable(demo_sto
     before = demo_store.dump()
     ingest_text_path(demo_store, path)
     assert demo_store.dump() == before
+
+
+def test_a_state_code_of_another_year_in_a_text_is_another_document(demo_store: GraphStore, tmp_path: Path) -> None:
+    """State units number their documents anew each year: a text's 15/KH-UBND of 2021 is not the stored
+    one of 2019 (it was merged into it, its date a conflicting claim), as the structured loader has it."""
+    from ingest.loader import ingest_path
+
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("documents:\n  - {code: 15/KH-UBND, issuer: uy-ban-nhan-dan-quan-1, issued_on: 2019-04-01}\n",
+                    encoding="utf-8")
+    ingest_path(demo_store, plan)
+    text = tmp_path / "2021.txt"
+    text.write_text("ỦY BAN NHÂN DÂN QUẬN 1\nSố: 15/KH-UBND\nQuận 1, ngày 5 tháng 3 năm 2021\nKẾ HOẠCH\n"
+                    "Triển khai thực hiện Nghị quyết số 52-NQ/TW\n", encoding="utf-8")
+    ingest_text_path(demo_store, text)
+    found = {n["uid"]: n.get("issued_on") for n in demo_store.documents_by_code_key(["15-kh-ubnd"])}
+    assert found == {"15-kh-ubnd.uy-ban-nhan-dan-quan-1.2019": "2019-04-01",
+                     "15-kh-ubnd.uy-ban-nhan-dan-quan-1.2021": "2021-03-05"}
