@@ -79,14 +79,42 @@ _LineLoader.yaml_implicit_resolvers = {
 }
 
 
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """A JSON object, refusing a key given twice (json keeps the last, silently)."""
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise ValueError(f"the key {key!r} appears twice in one object: the second would replace the first")
-        out[key] = value
-    return out
+class _Repeated(dict[str, Any]):
+    """A JSON object that gave a key twice (json keeps the last, silently): kept to be found by place."""
+
+    repeated: str
+
+
+def _load_json(text: str) -> tuple[Any, bool]:
+    """The parsed JSON, and whether an object in it gave a key twice."""
+    seen: list[_Repeated] = []
+
+    def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in out:
+                found = _Repeated(pairs)
+                found.repeated = key
+                seen.append(found)
+                return found
+            out[key] = value
+        return out
+
+    return json.loads(text, object_pairs_hook=unique_keys), bool(seen)
+
+
+def _first_repeated(value: Any, place: str = "") -> tuple[str, str] | None:
+    """Where the first object with a repeated key is, as records are placed ('documents[2]'), and the key."""
+    if isinstance(value, _Repeated):
+        return place, value.repeated
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        if isinstance(item, (dict, list)):
+            inner = f"{place}[{key}]" if isinstance(key, int) else f"{place}.{key}" if place else str(key)
+            found = _first_repeated(item, inner)
+            if found is not None:
+                return found
+    return None
 
 
 def _clean(value: Any) -> Any:
@@ -224,11 +252,15 @@ def _read_dataset(path: str, content: bytes | None, fmt: str | None) -> RawDatas
         return _from_mapping(path, content, data)
     if fmt == "json":
         try:
-            data = json.loads(_decode(path, content), object_pairs_hook=_unique_keys)
+            data, repeats = _load_json(_decode(path, content))
         except json.JSONDecodeError as exc:
             raise IngestError(path, [(f"line {exc.lineno}", f"invalid JSON: {exc.msg}")]) from exc
         except ValueError as exc:
             raise IngestError(path, [("", f"invalid JSON: {exc}")]) from exc
+        repeated = _first_repeated(data) if repeats else None
+        if repeated is not None:
+            raise IngestError(path, [(repeated[0], f"invalid JSON: the key {repeated[1]!r} appears twice in one "
+                                                   "object: the second would replace the first")])
         return _from_mapping(path, content, data)
     if fmt == "csv":
         return _from_csv(path, content)
