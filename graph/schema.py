@@ -102,7 +102,9 @@ NODES: dict[Label, NodeSpec] = {
         # instead of expanding ISSUED_BY per document (docs/benchmarks.md, ninth run).
         # who issued it (a document declared by uid may be given another issuer by another source),
         # who drafts an expected one, by when
-        claimable=("title", "issued_on", "issuer", "owner", "deadline", "due"),
+        # type: claimed only where no code abbreviation fixes it (an official letter's "1906/VPCP-KGVX",
+        # a document without a code); its label follows the winning claim
+        claimable=("title", "issued_on", "issuer", "owner", "deadline", "due", "type"),
         indexed=("code_key", "status", "type", "issuer", "owner"),
     ),
     Label.INSTITUTION: NodeSpec(
@@ -140,7 +142,7 @@ EDGES: dict[Rel, EdgeSpec] = {
     Rel.ASSIGNS: EdgeSpec(
         Rel.ASSIGNS, _DOC, _INST,
         props=("task", "deadline", "due", "cadence", "deliverable"),
-        claimable=("deadline", "due"),
+        claimable=("deadline", "due", "cadence"),
     ),
     Rel.REPORTS_TO: EdgeSpec(Rel.REPORTS_TO, _INST, _INST, props=("cadence",),
                              claimable=("cadence",)),

@@ -490,11 +490,13 @@ class _Resolver:
         props: dict[str, Any] = {
             "code": code.code if code else None, "code_key": code.key if code else None,
             "number": code.number if code else None, "issuer_code": code.issuer_code if code else None,
-            "type": doc_type.value, "year": rec["__year__"], "status": status, "illustrative": illustrative,
+            "year": rec["__year__"], "status": status, "illustrative": illustrative,
         }
         claims = {"title": rec.get("title"), "issued_on": issued_on, "issuer": rec["__issuer__"], "owner": owner,
                   "due": due,
                   "deadline": str(deadline) if deadline else None}
+        # a type the code's abbreviation fixes is a fact; any other a source's word, weighed as the others
+        (props if code is not None and code.type_abbrev is not None else claims)["type"] = doc_type.value
         self.writer.node(NodeWrite(Label.DOCUMENT, uid, source=source, props=props, claims=claims,
                                    extra_labels=(doc_type.label,)), place=_place(rec))
         if rec["__issuer__"]:
@@ -542,8 +544,8 @@ class _Resolver:
         key = hashlib.sha1(f"{text}|{deliverable or ''}".encode()).hexdigest()[:10]
         self.writer.edge(EdgeWrite(
             Rel.ASSIGNS, uid, target, source=source, key=key,
-            props={"task": text or None, "cadence": cadence, "deliverable": deliverable},
-            claims={"deadline": str(deadline) if deadline else None, "due": due}))
+            props={"task": text or None, "deliverable": deliverable},
+            claims={"deadline": str(deadline) if deadline else None, "due": due, "cadence": cadence}))
 
     def _link(self, rec: dict[str, Any], edge: EdgeWrite) -> None:
         """Write ``edge``, unless it is a loop: a plan implementing itself, a body part of itself (a

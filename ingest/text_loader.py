@@ -94,12 +94,15 @@ class _TextWriter:
             uid = self._resolve(doc.code, issuer, year)
             self.docs[doc.code] = uid
             props = {"code": parsed.code, "code_key": parsed.key, "number": parsed.number,
-                     "issuer_code": parsed.issuer_code, "type": doc.type.value, "status": DocStatus.ISSUED.value}
+                     "issuer_code": parsed.issuer_code, "status": DocStatus.ISSUED.value}
+            claims: dict[str, object] = {"issuer": issuer}
+            # as in the structured loader: claimed where the code's abbreviation does not fix it
+            (props if parsed.type_abbrev is not None else claims)["type"] = doc.type.value
             dates = [c for c in doc.claims if c.field == "date"] or [None]
             for claim in dates:
                 ev = claim.evidence if claim else doc.evidence
                 self.writer.node(NodeWrite(Label.DOCUMENT, uid, source=self.source, props=props,
-                                           claims={"issued_on": claim.value if claim else None, "issuer": issuer},
+                                           claims={**claims, "issued_on": claim.value if claim else None},
                                            extra_labels=(doc.type.label,), evidence=_evidence(self.source, ev)))
             if issuer:
                 self.writer.edge(EdgeWrite(Rel.ISSUED_BY, uid, issuer, source=self.source,
@@ -163,9 +166,9 @@ class _TextWriter:
             due = t.deadline.due.isoformat() if t.deadline and t.deadline.due else None
             self.writer.edge(EdgeWrite(
                 Rel.ASSIGNS, t.start, t.end, source=self.source, key=key, evidence=t.evidence,
-                props={"task": t.task, "cadence": t.deadline.cadence if t.deadline else None,
-                       "deliverable": t.deliverable},
-                claims={"deadline": t.deadline.text if t.deadline else None, "due": due}))
+                props={"task": t.task, "deliverable": t.deliverable},
+                claims={"deadline": t.deadline.text if t.deadline else None, "due": due,
+                        "cadence": t.deadline.cadence if t.deadline else None}))
 
     def _existing_expectation(self, doc_type: DocType, target: str, bodies: set[str]) -> str | None:
         lean = ("status", "type", "owner", "issuer")

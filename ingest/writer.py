@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph.codes import DocCode, try_parse_code
+from graph.codes import DocCode, DocType, try_parse_code
 from graph.model import Batch, EdgeWrite, NodeWrite, Props, merge_edge, merge_node
 from graph.schema import DEFAULT_STANDING, SOURCE_STANDING, DocStatus, Label, Rel
 from graph.store import GraphStore
@@ -107,7 +107,10 @@ class Writer:
             if write.label == Label.DOCUMENT:
                 merged["year"] = _year(merged)
             batch.nodes[write.uid] = _strip(merged)
-            batch.labels[write.uid] = (write.label.value, *write.extra_labels)
+            if write.label == Label.DOCUMENT and merged.get("type"):  # the winning type claim's label
+                batch.labels[write.uid] = (write.label.value, DocType(merged["type"]).label)
+            else:
+                batch.labels[write.uid] = (write.label.value, *write.extra_labels)
         self._auto_fulfil(batch)
         extra = {u for f in self.fulfils for u in f[:2]} - set(existing) - set(batch.nodes)
         existing.update(self.store.get_nodes(extra))

@@ -288,3 +288,29 @@ def test_bodies_of_one_name_in_two_provinces_need_ids(store: GraphStore, tmp_pat
     parents = {(n.uid, n.other) for n in store.neighbours(["dang-uy-xa-tan-binh", "dang-uy-xa-tan-binh-b"],
                                                          "PART_OF", "out")}
     assert parents == {("dang-uy-xa-tan-binh", "tinh-uy-a"), ("dang-uy-xa-tan-binh-b", "tinh-uy-b")}
+
+
+def test_a_type_no_code_fixes_and_a_task_cadence_go_by_standing_not_by_the_last_file(store: GraphStore,
+                                                                                       tmp_path: Path) -> None:
+    """An official letter's code (1906/VPCP-KGVX) says nothing of its type, and a task's cadence is a
+    source's word: a press file read after the official one re-typed the document (and its label)
+    and re-timed the task silently. Both are claims now: the official source's values stand, the
+    press ones are listed beside them. A type the code fixes stays a plain property (no claim)."""
+    _ingest(store, tmp_path / "units.yaml", UNITS)
+    doc = ("documents:\n  - {{code: 1906/VPCP-KGVX, type: {type}, issuer: ubnd-a, issued_on: 2020-05-06,\n"
+           "     assigns: [{{to: bcsd-b, task: Báo cáo, cadence: {cadence}}}]}}\n"
+           "  - {{code: 7/KH-UBND, issuer: ubnd-a, issued_on: 2020-05-06}}\n")
+    _ingest(store, tmp_path / "official.yaml", "source: o\nsources: [{id: o, title: O, kind: official}]\n"
+            + doc.format(type="notice", cadence="yearly"))
+    _ingest(store, tmp_path / "press.yaml", "source: p\nsources: [{id: p, title: P, kind: press}]\n"
+            + doc.format(type="official_letter", cadence="monthly"))
+    uid = "1906-vpcp-kgvx.ubnd-a.2020"
+    node = store.get_nodes([uid])[uid]
+    assert (node["type"], node["labels"], node["conflicts"]) == ("notice", ["Document", "Notice"], ["type"])
+    tasks = [r for r in store.run("obligations", {"institution": "bcsd-b"}) if r["kind"] == "task"]
+    assert [(r["document"], r["cadence"]) for r in tasks] == [(uid, "yearly")]
+    rows = [(r["field"], r["value"], r["sources"]) for r in store.run("conflicts", {}) if r["subject"].startswith(uid)]
+    assert sorted(rows) == [("cadence", "monthly", ["src-p"]), ("cadence", "yearly", ["src-o"]),
+                            ("type", "notice", ["src-o"]), ("type", "official_letter", ["src-p"])]
+    plan = store.get_nodes(["7-kh-ubnd.ubnd-a.2020"])["7-kh-ubnd.ubnd-a.2020"]
+    assert plan["type"] == "plan" and not any(c.startswith("type\t") for c in plan.get("claims") or [])
