@@ -85,8 +85,23 @@ PARTY_ISSUERS = frozenset(
 _ISSUER_SPELLINGS = {"TƯ": "TW", "T.Ư": "TW", "T.W": "TW", "T.Ư.": "TW"}
 
 
+# Issuer codes as they are written, for the spelling of a code typed otherwise ("bcsd", "ttg"): the
+# stored code took the case and diacritics of its latest mention, so it changed with each source.
+_STATE_ISSUERS = ("TTg", "CP", "VPCP", "UBND", "HĐND", "QH", "UBTVQH", "TTCP", "KTNN", "NHNN", "MTTQ",
+                  "BNV", "BTC", "BCT", "BYT", "BCA", "BQP", "BNG", "BTP", "BXD", "BGTVT", "BGDĐT", "BKHĐT",
+                  "BLĐTBXH", "BTNMT", "BTTTT", "BVHTTDL", "BNNPTNT", "BKHCN", "UBDT", "VP")
+_CANONICAL_ISSUERS: dict[str, str] = {}
+for _c in (*sorted(PARTY_ISSUERS), *_STATE_ISSUERS):
+    assert fold(_c).upper() not in _CANONICAL_ISSUERS, _c  # one spelling per folded form
+    _CANONICAL_ISSUERS[fold(_c).upper()] = _c
+_SEGMENT_RE = re.compile(r"([.\-])")
+
+
 def _issuer_code(raw: str) -> str:
-    return _ISSUER_SPELLINGS.get(raw.upper(), raw)
+    raw = _ISSUER_SPELLINGS.get(raw.upper(), raw)
+    # each part of "VPCP-KGVX": a known code as written, an unknown one in capitals when typed in lower case
+    return "".join(_CANONICAL_ISSUERS.get(fold(part).upper()) or (part.upper() if part.islower() else part)
+                   for part in _SEGMENT_RE.split(raw))
 
 
 _LETTERS = r"A-Za-zĐđƯưƠơÂâÊêÔôĂă"
@@ -234,7 +249,7 @@ def _parse(text: str) -> DocCode:
             number=match["number"],
             type_abbrev=None,
             type=DocType.OFFICIAL_LETTER,
-            issuer_code=match["type"],
+            issuer_code=_issuer_code(match["type"]),
             year=year,
             family="state",
             unit=issuer,

@@ -54,4 +54,16 @@ def test_key_ignores_leading_zeros_and_case() -> None:
     assert parse_code("5-HĐ/TW").key == parse_code("05-hđ/tw").key == "5-hdd-tw" != parse_code("5-HD/TW").key
     assert parse_code("7/HĐ-UBND").key == "7-hdd-ubnd" and parse_code("7/HD-UBND").key == "7-hd-ubnd"
     assert parse_code("15-KH/BCSĐ").key == parse_code("15-KH/BCSD").key == "15-kh-bcsd"
+
+
+@pytest.mark.parametrize(("typed", "written"), [
+    ("15-kh/bcsđ", "15-KH/BCSĐ"), ("15-KH/BCSD", "15-KH/BCSĐ"), ("749/qđ-ttg", "749/QĐ-TTg"),
+    ("749/QD-TTG", "749/QĐ-TTg"), ("30/2020/nd-cp", "30/2020/NĐ-CP"), ("12-kh/duk", "12-KH/ĐUK"),
+    ("1906/vpcp-kgvx", "1906/VPCP-KGVX"), ("7/KH-UBND-VX", "7/KH-UBND-VX"), ("3-KH/Abc", "3-KH/Abc"),
+])
+def test_a_code_is_written_one_way_however_it_was_typed(typed: str, written: str) -> None:
+    """The stored code took the case and diacritics of its latest mention, so it changed with each
+    source: a known issuer code is written as it is written, an unknown one typed in lower case in
+    capitals, any other as typed."""
+    assert parse_code(typed).code == written
     assert parse_code("0" * 9000 + "7" * 5000 + "/QĐ-TTg").key == parse_code("7" * 5000 + "/QĐ-TTg").key
