@@ -7,10 +7,10 @@
 // Parameters: document (uid), depth (1..20).
 // :param document => '52-nq-tw.bo-chinh-tri.2019'
 // :param depth => 5
-MATCH path = (:Document {uid: $document})<-[:IMPLEMENTS|GUIDES*1..20]-(:Document)
-WHERE length(path) <= $depth
-// Every edge is the last one of some path: its depth is the shortest such path.
-WITH last(relationships(path)) AS r, length(path) AS hop
-WITH r, min(hop) AS depth
-RETURN startNode(r).uid AS source, endNode(r).uid AS target, type(r) AS type, depth
+// An edge's depth is that of the shortest path it ends: one more than its near end's
+// distance (one breadth-first walk, not every path: see `lineage`).
+MATCH path = (:Document {uid: $document})<-[:IMPLEMENTS|GUIDES*0..19]-(near:Document)
+WITH near, min(length(path)) AS hops WHERE hops < $depth
+MATCH (near)<-[r:IMPLEMENTS|GUIDES]-(far:Document)
+RETURN far.uid AS source, near.uid AS target, type(r) AS type, hops + 1 AS depth
 ORDER BY depth, source, target, type
