@@ -180,35 +180,42 @@ def _decode(path: str, content: bytes) -> str:
 
 def _from_csv(path: str, content: bytes) -> RawDataset:
     text = _decode(path, content)
-    reader = csv.DictReader(io.StringIO(text))
+    # strict: a quote left open is an error, not a cell running to the end of the file (every row
+    # after it swallowed, silently)
+    reader = csv.reader(io.StringIO(text), strict=True)
     try:
-        header = [h.strip() for h in reader.fieldnames or []]
+        header = [h.strip() for h in next(reader, [])]
         twice = sorted({h for h in header if header.count(h) > 1})
         if twice:
             raise ValueError(f"column(s) {twice} appear twice: the second would replace the first")
         section = _csv_section(header)
     except (ValueError, csv.Error) as exc:
         raise IngestError(path, [("line 1", str(exc))]) from exc
-    try:
-        return _csv_records(path, content, reader, section)
-    except csv.Error as exc:  # e.g. a cell over the csv module's field size limit
-        raise IngestError(path, [(f"line {reader.line_num + 1}", f"invalid CSV: {exc}")]) from exc
+    return _csv_records(path, content, reader, header, section)
 
 
-def _csv_records(path: str, content: bytes, reader: csv.DictReader[str], section: str) -> RawDataset:
+def _csv_records(path: str, content: bytes, reader: Any, header: list[str], section: str) -> RawDataset:
     records = []
-    for row in reader:  # the csv module skips empty lines; a row of fewer cells has None for the rest
-        rec: dict[str, Any] = {LOC: f"line {reader.line_num}"}
-        missing = [key.strip() for key, value in row.items() if key is not None and value is None]
-        if missing:
-            width = len(reader.fieldnames or [])
-            raise IngestError(path, [(f"line {reader.line_num}", f"fewer cells than columns: {width - len(missing)} "
-                                                                 f"of {width}, none for {missing}")])
-        for key, value in row.items():
-            if key is None:
-                raise IngestError(path, [(f"line {reader.line_num}", "more cells than columns")])
-            key = key.strip()
-            value = (value or "").strip()
+    width = len(header)
+    while True:
+        start = reader.line_num + 1  # a record's place is the line it starts on (a quoted cell may span lines)
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # a quote left open, a cell over the csv module's field size limit
+            raise IngestError(path, [(f"line {start}", f"invalid CSV: {exc}")]) from exc
+        if not row or (len(row) == 1 and not row[0].strip()):
+            continue  # an empty line, or one of spaces
+        place = f"line {start}"
+        if len(row) < width:
+            missing = header[len(row):]
+            raise IngestError(path, [(place, f"fewer cells than columns: {len(row)} of {width}, none for {missing}")])
+        if len(row) > width:
+            raise IngestError(path, [(place, "more cells than columns")])
+        rec: dict[str, Any] = {LOC: place}
+        for key, value in zip(header, row, strict=True):
+            value = value.strip()
             if not value:
                 continue
             rec[key] = [v.strip() for v in value.split(";") if v.strip()] \

@@ -36,6 +36,12 @@ from ingest.loader import ingest_path
     ("short.csv", b"code,issuer,issued_on,title\n1/NQ-TW,x,2020-01-01,t\n2/NQ-TW,x\n",
      "short.csv: line 3: fewer cells than columns: 2 of 4, none for ['issued_on', 'title']"),
     ("long.csv", b"code,title\n1/NQ-TW,t,extra\n", "long.csv: line 2: more cells than columns"),
+    # a quote left open swallowed every row after it into one cell, silently
+    ("quote.csv", "id,name\na,\"Bộ A\nb,Bộ B\nc,Bộ C\n".encode(),
+     "quote.csv: line 2: invalid CSV: unexpected end of data"),
+    # a record is placed where it starts, not on the last line its quoted title runs to
+    ("multi.csv", b'code,issuer,issued_on,title\n5-NQ/TW,x,2020-13-01,"one\ntwo\nthree"\n6-NQ/TW,x\n',
+     "multi.csv: line 5: fewer cells than columns: 2 of 4"),
 ])
 def test_unreadable_files_name_the_line(name: str, content: bytes, message: str) -> None:
     with pytest.raises(IngestError) as err:
@@ -72,3 +78,10 @@ def test_a_file_in_nfd_names_its_default_source_in_nfc(tmp_path: Path) -> None:
     path.write_text(text, encoding="utf-8")
     ingest_path(store, path)
     assert store.get_nodes(["bo-chinh-tri"])["bo-chinh-tri"]["sources"] == ["src-bao-tuoi-tre"]
+
+
+def test_a_csv_record_is_placed_on_its_first_line_and_lines_of_spaces_are_empty() -> None:
+    content = b'code,issuer,issued_on,title\n5-NQ/TW,x,2020-01-01,"one\ntwo"\n   \n\n6-NQ/TW,x,2020-01-02,t\n'
+    ds = read_dataset("ok.csv", content)
+    assert [(r["code"], r["__loc__"], r["title"]) for r in ds.sections["documents"]] == \
+        [("5-NQ/TW", "line 2", "one two"), ("6-NQ/TW", "line 6", "t")]
