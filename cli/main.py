@@ -211,7 +211,11 @@ def export(
         task = progress.add_task("export", total=(graphml is not None) + (neo4j_import is not None), current="")
         if graphml is not None:
             progress.update(task, current="GraphML")
-            n_nodes, n_edges = write_graphml(store, graphml)
+            try:
+                n_nodes, n_edges = write_graphml(store, graphml)
+            except ValueError as exc:
+                _error(exc)
+                raise typer.Exit(1) from exc
             progress.advance(task)
             console.print(f"{graphml}: {n_nodes} nodes, {n_edges} edges")
         if neo4j_import is not None:

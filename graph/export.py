@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import math
 import os
@@ -23,24 +24,41 @@ import networkx as nx
 from graph.heap import collector_paused
 from graph.store import GraphStore
 
+# Characters XML 1.0 cannot hold: written, they made a file no parser reads (ingest refuses them now,
+# but a graph written before may hold them)
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
-def _flat(value: Any) -> Any:
+
+def _flat(value: Any, where: str, field: str) -> Any:
     """GraphML holds scalars only: lists become '; '-joined strings."""
     if isinstance(value, list):
-        return "; ".join(str(v) for v in value)
+        value = "; ".join(str(v) for v in value)
+    if isinstance(value, str) and (bad := _NOT_XML.search(value)):
+        raise ValueError(f"{where}: {field} holds the character U+{ord(bad.group()):04X}, which XML cannot "
+                         "hold: correct it and ingest again")
     return value
 
 
 def write_graphml(store: GraphStore, path: Path) -> tuple[int, int]:
+    """The graph as GraphML, written to a temporary file renamed into place: all of it or nothing."""
     nodes, edges = store.dump()
     graph = nx.MultiDiGraph()
     for props in nodes:
-        graph.add_node(props["uid"], **{k: _flat(v) for k, v in props.items() if k != "uid"})
+        uid = props["uid"]
+        graph.add_node(uid, **{k: _flat(v, uid, k) for k, v in props.items() if k != "uid"})
     for rel, start, end, props in edges:
-        attrs = {("edge_key" if k == "key" else k): _flat(v) for k, v in props.items()}
+        where = f"{start} -{rel}-> {end}"
+        attrs = {("edge_key" if k == "key" else k): _flat(v, where, k) for k, v in props.items()}
         graph.add_edge(start, end, f"{rel}|{props.get('key', '')}", type=rel, **attrs)
     path.parent.mkdir(parents=True, exist_ok=True)
-    nx.write_graphml(graph, path)
+    if path.is_dir():  # before the temporary file's name stands in for it in the error
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        nx.write_graphml(graph, tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
     return graph.number_of_nodes(), graph.number_of_edges()
 
 

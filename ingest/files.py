@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -117,8 +118,22 @@ def _first_repeated(value: Any, place: str = "") -> tuple[str, str] | None:
     return None
 
 
+# What YAML refuses (its printable set), refused in JSON and CSV alike: control characters other
+# than tab and line breaks, lone surrogates ("\ud800" in JSON), U+FFFE/FFFF. XML (GraphML) cannot
+# hold them, and a surrogate cannot even be written as UTF-8.
+_UNPRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+class _Unprintable(ValueError):
+    pass
+
+
 def _clean(value: Any) -> Any:
     if isinstance(value, str):
+        bad = _UNPRINTABLE.search(value)
+        if bad:
+            raise _Unprintable(f"character U+{ord(bad.group()):04X} is not allowed (a control character, a "
+                               "lone surrogate or a non-character)")
         return nfc(value)
     if isinstance(value, list):
         return [_clean(v) for v in value]
@@ -135,7 +150,11 @@ def _from_mapping(path: str, content: bytes, data: Any) -> RawDataset:
     if unknown:
         raise IngestError(path, [(str(data.get(LOC, "")), f"unknown section(s) {unknown}; "
                                   f"expected {list(SECTIONS)} and 'source'")])
-    ds = RawDataset(path=path, content=content, source=_clean(data.get("source")))  # NFC, as every value
+    try:
+        source = _clean(data.get("source"))  # NFC, as every value
+    except _Unprintable as exc:
+        raise IngestError(path, [(str(data.get(LOC, "")), f"source: {exc}")]) from exc
+    ds = RawDataset(path=path, content=content, source=source)
     for section in SECTIONS:
         records = data.get(section) or []
         if not isinstance(records, list):
@@ -144,7 +163,10 @@ def _from_mapping(path: str, content: bytes, data: Any) -> RawDataset:
         for i, rec in enumerate(records):
             if not isinstance(rec, dict):
                 raise IngestError(path, [(f"{section}[{i}]", "each record must be a mapping")])
-            rec = _clean(rec)
+            try:
+                rec = _clean(rec)
+            except _Unprintable as exc:
+                raise IngestError(path, [(str(rec.get(LOC) or f"{section}[{i}]"), str(exc))]) from exc
             rec.setdefault(LOC, f"{section}[{i}]")
             out.append(rec)
         ds.sections[section] = out
@@ -220,7 +242,10 @@ def _csv_records(path: str, content: bytes, reader: Any, header: list[str], sect
                 continue
             rec[key] = [v.strip() for v in value.split(";") if v.strip()] \
                 if key in _LIST_COLUMNS else value
-        records.append(_clean(rec))
+        try:
+            records.append(_clean(rec))
+        except _Unprintable as exc:
+            raise IngestError(path, [(place, str(exc))]) from exc
     ds = RawDataset(path=path, content=content)
     ds.sections = {s: [] for s in SECTIONS}
     ds.sections[section] = records

@@ -161,3 +161,25 @@ def test_two_processes_ingesting_into_one_data_file_lose_nothing(tmp_path: Path)
 
     shared = MemoryStore(tmp_path / "kg.json").get_nodes(["chung"])["chung"]
     assert sorted(shared["sources"]) == sorted(f"src-{w}{n}" for w in "ab" for n in range(12))
+
+
+def test_graphml_export_refuses_what_xml_cannot_hold_and_leaves_the_earlier_file(tmp_path: Path) -> None:
+    """A control character (possible in a graph written before ingest refused them) made GraphML no
+    parser reads, exit 0. Now a message naming the node and field, and the earlier export stays."""
+    from graph.memory import MemoryStore
+    from graph.model import NodeWrite
+    from graph.schema import Label
+    from ingest.writer import Writer
+    from tests.conftest import load_demo
+
+    store = MemoryStore(tmp_path / "kg.json")
+    load_demo(store)
+    out = tmp_path / "kg.graphml"
+    assert _kg(tmp_path, "export", "--graphml", str(out), "--quiet").returncode == 0
+    before = out.read_bytes()
+    writer = Writer(store)  # as an earlier version's ingest could write it
+    writer.node(NodeWrite(Label.INSTITUTION, "bo-chinh-tri", source="src-primer", claims={"short_name": "BCT\x01"}))
+    store.apply(writer.build())
+    bad = _kg(tmp_path, "export", "--graphml", str(out), "--quiet")
+    assert bad.returncode == 1 and "error: bo-chinh-tri: " in bad.stderr and "holds the character U+0001" in bad.stderr
+    assert out.read_bytes() == before and [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []

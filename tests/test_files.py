@@ -36,6 +36,13 @@ from ingest.loader import ingest_path
     ("short.csv", b"code,issuer,issued_on,title\n1/NQ-TW,x,2020-01-01,t\n2/NQ-TW,x\n",
      "short.csv: line 3: fewer cells than columns: 2 of 4, none for ['issued_on', 'title']"),
     ("long.csv", b"code,title\n1/NQ-TW,t,extra\n", "long.csv: line 2: more cells than columns"),
+    # control characters YAML refuses were accepted from JSON and CSV, and GraphML could not hold them
+    ("ctl.json", b'{"institutions": [{"id": "a", "name": "B\\u1ed9 A\\u0001"}]}',
+     "ctl.json: institutions[0]: character U+0001 is not allowed"),
+    ("surrogate.json", b'{"documents": [{"id": "a"}, {"id": "b", "title": "\\ud800"}]}',
+     "surrogate.json: documents[1]: character U+D800 is not allowed"),
+    ("nul.csv", b"id,name\na,ok\nb,B\x00\n", "nul.csv: line 3: character U+0000 is not allowed"),
+    ("src.json", b'{"source": "s\\u0007", "documents": []}', "src.json: source: character U+0007"),
     # a quote left open swallowed every row after it into one cell, silently
     ("quote.csv", "id,name\na,\"Bộ A\nb,Bộ B\nc,Bộ C\n".encode(),
      "quote.csv: line 2: invalid CSV: unexpected end of data"),
