@@ -223,6 +223,7 @@ class MemoryStore(GraphStore):
         fd, tmp = tempfile.mkstemp(prefix=".kg-", suffix=".tmp", dir=self.path.parent)
         dumps = orjson.dumps
         try:
+            os.fchmod(fd, snapshot.permissions_of(self.path))
             with os.fdopen(fd, "wb", buffering=1 << 20) as fh:
                 fh.write(dumps({"version": FORMAT_VERSION}) + b"\n")
                 graph = self.graph
@@ -254,7 +255,7 @@ class MemoryStore(GraphStore):
             return
         target = snapshot.path_for(self.path)
         try:
-            snapshot.write(target, stamp, (self.graph._node, self.graph._succ, self.graph._pred))
+            snapshot.write(target, stamp, (self.graph._node, self.graph._succ, self.graph._pred), like=self.path)
         except (OSError, ValueError) as exc:
             log.warning("%s: snapshot not written (%s); the next load reads the JSON Lines file", target, exc)
             with contextlib.suppress(OSError):

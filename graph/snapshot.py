@@ -55,12 +55,29 @@ def _facts(stamp: Stamp) -> tuple[Any, ...]:
     return (LAYOUT, tuple(sys.version_info[:2]), marshal.version, tuple(stamp))
 
 
-def write(path: Path, stamp: Stamp, dicts: Dicts) -> None:
-    """Write the snapshot atomically (temporary file in the same folder, fsync, rename)."""
+# The process's umask, read once at import (reading it means setting it, which other threads would see)
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
+
+def permissions_of(path: Path) -> int:
+    """The mode a file written in place of ``path`` should have: the one it has (mkstemp makes 0600
+    files, and a rename keeps that: a store another user could read locked them out after a write),
+    else what the umask gives a new file."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        return 0o666 & ~_UMASK
+
+
+def write(path: Path, stamp: Stamp, dicts: Dicts, like: Path | None = None) -> None:
+    """Write the snapshot atomically (temporary file in the same folder, fsync, rename), with the
+    permissions of ``like`` (the store's file: the snapshot holds the same data)."""
     payload = marshal.dumps(dicts)
     head = marshal.dumps((*_facts(stamp), len(payload), zlib.crc32(payload)))
     fd, tmp = tempfile.mkstemp(prefix=".kg-", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, permissions_of(like or path))
         with os.fdopen(fd, "wb") as fh:
             fh.write(MAGIC + _LEN.pack(len(head)) + head)
             fh.write(payload)

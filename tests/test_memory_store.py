@@ -277,3 +277,34 @@ def test_reads_in_one_thread_while_another_writes_see_whole_graphs(tmp_path: Pat
         t.join()
     assert errors == []
     assert store.stats().nodes["Institution"] >= 40 * 300
+
+
+def test_a_write_keeps_the_store_files_permissions(tmp_path: Path) -> None:
+    """mkstemp makes 0600 files and the rename kept that: a store file made readable to others (for
+    an API run as another user) was locked again by the next write, its snapshot too."""
+    import stat
+
+    from graph.snapshot import path_for
+
+    path = tmp_path / "kg.json"
+    store = MemoryStore(path)
+    load_demo(store)
+    mode = stat.S_IMODE(path.stat().st_mode)
+    assert mode == 0o666 & ~_umask()  # a new file: what the umask gives, not 0600
+    path.chmod(0o640)
+    store.close()
+    before = path.stat().st_ino
+    again = MemoryStore(path)
+    load_demo(again)  # writes the file, and its snapshot, anew
+    again.close()
+    assert path.stat().st_ino != before  # replaced, not rewritten in place
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+    assert stat.S_IMODE(path_for(path).stat().st_mode) == 0o640
+
+
+def _umask() -> int:
+    import os
+
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
