@@ -367,13 +367,24 @@ def write_neo4j_import(store: GraphStore, directory: Path) -> Neo4jImport:
     return result
 
 
+def _exported_files(directory: Path) -> list[Path]:
+    """The CSVs an earlier export wrote into ``directory``: those its import.sh names."""
+    try:
+        script = (directory / IMPORT_SCRIPT).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return []
+    return [directory / name for name in re.findall(r"--(?:nodes|relationships)=([A-Za-z0-9._-]+\.csv)", script)]
+
+
 def _publish(staging: Path, directory: Path) -> None:
     """Replace ``directory``'s export with the complete one in ``staging``: import.sh goes first and
-    comes back last, so that a folder holding it holds the files it names."""
+    comes back last, so that a folder holding it holds the files it names. Of the folder's other
+    files only the earlier export's go (a glob of nodes-*.csv took a user's own files with them)."""
+    earlier = _exported_files(directory)
     for name in (IMPORT_SCRIPT, POST_IMPORT):
         (directory / name).unlink(missing_ok=True)
-    for old in [*directory.glob("nodes-*.csv"), *directory.glob("relationships-*.csv")]:
-        old.unlink()
+    for old in earlier:
+        old.unlink(missing_ok=True)
     for path in sorted(staging.iterdir(), key=lambda path: (path.name == IMPORT_SCRIPT, path.name)):
         os.replace(path, directory / path.name)
 

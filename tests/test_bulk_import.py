@@ -452,14 +452,22 @@ def test_a_new_export_replaces_the_files_of_the_earlier_one(tmp_path: Path) -> N
     store = _institutions(tmp_path)
     folder = tmp_path / "csv"
     write_neo4j_import(store, folder)
-    (folder / "notes.txt").write_text("mine", encoding="utf-8")
+    # the user's own files, some named as an export's are: only what the earlier export wrote goes
+    mine = {"notes.txt", "nodes-my-survey.csv", "relationships-notes.csv"}
+    for name in mine:
+        (folder / name).write_text("mine", encoding="utf-8")
     store.apply(Batch(nodes={"d": {"uid": "d", "code": "1-KH/X", "title": "T"}}, labels={"d": ("Document", "Plan")}))
     result = write_neo4j_import(store, folder)
     assert result.directory == folder and all(p.parent == folder and p.exists() for p in result.node_files)
     names = {p.name for p in folder.iterdir()}
     assert names == {p.name for p in result.node_files + result.relationship_files} | {
-        "import.sh", "post-import.cypher", "notes.txt"}
+        "import.sh", "post-import.cypher"} | mine
     assert "--nodes=nodes-document-plan.csv" in (folder / "import.sh").read_text(encoding="utf-8")
+    fewer = write_neo4j_import(_institutions(tmp_path / "again"), folder)  # no document: its file goes
+    names = {p.name for p in folder.iterdir()}
+    assert "nodes-document-plan.csv" not in names and names == {
+        p.name for p in fewer.node_files + fewer.relationship_files} | {"import.sh", "post-import.cypher"} | mine
+    assert all((folder / name).read_text(encoding="utf-8") == "mine" for name in mine)
 
 
 @pytest.mark.parametrize(("props", "message"), [
