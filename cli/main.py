@@ -262,8 +262,12 @@ def generate(
     """Write a synthetic national data set and its coverage ground truth (deterministic per seed)."""
     from ingest.generate import generate as generate_dataset
 
-    truth = generate_dataset(out, provinces=provinces, communes_per_province=communes_per_province,
-                             resolutions=resolutions, coverage=coverage, seed=seed)
+    try:
+        truth = generate_dataset(out, provinces=provinces, communes_per_province=communes_per_province,
+                                 resolutions=resolutions, coverage=coverage, seed=seed)
+    except ValueError as exc:
+        _error(exc)
+        raise typer.Exit(1) from exc
     console.print(f"{len(truth.files)} files, {truth.institutions} institutions, {truth.documents} documents "
                   f"in {out / 'data'}; ground truth in {out / 'ground_truth.json'}", markup=False)
 

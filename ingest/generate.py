@@ -158,6 +158,7 @@ def generate(out_dir: str | Path, provinces: int = 34, communes_per_province: in
         raise ValueError("coverage is a fraction between 0 and 1")
     out = Path(out_dir)
     data = out / "data"
+    _clear_earlier_run(out, data)
     data.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
     numbers = _Numbers()
@@ -314,6 +315,24 @@ def generate(out_dir: str | Path, provinces: int = 34, communes_per_province: in
     (out / "ground_truth.json").write_bytes(
         json.dumps(truth.to_json(), ensure_ascii=False, indent=1).encode() + b"\n")
     return truth
+
+
+def _clear_earlier_run(out: Path, data: Path) -> None:
+    """Remove the data files an earlier run into ``out`` wrote (its ground truth lists them), and refuse
+    a data folder holding any other: `kg ingest OUT/data` would read it with this run's files (an
+    earlier run of more resolutions left files that failed, or silently changed, the ingest)."""
+    try:
+        earlier = json.loads((out / "ground_truth.json").read_text(encoding="utf-8")).get("files", [])
+    except (OSError, ValueError, AttributeError):
+        earlier = []
+    for name in earlier:
+        if isinstance(name, str) and name.startswith("data/") and "/" not in name[5:] and name.endswith(".json"):
+            (out / name).unlink(missing_ok=True)
+    others = sorted(p.name for p in data.iterdir()) if data.is_dir() else []
+    if others:
+        raise ValueError(f"{data} holds files no earlier run listed ({', '.join(others[:5])}"
+                         f"{', ...' if len(others) > 5 else ''}): kg ingest {data} would read them too; "
+                         "empty it or choose another --out")
 
 
 def load_ground_truth(path: str | Path) -> dict[str, Any]:

@@ -93,3 +93,16 @@ def test_every_institution_kind_is_declared(dataset: tuple[Path, GroundTruth]) -
     kinds = {inst.get("kind") for path in (dataset[0] / "data").glob("*.json")
              for inst in json.loads(path.read_text(encoding="utf-8")).get("institutions", [])}
     assert kinds and kinds <= {k.value for k in InstKind}
+
+
+def test_a_run_into_an_earlier_runs_folder_replaces_its_files_and_refuses_foreign_ones(tmp_path: Path) -> None:
+    """An earlier run of more resolutions left its files in data/, which `kg ingest OUT/data` then read
+    with this run's (and failed, or changed the graph under the ground truth silently)."""
+    out = tmp_path / "g"
+    generate(out, provinces=2, communes_per_province=1, resolutions=3, seed=1)
+    fewer = generate(out, provinces=1, communes_per_province=1, resolutions=1, seed=1)
+    assert sorted(f"data/{p.name}" for p in (out / "data").iterdir()) == sorted(fewer.files)
+    (out / "data" / "mine.json").write_text("{}", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"holds files no earlier run listed \(mine.json\)"):
+        generate(out, provinces=1, communes_per_province=1, resolutions=1, seed=1)
+    assert (out / "data" / "mine.json").exists()
