@@ -352,7 +352,10 @@ def write_neo4j_import(store: GraphStore, directory: Path) -> Neo4jImport:
     # that fails leaves the folder's earlier export as it was, never a part of one beside its import.sh.
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".kg-export-", dir=directory))
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=".kg-export-", dir=directory))
+    except OSError as exc:  # named by the folder asked for, not by the staging folder it could not make
+        raise OSError(exc.errno, exc.strerror, str(directory)) from exc
     try:
         # Millions of short-lived rows: with the cyclic collector running, its collections rescan the
         # growing row lists again and again (35 % of a 100k export). None of them is a cycle.

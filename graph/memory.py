@@ -219,6 +219,16 @@ class MemoryStore(GraphStore):
     def _save(self) -> None:
         if self.path is None:
             return
+        try:
+            self._write_file()
+        except OSError as exc:  # named by the store's file: the temporary file's name, or none, told nothing
+            raise OSError(exc.errno, f"not written, the file is as it was ({exc.strerror or exc})",
+                          str(self.path)) from exc
+        self._stamp = self._file_stamp()
+        self._snapshot_due = self._snapshot  # at close(): see there
+
+    def _write_file(self) -> None:
+        assert self.path is not None
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".kg-", suffix=".tmp", dir=self.path.parent)
         dumps = orjson.dumps
@@ -238,8 +248,6 @@ class MemoryStore(GraphStore):
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-        self._stamp = self._file_stamp()
-        self._snapshot_due = self._snapshot  # at close(): see there
 
     def write_snapshot(self) -> None:
         """Write the snapshot of the graph as loaded from the file (also with ``snapshot=False``)."""

@@ -308,3 +308,29 @@ def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+def test_a_write_that_fails_names_the_store_file_and_leaves_it(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A full disk said only "[Errno 28] No space left on device": no file named, neither the store's
+    nor the one being ingested. The error now names the store's file; the file stays as it was."""
+    import errno
+    import os
+
+    path = tmp_path / "kg.json"
+    store = MemoryStore(path)
+    load_demo(store)
+    before = path.read_bytes()
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr("graph.memory.os.fsync", full)  # the disk fills as the new file is flushed
+    extra = tmp_path / "extra.yaml"
+    extra.write_text("institutions:\n  - {id: so-moi, name: Sở Mới}\n", encoding="utf-8")
+    with pytest.raises(OSError) as err:
+        ingest_path(store, extra)
+    assert err.value.filename == str(path) and err.value.errno == errno.ENOSPC
+    assert "not written, the file is as it was (No space left on device)" in str(err.value)
+    assert path.read_bytes() == before and not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    assert store.get_nodes(["so-moi"]) == {}  # and the graph in memory is rolled back with it
