@@ -429,6 +429,9 @@ class _Resolver:
             uid = self._identity(code, issuer, year)
         elif rec.get("id"):
             uid = slug(str(rec["id"]))
+            if not UID_RE.match(uid):  # "%%%" slugs to nothing: name the id, not an empty uid
+                raise ValueError(f"cannot make a uid of {str(rec['id'])!r}: give the document an 'id' of letters "
+                                 "a-z, digits, '.', '_' or '-' (or a 'uid')")
         else:
             raise ValueError("a document without a code needs an 'id' (it becomes its uid)")
         if not UID_RE.match(uid):

@@ -20,6 +20,8 @@ BAD = [
      "line 4: unknown field(s) ['cadense'] for a 'reports_to' entry"),
     ("institutions:\n  - name: '!!!'\n", "line 2: cannot make a uid of '!!!': give the institution an 'id'"),
     ("institutions:\n  - name: 中文\n", "line 2: cannot make a uid of '中文'"),
+    ("documents:\n  - {id: '%%%', type: plan, issuer: quan-uy-quan-1}\n",
+     "line 2: cannot make a uid of '%%%': give the document an 'id'"),
     ("documents:\n  - {id: kh, code: 01-KH/QU, issuer: quan-uy-quan-1}\n"
      "  - {id: kh, code: 02-KH/QU, issuer: quan-uy-quan-1}\n",
      "line 3: id 'kh' is already used at line 2: an id names one record"),
