@@ -14,7 +14,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph.shared_graph import derived, unpack
+from graph.shared_graph import derived, unpack, unpacked
 
 Row = dict[str, Any]
 QueryFn = Callable[..., list[Row]]
@@ -133,8 +133,9 @@ def document_edges(graph: nx.MultiDiGraph, params: dict[str, Any], memo: dict[An
         for other, keyed in adjacency.items():
             for data in keyed.values():
                 source, target = (uid, other) if direction == "out" else (other, uid)
+                # unpacked: claims are held packed (graph.shared_graph), and returned as Neo4j returns them
                 rows.append({"direction": direction, "type": data["type"], "source": source, "target": target,
-                             "properties": {k: v for k, v in data.items() if k != "type"}})
+                             "properties": {k: v for k, v in unpacked(data).items() if k != "type"}})
     return sorted(rows, key=lambda r: (r["direction"] != "out", r["type"], r["source"], r["target"],
                                        _nulls_last(r["properties"].get("key"))))
 

@@ -405,3 +405,39 @@ def test_lineage_and_obligations_in_diamonds_of_plans(store: GraphStore, tmp_pat
     assert [r["depth"] for r in down] == [1, 1] + [2] * 4 + [3] * 4 + [4] * 4
     tasks = {r["document"]: r["fulfilled"] for r in store.run("obligations", {"institution": "x"})}
     assert tasks == {"z": False, "w": True}  # c implements w; nothing x issued reaches z
+
+
+def test_lineage_queries_answer_on_dense_cycles(store: GraphStore, tmp_path: Path) -> None:
+    """Eight documents each implementing every other: listing every IMPLEMENTS|GUIDES trail of up to 20
+    hops (as lineage_up still did) never finished. Every other document is one hop away."""
+    docs = [f"d{i}" for i in range(8)]
+    lines = ["source: t", "sources: [{id: t, title: t}]", "institutions:", "  - {id: x, name: X}", "documents:"]
+    lines += [f"  - {{id: {d}, type: plan, issuer: x, title: {d}, implements: [{', '.join(o for o in docs if o != d)}]"
+              + (", guides: [d0]" if d == "d7" else "") + "}" for d in docs]
+    path = tmp_path / "dense.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ingest_path(store, path)
+    up = store.run("lineage_up", {"document": "d0", "depth": 20})
+    assert [(r["source"], r["depth"]) for r in up if r["source"] == "d0"] == [("d0", 1)] * 7
+    assert {r["depth"] for r in up} == {1, 2} and len(up) == 7 + 7 * 7 + 1  # d7's GUIDES to d0 at depth 2
+    down = store.run("lineage_down", {"document": "d0", "depth": 2})
+    assert len(down) == 8 + 7 * 7  # into d0: 7 IMPLEMENTS and d7's GUIDES; then 7 into each of d1..d7
+    view = store.run("lineage", {"document": "d0", "up": 20, "down": 20})[0]
+    assert sorted(n[0] for n in view["nodes"]) == docs and view["truncated"] is False
+
+
+def test_document_edges_return_claims_as_text_on_both_stores(request: pytest.FixtureRequest,
+                                                               tmp_path: Path) -> None:
+    """The memory store returned an edge's claims in its packed form (b'due\\t\\x01\\tsrc-...')."""
+    path = tmp_path / "task.yaml"
+    path.write_text("source: t\nsources: [{id: t, title: t}]\ninstitutions:\n  - {id: i0, name: Ủy ban A}\n"
+                    "documents:\n  - {id: d0, type: plan, issuer: i0,\n"
+                    "     assigns: [{to: i0, task: Báo cáo, due: 2020-01-01, cadence: yearly}]}\n", encoding="utf-8")
+    rows = []
+    for kind in ("memory", "neo4j"):
+        store = make_store(kind, request, tmp_path)
+        ingest_path(store, path)
+        rows.append(store.run("document_edges", {"uid": "d0"}))
+    assert rows[0] == rows[1]
+    task = next(r for r in rows[0] if r["type"] == "ASSIGNS")
+    assert task["properties"]["claims"] == ["due\t2020-01-01\tsrc-t", "cadence\tyearly\tsrc-t"]
