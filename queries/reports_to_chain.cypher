@@ -3,10 +3,11 @@
 // institution's own reporting lines).
 // Parameters: institution (uid).
 // :param institution => 'ban-can-su-dang-uy-ban-nhan-dan-thanh-pho-ho-chi-minh'
-MATCH path = (:Institution {uid: $institution})-[:REPORTS_TO*1..20]->(:Institution)
-UNWIND range(0, length(path) - 1) AS i
-WITH relationships(path)[i] AS r, i + 1 AS hop
-WITH startNode(r) AS a, endNode(r) AS b, r, min(hop) AS depth
+// A line's depth is one more than its start's distance, from one breadth-first walk
+// (min(length(walk)) plans as a pruning BFS expand), not from every chain of up to 20 lines.
+MATCH walk = (:Institution {uid: $institution})-[:REPORTS_TO*0..19]->(a:Institution)
+WITH a, min(length(walk)) AS hops
+MATCH (a)-[r:REPORTS_TO]->(b:Institution)
 RETURN a.uid AS source, a.name AS source_name, b.uid AS target, b.name AS target_name,
-       r.cadence AS cadence, depth
+       r.cadence AS cadence, hops + 1 AS depth
 ORDER BY depth, source, target
