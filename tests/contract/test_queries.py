@@ -361,18 +361,25 @@ OWN_CYCLE = ("source: c\nsources: [{id: c, title: A cycle}]\n"
              "relations:\n  - {type: IMPLEMENTS, from: x, to: z}\n")
 
 
-def test_a_task_is_fulfilled_through_a_cycle_back_to_the_units_own_document_on_both_stores(
-        request: pytest.FixtureRequest, tmp_path: Path) -> None:
-    """The unit's own document x is what the assigning plan implements, and x -> z -> x: Cypher's
-    ``(x)-[:IMPLEMENTS*1..20]->(b)`` reaches x itself, and the memory store dropped it."""
-    path = tmp_path / "cycle.yaml"
-    path.write_text(OWN_CYCLE, encoding="utf-8")
+def _on_both_stores(request: pytest.FixtureRequest, tmp_path: Path, text: str, query: str,
+                    params: dict[str, Any]) -> list[list[dict[str, Any]]]:
+    """``text`` ingested into a fresh store of each kind: the query's rows from each, which must agree."""
+    path = tmp_path / "data.yaml"
+    path.write_text(text, encoding="utf-8")
     rows = []
     for kind in ("memory", "neo4j"):
         store = make_store(kind, request, tmp_path)
         ingest_path(store, path)
-        rows.append(store.run("obligations", {"institution": "u"}))
+        rows.append(store.run(query, params))
     assert rows[0] == rows[1]
+    return rows
+
+
+def test_a_task_is_fulfilled_through_a_cycle_back_to_the_units_own_document_on_both_stores(
+        request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    """The unit's own document x is what the assigning plan implements, and x -> z -> x: Cypher's
+    ``(x)-[:IMPLEMENTS*1..20]->(b)`` reaches x itself, and the memory store dropped it."""
+    rows = _on_both_stores(request, tmp_path, OWN_CYCLE, "obligations", {"institution": "u"})
     assert [r["fulfilled"] for r in rows[0] if r["kind"] == "task"] == [True]
 
 
@@ -429,15 +436,9 @@ def test_lineage_queries_answer_on_dense_cycles(store: GraphStore, tmp_path: Pat
 def test_document_edges_return_claims_as_text_on_both_stores(request: pytest.FixtureRequest,
                                                                tmp_path: Path) -> None:
     """The memory store returned an edge's claims in its packed form (b'due\\t\\x01\\tsrc-...')."""
-    path = tmp_path / "task.yaml"
-    path.write_text("source: t\nsources: [{id: t, title: t}]\ninstitutions:\n  - {id: i0, name: Ủy ban A}\n"
-                    "documents:\n  - {id: d0, type: plan, issuer: i0,\n"
-                    "     assigns: [{to: i0, task: Báo cáo, due: 2020-01-01, cadence: yearly}]}\n", encoding="utf-8")
-    rows = []
-    for kind in ("memory", "neo4j"):
-        store = make_store(kind, request, tmp_path)
-        ingest_path(store, path)
-        rows.append(store.run("document_edges", {"uid": "d0"}))
-    assert rows[0] == rows[1]
+    text = ("source: t\nsources: [{id: t, title: t}]\ninstitutions:\n  - {id: i0, name: Ủy ban A}\n"
+            "documents:\n  - {id: d0, type: plan, issuer: i0,\n"
+            "     assigns: [{to: i0, task: Báo cáo, due: 2020-01-01, cadence: yearly}]}\n")
+    rows = _on_both_stores(request, tmp_path, text, "document_edges", {"uid": "d0"})
     task = next(r for r in rows[0] if r["type"] == "ASSIGNS")
     assert task["properties"]["claims"] == ["due\t2020-01-01\tsrc-t", "cadence\tyearly\tsrc-t"]
