@@ -20,11 +20,18 @@ _WORD_RE = re.compile(r"[a-z0-9]+")
 _WORDS_RE = re.compile(r"[a-z0-9]+(?: [a-z0-9]+)*")
 
 
+#: Ð and ð (Icelandic eth, U+00D0/U+00F0) for Vietnamese Đ and đ (U+0110/U+0111): they look alike,
+#: and text converted from the old TCVN3 and VNI encodings has them ("15-KH/BCSÐ", "Ðảng").
+#: Vietnamese has no eth, so they are the stroked D wherever they occur.
+ETH_TO_D = str.maketrans("Ðð", "Đđ")
+
+
 @lru_cache(maxsize=1 << 17)
 def nfc(text: str) -> str:
-    """Unicode NFC with dash variants unified and runs of white space collapsed (cached: a national
-    file repeats the same issuer names, codes and references thousands of times)."""
-    text = unicodedata.normalize("NFC", text)
+    """Unicode NFC with dash variants unified, eth read as Vietnamese Đ, and runs of white space
+    collapsed (cached: a national file repeats the same issuer names, codes and references
+    thousands of times)."""
+    text = unicodedata.normalize("NFC", text).translate(ETH_TO_D)
     text = _DASH_RE.sub("-", text)
     return _SPACE_RE.sub(" ", text).strip()
 

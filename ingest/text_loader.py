@@ -58,18 +58,25 @@ class _TextWriter:
         # (assigning code, assignee name, task text) -> the ASSIGNS edge, written by assignments()
         self.tasks: dict[tuple[str, str, str], _Task] = {}
 
-    def body(self, name: str | None) -> str | None:
+    def body(self, name: str | None, implied_by: Evidence | None = None) -> str | None:
+        """The uid of a body the text names; with ``implied_by``, also of one the text does not name
+        but a document's code implies (749/QĐ-TTg: Thủ tướng Chính phủ), on that code's evidence: the
+        document had no issuer, and a later text naming the body made it a second document."""
         if not name:
             return None
         if name in self.bodies:
             return self.bodies[name]
         known = next((b for b in self.ex.bodies if b.name == name), None)
-        if known is None or known.kind != "institution":
+        if known is None and implied_by is not None:
+            evidence = implied_by
+        elif known is None or known.kind != "institution":
             return None  # a group ("các quận ủy, huyện ủy") is not one institution
+        else:
+            evidence = known.evidence
         uid = slug(name)
         self.bodies[name] = uid
         self.writer.node(NodeWrite(Label.INSTITUTION, uid, source=self.source, claims={"name": name},
-                                   evidence=_evidence(self.source, known.evidence)))
+                                   evidence=_evidence(self.source, evidence)))
         return uid
 
     def _resolve(self, code: str, issuer: str | None, year: int | None) -> str:
@@ -89,7 +96,7 @@ class _TextWriter:
             parsed = try_parse_code(doc.code)
             if parsed is None:
                 continue
-            issuer = self.body(doc.issuer)
+            issuer = self.body(doc.issuer, implied_by=doc.evidence)
             year = parsed.year or (doc.date.year if doc.date else None)
             uid = self._resolve(doc.code, issuer, year)
             self.docs[doc.code] = uid
@@ -120,12 +127,19 @@ class _TextWriter:
                 if start is None:
                     self.skipped.append(f"assignment of {rel.target!r} by {rel.source!r}: not written, an assignment "
                                         "needs a numbered document (give the letter an id in a structured file)")
+                if start and end is None:  # "các cơ quan, đơn vị thuộc Bộ": a group, not one institution
+                    self.skipped.append(f"assignment of {rel.target!r} by {rel.source!r}: not written, "
+                                        f"{rel.target!r} is not one institution")
                 if start and end:
                     self.tasks.setdefault((rel.source, rel.target, rel.task or ""),
                                           _Task(start, end, rel.task, rel.deadline, ev))
             elif rel.type == RelationType.REPORTS_TO:
                 start, end = self.body(rel.source), self.body(rel.target)
-                if start and end:
+                if start is None or end is None:
+                    group = rel.source if start is None else rel.target
+                    self.skipped.append(f"report of {rel.source!r} to {rel.target!r}: not written, {group!r} is "
+                                        "not one institution")
+                else:
                     cadence = rel.deadline.cadence if rel.deadline else None
                     self.writer.edge(EdgeWrite(Rel.REPORTS_TO, start, end, source=self.source, evidence=ev,
                                                claims={"cadence": cadence}))

@@ -384,3 +384,54 @@ def test_an_assignment_to_draft_a_document_is_one_relation_linked_to_its_expecte
     (plan,) = ex.expected
     assert (plan.assigned_by, plan.owner, plan.task) == (assigns[0].source, assigns[0].target, assigns[0].task)
     assert plan.task == "xây dựng Kế hoạch thực hiện Nghị quyết số 52-NQ/TW trước ngày 30/9/2020"
+
+
+def _docs(text: str) -> dict[str, tuple[str | None, str | None]]:
+    return {d.code: (d.issuer, d.date.isoformat() if d.date else None) for d in extract_text(text).documents}
+
+
+def test_an_upper_case_title_naming_the_resolution_s_issuer_does_not_issue_the_plan() -> None:
+    """"THỰC HIỆN NGHỊ QUYẾT ... CỦA BỘ CHÍNH TRỊ" made the Politburo the plan's issuer: a title names
+    its own issuer only under the Central Committee's umbrella header."""
+    text = ("BAN CÁN SỰ ĐẢNG\nBỘ CÔNG THƯƠNG\nSố 15-KH/BCSĐ\nHà Nội, ngày 28 tháng 4 năm 2020\nKẾ HOẠCH\n"
+            "THỰC HIỆN NGHỊ QUYẾT SỐ 52-NQ/TW CỦA BỘ CHÍNH TRỊ\n")
+    assert _docs(text)["15-KH/BCSĐ"] == ("Ban cán sự đảng Bộ Công Thương", "2020-04-28")
+
+
+def test_a_wrapped_line_of_prose_starting_with_so_is_not_the_header_number_line() -> None:
+    """A lower-case "số 52-NQ/TW" opening a wrapped line made the cited resolution the text's own."""
+    ex = extract_text("Tỉnh ủy Long An ban hành Kế hoạch số 30-KH/TU thực hiện Nghị quyết\n"
+                      "số 52-NQ/TW ngày 27/9/2019 của Bộ Chính trị.\n")
+    assert {d.code: d.issuer for d in ex.documents} == {"30-KH/TU": "Tỉnh ủy Long An", "52-NQ/TW": "Bộ Chính trị"}
+    assert [(r.type, r.source, r.target) for r in ex.relations] == [(RelationType.IMPLEMENTS, "30-KH/TU", "52-NQ/TW")]
+
+
+def test_header_evidence_after_leading_blank_lines_points_into_the_text() -> None:
+    ex = extract_text("\n\nSố 15-KH/BCSĐ\nHà Nội, ngày 28 tháng 4 năm 2020\nKẾ HOẠCH\n")
+    claims = [c for d in ex.documents for c in d.claims]
+    assert claims and all(ex.text[c.evidence.start:c.evidence.end] == c.evidence.text for c in claims)
+
+
+def test_an_explicit_deadline_wins_over_the_period_a_task_is_about() -> None:
+    """"tổng hợp kết quả quý I/2021, hoàn thành trước ngày 10/4/2021" was due at the quarter's end."""
+    head = ("ỦY BAN NHÂN DÂN\nTỈNH ĐỒNG NAI\nSố: 45/KH-UBND\nĐồng Nai, ngày 12 tháng 8 năm 2020\n\nKẾ HOẠCH\n"
+            "Triển khai thực hiện Quyết định số 749/QĐ-TTg\n\n")
+    task = extract_text(head + "1. Giao Sở Nội vụ tổng hợp kết quả quý I/2021, hoàn thành trước ngày 10/4/2021.\n")
+    tasks = [r for r in task.relations if r.type == RelationType.ASSIGNS and r.deadline]
+    assert [(r.deadline.text, r.deadline.due) for r in tasks] == [("trước ngày 10/4/2021", date(2021, 4, 10))]
+    report = extract_text(head + "2. Sở Nội vụ báo cáo kết quả 6 tháng đầu năm 2021 về Ủy ban nhân dân tỉnh "
+                                 "trước ngày 15/6/2021.\n")
+    assert [r.deadline.due for r in report.relations if r.type == RelationType.REPORTS_TO and r.deadline] == \
+        [date(2021, 6, 15)]
+    alone = extract_text(head + "3. Giao Sở Nội vụ tổng kết trong quý II/2021.\n")  # a led period stays the deadline
+    assert [r.deadline.due for r in alone.relations if r.type == RelationType.ASSIGNS and r.deadline] == \
+        [date(2021, 6, 30)]
+
+
+def test_eth_from_old_encodings_reads_as_vietnamese_d() -> None:
+    """Text converted from TCVN3/VNI writes Đ as Ð (U+00D0): "749/QÐ-TTg" was no code at all."""
+    ex = extract_text("Thực hiện Quyết định số 749/QÐ-TTg ngày 3/6/2020 của Thủ tướng Chính phủ, Ủy ban nhân dân "
+                      "tỉnh Long An ban hành Kế hoạch số 45/KH-UBND.")
+    assert [(r.type, r.source, r.target) for r in ex.relations] == \
+        [(RelationType.IMPLEMENTS, "45/KH-UBND", "749/QĐ-TTg")]
+    assert "Ð" not in ex.text

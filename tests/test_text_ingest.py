@@ -69,6 +69,7 @@ def test_what_a_text_ingest_cannot_write_is_reported(store: GraphStore) -> None:
         "Hồ Chí Minh'",
         "assignment of 'các quận ủy, huyện ủy, đảng ủy trực thuộc Thành ủy' by 'Ban Thường vụ Thành ủy Thành phố Hồ "
         "Chí Minh'",
+        "report of 'Ủy ban nhân dân các quận, huyện' to 'Ủy ban nhân dân Thành phố Hồ Chí Minh'",  # a group
         "expected 'kế hoạch thực hiện và kế hoạch kiểm tra, giám sát việc thực hiện Nghị quyết phù hợp với tình hình "
         "thực tế của địa phương, đơn vị'",
     ]
@@ -126,3 +127,30 @@ def test_a_state_code_of_another_year_in_a_text_is_another_document(demo_store: 
     found = {n["uid"]: n.get("issued_on") for n in demo_store.documents_by_code_key(["15-kh-ubnd"])}
     assert found == {"15-kh-ubnd.uy-ban-nhan-dan-quan-1.2019": "2019-04-01",
                      "15-kh-ubnd.uy-ban-nhan-dan-quan-1.2021": "2021-03-05"}
+
+
+def test_an_issuer_the_code_implies_is_written_and_one_document_results(store: GraphStore,
+                                                                        tmp_path: Path) -> None:
+    """749/QĐ-TTg implies the Prime Minister; a text not naming him wrote '749-qd-ttg.unknown-issuer.2020'
+    without ISSUED_BY, and a later text naming him made a second document (one, in the other order)."""
+    head = "ỦY BAN NHÂN DÂN\nTỈNH BÌNH DƯƠNG\nSố: 2236/KH-UBND\nBình Dương, ngày 12 tháng 8 năm 2020\nKẾ HOẠCH\n"
+    quiet = tmp_path / "quiet.txt"
+    quiet.write_text(head + "Triển khai thực hiện Quyết định số 749/QĐ-TTg ngày 03/6/2020\n", encoding="utf-8")
+    named = tmp_path / "named.txt"
+    named.write_text(head.replace("2236", "2237") + "Triển khai thực hiện Quyết định số 749/QĐ-TTg ngày 03/6/2020 "
+                     "của Thủ tướng Chính phủ\n", encoding="utf-8")
+    ingest_text_path(store, quiet)
+    ingest_text_path(store, named)
+    found = {d["uid"]: d.get("issuer") for d in store.documents_by_code_key(["749-qd-ttg"])}
+    assert found == {"749-qd-ttg.thu-tuong-chinh-phu.2020": "thu-tuong-chinh-phu"}
+
+
+def test_a_task_or_report_of_a_group_is_said_to_be_skipped() -> None:
+    """Fixture 03 assigns "các cơ quan, đơn vị thuộc Bộ" a task and has the group report: neither is one
+    institution, so neither is written, and the report said nothing of them."""
+    from graph.memory import MemoryStore
+
+    report = ingest_text_path(MemoryStore(None), PLAN_15)
+    assert any(s.startswith("assignment of 'các cơ quan, đơn vị thuộc Bộ' by '15-KH/BCSĐ': not written")
+               for s in report.skipped), report.skipped
+    assert any(s.startswith("report of 'các cơ quan, đơn vị thuộc Bộ' to ") for s in report.skipped), report.skipped

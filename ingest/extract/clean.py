@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from graph.text import ETH_TO_D
 from ingest.extract.header import UNTITLED_LINES, title_line_index
 
 _INVISIBLE_RE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
@@ -29,7 +30,7 @@ _PAGE_NUMBER_RE = re.compile(r"^ *- *\d{1,4} *- *\n", re.MULTILINE)
 
 
 def clean(text: str) -> str:
-    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = unicodedata.normalize("NFC", text).translate(ETH_TO_D).replace("\r\n", "\n").replace("\r", "\n")
     text = _PAGE_NUMBER_RE.sub("", _SPACE_RE.sub(" ", _INVISIBLE_RE.sub("", text)))
     lines = text.split("\n")
     zone = title_line_index(lines)

@@ -49,7 +49,10 @@ _SKIP_LINE_RE = re.compile(  # not an issuer line (folded): the national mottos,
     r"dang cong san viet nam|cong hoa xa hoi|doc lap|^\W*$|,\s*ngay\b", re.IGNORECASE
 )
 _NUMBER_LINE_RE = re.compile(r"^\s*số\b", re.IGNORECASE)  # "Số: ..." (not folded: "SỞ CÔNG THƯƠNG" is a body)
-_SO_RE = re.compile(r"^[ \t]*Số\s*[:.]?\s*", re.MULTILINE | re.IGNORECASE)
+# "Số" or "SỐ" opening a line: not a lower-case "số", which starts a wrapped line of prose ("... Nghị
+# quyết\nsố 52-NQ/TW ...") and made the cited resolution the text's own document
+_SO_RE = re.compile(r"^[ \t]*(?:Số|SỐ)\s*[:.]?\s*", re.MULTILINE)
+_UMBRELLA_RE = re.compile(r"BAN\s+CHẤP\s+HÀNH\s+TRUNG\s+ƯƠNG", re.IGNORECASE)
 _PLACE_DATE_RE = re.compile(r"[^\n,]{2,40},\s*(?:ngày\s+)?$", re.IGNORECASE)
 
 
@@ -138,6 +141,8 @@ def _issuing_body(text: str, lines: list[tuple[int, int]], title_start: int, gaz
     """The body a title names ("NGHỊ QUYẾT / CỦA BỘ CHÍNH TRỊ"): under the umbrella header of its
     committee ("BAN CHẤP HÀNH TRUNG ƯƠNG"), a Politburo or Secretariat document names its issuer
     there, on the title line or the upper-case line after it."""
+    if not _UMBRELLA_RE.search(text[:title_start]):  # elsewhere "CỦA X" in a title is the document it carries out
+        return None
     at = next(i for i, (s, e) in enumerate(lines) if s <= title_start <= e)
     for s, e in lines[at : at + 2]:
         m = _OF_BODY_RE.match(text[s:e])

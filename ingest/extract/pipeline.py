@@ -297,7 +297,9 @@ class _Extractor:
                 header.code_span[0] == ref.code_start
             ):
                 acc.is_subject = True
-                ev_h = Evidence(self.text[: header.end].strip(), 0, len(self.text[: header.end].rstrip()))
+                head = self.text[: header.end]
+                start = len(head) - len(head.lstrip())  # after blank lines the cleaner kept
+                ev_h = Evidence(head.strip(), start, len(head.rstrip()))
                 acc.claim("issuer", header.issuer, ev_h)
                 if header.date:
                     acc.claim("date", header.date.isoformat(), ev_h)

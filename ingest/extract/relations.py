@@ -78,6 +78,10 @@ _TITLE_END_RE = re.compile(
 )
 
 
+# how a deadline's own words begin when a preposition leads them (ingest.dates' _PREP and _DAY_RE)
+_LED_RE = re.compile(r"(?:chậm nhất|hạn chót|trước|trong|đến|hết|cuối|vào)\b", re.IGNORECASE)
+
+
 @dataclass(frozen=True, slots=True)
 class Actor:
     """A body mention usable as a relation endpoint (institution or group)."""
@@ -337,8 +341,12 @@ class SentenceRules:
         return out
 
     def _deadline_in(self, start: int, end: int) -> Deadline | None:
-        found = find_deadlines(self.facts.text[start:end])
-        return found[0][0] if found else None
+        """The clause's deadline: the first one a preposition leads ("trước ngày 10/4/2021", "trong quý
+        II/2020") over a bare period, which is more often what the task is about ("tổng hợp kết quả
+        quý I/2021, hoàn thành trước ngày 10/4/2021" was due at the end of the quarter)."""
+        found = [d for d, _ in find_deadlines(self.facts.text[start:end])]
+        led = [d for d in found if _LED_RE.match(d.text)]
+        return (led or found or [None])[0]
 
     def assigns(self, clause: Sentence) -> None:
         text = self.facts.text
