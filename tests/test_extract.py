@@ -435,3 +435,11 @@ def test_eth_from_old_encodings_reads_as_vietnamese_d() -> None:
     assert [(r.type, r.source, r.target) for r in ex.relations] == \
         [(RelationType.IMPLEMENTS, "45/KH-UBND", "749/QĐ-TTg")]
     assert "Ð" not in ex.text
+
+
+def test_an_upper_case_title_holding_a_mixed_case_code_is_a_title() -> None:
+    """"KẾ HOẠCH TRIỂN KHAI QUYẾT ĐỊNH SỐ 749/QĐ-TTg" was no title (TTg is not upper case): no IMPLEMENTS."""
+    ex = extract_text("ỦY BAN NHÂN DÂN\nTỈNH BÌNH DƯƠNG\nSố: 2236/KH-UBND\nBình Dương, ngày 12 tháng 8 năm 2020\n"
+                      "KẾ HOẠCH TRIỂN KHAI QUYẾT ĐỊNH SỐ 749/QĐ-TTg NGÀY 03/6/2020\n")
+    assert [(r.type, r.source, r.target) for r in ex.relations] == \
+        [(RelationType.IMPLEMENTS, "2236/KH-UBND", "749/QĐ-TTg")]

@@ -78,10 +78,14 @@ def _lines(text: str) -> list[tuple[int, int]]:
     return out
 
 
+_CODE_TOKEN_RE = re.compile(r"\b\d+[/-]\S+")
+
+
 def _title_noun(line: str) -> str | None:
     """The folded document noun a title line starts with ("KẾ HOẠCH ..." -> "ke hoach"), else None."""
     line = line.strip()
-    if not line or line.upper() != line or not any(ch.isalpha() for ch in line):
+    bare = _CODE_TOKEN_RE.sub("", line)  # a code keeps its case in an upper-case title: "749/QĐ-TTg"
+    if not line or bare.upper() != bare or not any(ch.isalpha() for ch in line):
         return None
     folded = fold_chars(line)
     return next((noun for noun in _TITLE_NOUNS if folded == noun or folded.startswith(noun + " ")), None)
