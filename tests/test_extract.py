@@ -443,3 +443,12 @@ def test_an_upper_case_title_holding_a_mixed_case_code_is_a_title() -> None:
                       "KẾ HOẠCH TRIỂN KHAI QUYẾT ĐỊNH SỐ 749/QĐ-TTg NGÀY 03/6/2020\n")
     assert [(r.type, r.source, r.target) for r in ex.relations] == \
         [(RelationType.IMPLEMENTS, "2236/KH-UBND", "749/QĐ-TTg")]
+
+
+@pytest.mark.parametrize("broken", ["52-NQ/\nTW", "52\n-NQ/TW", "52-NQ\n/TW", "52-\nNQ/TW"])
+def test_a_code_broken_across_lines_keeps_its_relation_and_metadata(broken: str) -> None:
+    """Only a break after the first dash was joined: at any other the sentence ended inside the code."""
+    ex = extract_text(f"Tỉnh ủy Long An ban hành Kế hoạch số 30-KH/TU thực hiện Nghị quyết số {broken} ngày "
+                      "27/9/2019 của Bộ Chính trị.")
+    assert {d.code: (d.issuer, d.date) for d in ex.documents}["52-NQ/TW"] == ("Bộ Chính trị", date(2019, 9, 27))
+    assert [(r.type, r.source, r.target) for r in ex.relations] == [(RelationType.IMPLEMENTS, "30-KH/TU", "52-NQ/TW")]

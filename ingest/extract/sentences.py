@@ -29,20 +29,24 @@ class Sentence:
 
 
 # A line ending like this goes on: text copied from a PDF breaks lines mid-phrase ("... của\nBộ Chính trị",
-# "trong quý\nIII năm 2020", "52-\nNQ/TW").
+# "trong quý\nIII năm 2020", "52-\nNQ/TW", "52-NQ/\nTW").
 _GOES_ON_RE = re.compile(
-    r"(?:[,\-–]|(?<!\w)(?:của|và|hoặc|giao|về|theo|tại|cho|với|các|những|số|quý|tháng|năm|ngày|trong|trước|"
+    r"(?:[,\-–/]|(?<!\w)(?:của|và|hoặc|giao|về|theo|tại|cho|với|các|những|số|quý|tháng|năm|ngày|trong|trước|"
     r"đến|hiện|hành|là|được|do|để|nhằm|từ))$",
     re.IGNORECASE,
 )
 
 
+_CODE_GOES_ON_RE = re.compile(r"[-/][^\W\d_]")
 _ITEM_RE = re.compile(r"[-+•*]\s|(?:\d{1,2}|[a-zđ]|[IVX]{1,4})[.)]\s")  # a list item starts a line
 
 
 def _goes_on(text: str, end: int, next_start: int) -> bool:
     """Whether the line ending at ``end`` runs on into the next (at ``next_start``): it ends mid-phrase,
-    is not a heading (upper case) and the next line is not a list item."""
+    is not a heading (upper case) and the next line is not a list item; or a code goes on in it
+    ("52\n-NQ/TW", "52-NQ\n/TW": a dash or slash against the next word, not a list's "- ")."""
+    if end and text[end - 1].isalnum() and _CODE_GOES_ON_RE.match(text, next_start):
+        return True
     if not _GOES_ON_RE.search(text, max(0, end - 10), end) or _ITEM_RE.match(text, next_start):
         return False
     line = text[text.rfind("\n", 0, end) + 1 : end]
