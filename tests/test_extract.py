@@ -452,3 +452,13 @@ def test_a_code_broken_across_lines_keeps_its_relation_and_metadata(broken: str)
                       "27/9/2019 của Bộ Chính trị.")
     assert {d.code: (d.issuer, d.date) for d in ex.documents}["52-NQ/TW"] == ("Bộ Chính trị", date(2019, 9, 27))
     assert [(r.type, r.source, r.target) for r in ex.relations] == [(RelationType.IMPLEMENTS, "30-KH/TU", "52-NQ/TW")]
+
+
+def test_a_tab_between_header_cells_separates_columns() -> None:
+    """Copied from a Word table, the header's two cells are one tab apart: the tab became one space, the
+    issuer's line merged with the motto's and the issuer was lost."""
+    text = ("BAN CÁN SỰ ĐẢNG\tĐẢNG CỘNG SẢN VIỆT NAM\nBỘ CÔNG THƯƠNG\tHà Nội, ngày 28 tháng 4 năm 2020\n*\n"
+            "Số 15-KH/BCSĐ\n\nKẾ HOẠCH\nthực hiện Nghị quyết số 52-NQ/TW của Bộ Chính trị\n")
+    assert _docs(text)["15-KH/BCSĐ"] == ("Ban cán sự đảng Bộ Công Thương", "2020-04-28")
+    body = extract_text("Tỉnh ủy Long An ban hành\tKế hoạch số 30-KH/TU thực hiện Nghị quyết số 52-NQ/TW.")
+    assert "\t" not in body.text and "ban hành Kế hoạch" in body.text  # in running text a tab is a space

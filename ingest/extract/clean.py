@@ -5,7 +5,8 @@ made regular, so that every rule sees one space between words.
 * line ends: CRLF and CR become LF;
 * invisible characters go: soft hyphens (PDF hyphenation), zero-width spaces and joiners, BOMs;
 * page-number lines of a PDF copy ("- 3 -") go, so the sentence they cut is one again;
-* every kind of space (no-break, thin, ideographic, tab) is a space;
+* every kind of space (no-break, thin, ideographic, tab) is a space, but a tab above a title line
+  is a column gap (text copied from a Word table has one tab between the header's cells);
 * in the header zone (the lines above the title, see :mod:`ingest.extract.header`), a gap of
   three or more spaces separates two columns: the right column goes on a line of its own, so
   "ỦY BAN NHÂN DÂN      CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" keeps its issuer;
@@ -31,7 +32,13 @@ _PAGE_NUMBER_RE = re.compile(r"^ *- *\d{1,4} *- *\n", re.MULTILINE)
 
 def clean(text: str) -> str:
     text = unicodedata.normalize("NFC", text).translate(ETH_TO_D).replace("\r\n", "\n").replace("\r", "\n")
-    text = _PAGE_NUMBER_RE.sub("", _SPACE_RE.sub(" ", _INVISIBLE_RE.sub("", text)))
+    text = _INVISIBLE_RE.sub("", text)
+    if "\t" in text:  # above a title, a tab separates the header's cells (a Word table), as a column gap does
+        raw = text.split("\n")
+        for i in range(title_line_index(raw) or 0):
+            raw[i] = raw[i].replace("\t", "   ")
+        text = "\n".join(raw)
+    text = _PAGE_NUMBER_RE.sub("", _SPACE_RE.sub(" ", text))
     lines = text.split("\n")
     zone = title_line_index(lines)
     for i in range(zone if zone is not None else min(len(lines), UNTITLED_LINES)):
