@@ -28,9 +28,11 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $@
 
+# PORT=8001 make run when 8000 is taken
+PORT ?= 8000
 run: setup
 	$(BIN)/kg demo --quiet
-	$(BIN)/kg serve --host 127.0.0.1 --port 8000
+	$(BIN)/kg serve --host 127.0.0.1 --port $(PORT)
 
 lint: setup
 	$(BIN)/ruff check .

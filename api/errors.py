@@ -44,6 +44,12 @@ def install_problem_handlers(app: FastAPI) -> None:
         detail = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in errors)
         return problem_response(request, 422, "Invalid request", detail, errors=errors)
 
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # a bug's 500 as problem+json too (it was text/plain); the server still logs the traceback
+        return problem_response(request, 500, "Internal server error",
+                                f"an unexpected {type(exc).__name__}: the server's log has the details")
+
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         # the exception's headers too: a 405 says which methods are allowed (Allow)

@@ -113,7 +113,9 @@ def document_item(store: GraphStore, uid: str) -> s.DocumentItem:
 
 def _edges(rows: list[dict[str, Any]], direction: str) -> list[s.EdgeOut]:
     out = [s.EdgeOut(type=r["type"], source=r["source"], target=r["target"],
-                     properties={k: v for k, v in r["properties"].items()
+                     # by name: the stores hold an edge's properties in different orders, and the JSON of
+                     # both must be the same bytes
+                     properties={k: v for k, v in sorted(r["properties"].items())
                                  if k not in ("claims", "evidence", "key") and v not in ([], None)})
            for r in rows if r["direction"] == direction]
     return sorted(out, key=lambda e: (e.type, e.source, e.target, str(e.properties.get("task", ""))))

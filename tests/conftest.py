@@ -47,7 +47,18 @@ def neo4j_driver(neo4j_uri: str) -> Iterator[object]:
     user, password = os.environ.get("NEO4J_USER"), os.environ.get("NEO4J_PASSWORD")
     driver = GraphDatabase.driver(neo4j_uri, auth=(user, password) if user and password else None)
     driver.verify_connectivity()
+    if os.environ.get("NEO4J_URI") and os.environ.get("KG_TEST_CLEAR_NEO4J") != "1":
+        # every Neo4j test starts by emptying the database: not a user's graph (the docker compose one,
+        # or the one kg post-import filled: the app reads NEO4J_URI too)
+        held = driver.execute_query("MATCH (n) RETURN count(n) AS n").records[0]["n"]
+        if held:
+            driver.close()
+            pytest.fail(f"NEO4J_URI={neo4j_uri} holds {held:,} nodes, and the tests empty the database: point "
+                        "NEO4J_URI at a scratch database, or set KG_TEST_CLEAR_NEO4J=1 to let them", pytrace=False)
     yield driver
+    if os.environ.get("NEO4J_URI"):  # left empty, as found (the harness's goes with it)
+        with driver.session() as session:
+            session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS").consume()
     driver.close()
 
 
