@@ -8,11 +8,22 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-QUERIES_DIR = Path(os.environ.get("KG_QUERIES_DIR", Path(__file__).resolve().parent.parent / "queries"))
+
+def _queries_dir() -> Path:
+    """KG_QUERIES_DIR, else the checkout's queries/, else an installed wheel's copy of it."""
+    if os.environ.get("KG_QUERIES_DIR"):
+        return Path(os.environ["KG_QUERIES_DIR"])
+    checkout = Path(__file__).resolve().parent.parent / "queries"
+    installed = Path(sys.prefix) / "share" / "policy-kg" / "queries"
+    return checkout if checkout.is_dir() or not installed.is_dir() else installed
+
+
+QUERIES_DIR = _queries_dir()
 _PARAM_RE = re.compile(r"^//\s*:param\s+(\w+)\s*=>\s*(.+?)\s*;?\s*$")
 
 # The `lineage` query's node lists, column by column (the API's LineageNode has its fields in this order).
