@@ -14,6 +14,7 @@
 // :param up => 5
 // :param down => 5
 MATCH (root:Document {uid: $document})
+USING INDEX root:Document(uid)
 // An edge's depth is that of the shortest path it ends: one more than its near end's
 // distance, which min(length(path)) gets from one breadth-first walk (Neo4j plans it as a
 // pruning BFS expand; enumerating every path instead was exponential in diamonds: 1.1-1.8 s

@@ -9,7 +9,9 @@
 // :param depth => 5
 // An edge's depth is that of the shortest path it ends: one more than its near end's
 // distance (one breadth-first walk, not every path: see `lineage`).
-MATCH path = (:Document {uid: $document})<-[:IMPLEMENTS|GUIDES*0..19]-(near:Document)
+// The hint pins the walk's start (see `lineage_up`).
+MATCH path = (root:Document {uid: $document})<-[:IMPLEMENTS|GUIDES*0..19]-(near:Document)
+USING INDEX root:Document(uid)
 WITH near, min(length(path)) AS hops WHERE hops < $depth
 MATCH (near)<-[r:IMPLEMENTS|GUIDES]-(far:Document)
 RETURN far.uid AS source, near.uid AS target, type(r) AS type, hops + 1 AS depth

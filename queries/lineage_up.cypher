@@ -9,7 +9,10 @@
 // Parameters: document (uid), depth (1..20).
 // :param document => '15-kh-bcsd.ban-can-su-dang-bo-cong-thuong.2020'
 // :param depth => 5
-MATCH walk = (:Document {uid: $document})-[:IMPLEMENTS|GUIDES*0..19]->(near:Document)
+// The hint pins the walk's start: a plan cached on another graph scanned the far ends and
+// matched every trail back to the document instead (minutes on dense cycles).
+MATCH walk = (root:Document {uid: $document})-[:IMPLEMENTS|GUIDES*0..19]->(near:Document)
+USING INDEX root:Document(uid)
 WITH near, min(length(walk)) AS hops WHERE hops < $depth
 MATCH path = (near)-[r:IMPLEMENTS|GUIDES]->(far:Document)
 RETURN near.uid AS source, far.uid AS target, type(r) AS type, hops + 1 AS depth, path

@@ -5,7 +5,9 @@
 // :param institution => 'ban-can-su-dang-uy-ban-nhan-dan-thanh-pho-ho-chi-minh'
 // A line's depth is one more than its start's distance, from one breadth-first walk
 // (min(length(walk)) plans as a pruning BFS expand), not from every chain of up to 20 lines.
-MATCH walk = (:Institution {uid: $institution})-[:REPORTS_TO*0..19]->(a:Institution)
+// The hint pins the walk's start (see `lineage_up`).
+MATCH walk = (start:Institution {uid: $institution})-[:REPORTS_TO*0..19]->(a:Institution)
+USING INDEX start:Institution(uid)
 WITH a, min(length(walk)) AS hops
 MATCH (a)-[r:REPORTS_TO]->(b:Institution)
 RETURN a.uid AS source, a.name AS source_name, b.uid AS target, b.name AS target_name,
