@@ -462,3 +462,17 @@ def test_a_tab_between_header_cells_separates_columns() -> None:
     assert _docs(text)["15-KH/BCSĐ"] == ("Ban cán sự đảng Bộ Công Thương", "2020-04-28")
     body = extract_text("Tỉnh ủy Long An ban hành\tKế hoạch số 30-KH/TU thực hiện Nghị quyết số 52-NQ/TW.")
     assert "\t" not in body.text and "ban hành Kế hoạch" in body.text  # in running text a tab is a space
+
+
+def test_a_comma_date_after_a_reference_dates_it_only_with_its_issuer() -> None:
+    """"Thực hiện Nghị quyết số 52-NQ/TW, ngày 15/3/2020, Tỉnh ủy ... ban hành ..." dates the main clause:
+    it gave 52-NQ/TW a false issue date (a conflicting claim on the stored resolution)."""
+    clause = _docs("Thực hiện Nghị quyết số 52-NQ/TW, ngày 15/3/2020, Tỉnh ủy Long An đã ban hành Kế hoạch số "
+                   "30-KH/TU.")
+    assert clause["52-NQ/TW"] == (None, None)
+    own = _docs("Tỉnh ủy Long An ban hành Kế hoạch số 30-KH/TU thực hiện Nghị quyết số 52-NQ/TW, ngày 27/9/2019 "
+                "của Bộ Chính trị.")
+    assert own["52-NQ/TW"] == ("Bộ Chính trị", "2019-09-27")
+    bracket = _docs("Tỉnh ủy Long An ban hành Kế hoạch số 30-KH/TU thực hiện Nghị quyết số 52-NQ/TW (ngày "
+                    "27/9/2019).")
+    assert bracket["52-NQ/TW"] == (None, "2019-09-27")

@@ -139,6 +139,12 @@ def _metadata(
         lead = _DATE_LEAD_RE.match(rest)
         if when is None and lead and (lead["open"] or lead["ngay"]):
             found = find_dates(rest[: lead.end() + 30])
+            # ", ngày <date>" dates the reference only when its issuer follows ("..., ngày 27/9/2019 của
+            # Bộ Chính trị"); else it dates the main clause ("Thực hiện Nghị quyết số 52-NQ/TW, ngày
+            # 15/3/2020, Tỉnh ủy ... ban hành ...") and made a false issue date of the resolution
+            if found and found[0][2][0] == lead.end() and "," in rest[: lead.start("ngay") if lead["ngay"] else 0] \
+                    and not lead["open"] and not _ISSUER_LEAD_RE.match(rest, found[0][2][1]):
+                found = []
             if found and found[0][2][0] == lead.end():
                 when = found[0][0]
                 new_end = end + found[0][2][1]
