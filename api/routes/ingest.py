@@ -28,6 +28,13 @@ FORMATS = {"application/json": "json", "text/csv": "csv", "application/yaml": "y
            "application/x-yaml": "yaml", "text/yaml": "yaml", "text/x-yaml": "yaml"}
 
 
+def _file_name(name: str, fmt: str) -> str:
+    """The upload's source file name: ``name`` with the format's extension, unless it already has it
+    (``?name=plans.csv`` is ``plans.csv``, not ``plans.csv.csv``)."""
+    extensions = (".yaml", ".yml") if fmt == "yaml" else (f".{fmt}",)
+    return name if name.lower().endswith(extensions) else f"{name}.{fmt}"
+
+
 def _key_matches(header: str, key: str) -> bool:
     """Compared as bytes: ``compare_digest`` refuses a ``str`` holding non-ASCII characters. The
     header arrives as its raw bytes decoded as Latin-1 (ASGI), so a UTF-8 key sent as UTF-8 matches."""
@@ -56,7 +63,7 @@ async def post_ingest(
                       f"send YAML, JSON or CSV (Content-Type one of {sorted(FORMATS)}) or pass ?format=")
     body = await request.body()
     try:  # in a worker thread: a large upload must not stall the event loop
-        report = await run_in_threadpool(_ingest, store, f"{nfc(name)}.{fmt}", body, fmt)
+        report = await run_in_threadpool(_ingest, store, _file_name(nfc(name), fmt), body, fmt)
     except IngestError as exc:
         raise Problem(422, "Ingest rejected", str(exc),
                       problems=[{"location": loc, "reason": msg} for loc, msg in exc.problems]) from exc

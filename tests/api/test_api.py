@@ -214,6 +214,16 @@ def test_ingest_with_key(write_client: TestClient) -> None:
     assert bad.status_code == 422 and "line 2" in bad.json()["detail"]
 
 
+@pytest.mark.parametrize(("name", "path"), [("plans", "plans.csv"), ("plans.csv", "plans.csv"),
+                                          ("PLANS.CSV", "PLANS.CSV"), ("plans.yaml", "plans.yaml.csv")])
+def test_an_upload_is_named_with_its_format_extension_once(write_client: TestClient, name: str, path: str) -> None:
+    body = "code,issuer,issued_on,implements\n13-KH/QU,quan-uy-binh-thanh,2020-08-01,52-NQ/TW\n"
+    response = write_client.post("/ingest", params={"name": name}, content=body,
+                                 headers={"Content-Type": "text/csv", "X-API-Key": "test-key"})
+    assert response.status_code == 201, response.text
+    assert response.json()["path"] == path
+
+
 def test_conflicts_of_two_tasks_to_one_unit_are_two_subjects(write_client: TestClient) -> None:
     """Two tasks of one plan for one unit, each dated differently by two sources: one conflict per task,
     its subject naming the edge's key (the rows of the two edges were merged or repeated before)."""
