@@ -50,6 +50,14 @@ CALL (target) {
   WHERE d IS NOT NULL AND d <> target
   RETURN collect([d, hops, d.status]) AS tree
 }
+// The tree by distance: levels[h] holds the documents h hops below the target (levels[0] is
+// the target; a breadth-first walk leaves no level empty below the deepest).
+CALL (tree) {
+  UNWIND tree AS item
+  WITH item[1] AS hops, collect(item[0]) AS ds ORDER BY hops
+  RETURN collect(ds) AS below
+}
+WITH *, [[target]] + below AS levels
 // Per unit of the scope with any fact: the tree documents it issued (nearest the target
 // first), how many obligations it has, their earliest due date, and the documents that
 // fulfil them (the sorted, distinct deliveries of its tasks, then of its expectations).
@@ -108,7 +116,7 @@ CALL (target, tree, units, succession, olds) {
   CALL (issued_pairs) {
     UNWIND issued_pairs AS pair
     WITH DISTINCT pair ORDER BY pair[0], pair[1]
-    RETURN collect(pair[1]) AS issued
+    RETURN collect(pair[1]) AS issued, collect(pair[0])[0] AS nearest
   }
   CALL (task_delivered) {
     UNWIND task_delivered AS list
@@ -122,28 +130,34 @@ CALL (target, tree, units, succession, olds) {
     WITH DISTINCT uid ORDER BY uid
     RETURN collect(uid) AS by_expected
   }
-  RETURN collect({unit: u, issued: issued, obligations: obligations,
+  RETURN collect({unit: u, issued: issued, nearest: nearest, obligations: obligations,
                   due: reduce(m = null, d IN dues | CASE WHEN m IS NULL OR d < m THEN d ELSE m END),
                   delivered: reduce(acc = [], x IN by_task + by_expected |
                                     CASE WHEN x IN acc OR x IN issued THEN acc ELSE acc + x END)}) AS facts
 }
 // Units of the scope without any fact are missing.
-WITH scope, target, units, facts, [f IN facts | f.unit] AS with_facts
+WITH scope, target, levels, units, facts, [f IN facts | f.unit] AS with_facts
 UNWIND facts + [unit IN units WHERE NOT unit IN with_facts |
                 {unit: unit, issued: [], obligations: 0, due: null, delivered: []}] AS f
-WITH scope, target, f, f.unit AS unit
+WITH scope, target, levels, f, f.unit AS unit
 CALL (unit, scope) {
-  MATCH up = (unit)-[:PART_OF*0..20]->(scope)
-  RETURN min(length(up)) AS level
+  MATCH up = shortestPath((unit)-[:PART_OF*0..20]->(scope))
+  RETURN length(up) AS level
 }
-// of the equally short chains, the one through the least uid at each step (as the memory store)
-CALL (f, target) {
-  OPTIONAL MATCH p = allShortestPaths((first:Document {uid: f.issued[0]})-[:IMPLEMENTS*1..20]->(target))
-  WITH p ORDER BY [n IN nodes(p) | n.uid]
-  RETURN p AS shortest LIMIT 1
+// The chain from the nearest issued document up to the target: of the equally short chains, the
+// one through the least uid at each step (as the memory store). A step goes to the least-uid
+// document one level nearer; taking it step by step costs the chain's length, where listing
+// every shortest chain doubles with each level of plans that implement two plans each.
+CALL (f, levels) {
+  OPTIONAL MATCH (first:Document {uid: f.issued[0]})
+  RETURN CASE WHEN first IS NULL THEN [] ELSE
+           [x IN reduce(acc = [first], i IN range(f.nearest - 1, 0, -1) |
+              acc + [near IN [last(acc)] |
+                     reduce(m = null, c IN [(near)-[:IMPLEMENTS]->(c) WHERE c IN levels[i] | c] |
+                            CASE WHEN m IS NULL OR c.uid < m.uid THEN c ELSE m END)]) | x.uid]
+         END AS chain
 }
-WITH unit, level, f.due AS due, f.issued + f.delivered AS documents,
-     [n IN nodes(shortest) | n.uid] AS chain,
+WITH unit, level, f.due AS due, f.issued + f.delivered AS documents, chain,
      CASE
        WHEN size(f.issued) > 0 OR size(f.delivered) > 0 THEN 'covered'
        WHEN f.obligations > 0 AND f.due IS NOT NULL AND f.due < $as_of THEN 'overdue'
@@ -157,6 +171,6 @@ CALL (documents) {
   RETURN min(d.issued_on) AS covered_on
 }
 RETURN unit.uid AS institution, unit.name AS name, level, status,
-       documents, coalesce(chain, []) AS chain, due, covered_on,
+       documents, chain, due, covered_on,
        status = 'covered' AND due IS NOT NULL AND covered_on IS NOT NULL AND covered_on > due AS late
 ORDER BY level, name, institution

@@ -414,6 +414,38 @@ def test_lineage_and_obligations_in_diamonds_of_plans(store: GraphStore, tmp_pat
     assert tasks == {"z": False, "w": True}  # c implements w; nothing x issued reaches z
 
 
+def _coverage_ladder(levels: int) -> str:
+    """A province's plans in a ladder of ``levels`` (two per level, each implementing both above it),
+    a department's plan at the bottom, and the department reached from the province through a ladder
+    of PART_OF too: 2^levels equally short chains and 2^levels routes up to the scope."""
+    lines = ["source: t", "sources: [{id: t, title: t}]", "institutions:", "  - {id: tu, name: Tỉnh ủy}"]
+    for i in range(1, levels + 1):
+        ups = "tu" if i == 1 else f"ua{i - 1}, ub{i - 1}"
+        lines += [f"  - {{id: u{side}{i}, name: Ban {side}{i}, part_of: [{ups}]}}" for side in "ab"]
+    lines += [f"  - {{id: so, name: Sở, part_of: [ua{levels}, ub{levels}]}}", "documents:",
+              "  - {id: r, code: 1-NQ/TU, issuer: tu, issued_on: 2020-01-01}"]
+    for i in range(1, levels + 1):
+        ups = "r" if i == 1 else f"a{i - 1}, b{i - 1}"
+        lines += [f"  - {{id: {side}{i}, type: plan, issuer: tu, issued_on: 2020-02-01, title: p, implements: [{ups}]}}"
+                  for side in "ab"]
+    lines.append(f"  - {{id: p, type: plan, issuer: so, issued_on: 2020-03-01, title: p,"
+                 f" implements: [b{levels}, a{levels}]}}")
+    return "\n".join(lines) + "\n"
+
+
+def test_coverage_chains_and_levels_in_ladders_on_both_stores(request: pytest.FixtureRequest,
+                                                              tmp_path: Path) -> None:
+    """The chain is taken a step at a time and the level is one shortest path: listing all 2^18 equally
+    short chains (``allShortestPaths``) or every PART_OF route took seconds to minutes here."""
+    rows = _on_both_stores(request, tmp_path, _coverage_ladder(18), "coverage",
+                           {"document": "1-nq-tu.tu.2020", "scope": "tu", "as_of": "2021-01-01"})[0]
+    by_unit = {r["institution"]: r for r in rows}
+    assert by_unit["so"]["level"] == 19 and by_unit["so"]["status"] == "covered"
+    assert by_unit["so"]["chain"] == ["p", *(f"a{i}" for i in range(18, 0, -1)), "1-nq-tu.tu.2020"]
+    assert by_unit["tu"]["chain"] == ["a1", "1-nq-tu.tu.2020"] and by_unit["ub7"]["level"] == 7
+    assert [by_unit[u]["status"] for u in ("ua3", "ub3")] == ["missing", "missing"]
+
+
 def test_lineage_queries_answer_on_dense_cycles(store: GraphStore, tmp_path: Path) -> None:
     """Eight documents each implementing every other: listing every IMPLEMENTS|GUIDES trail of up to 20
     hops (as lineage_up still did) never finished. Every other document is one hop away."""
