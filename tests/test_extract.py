@@ -476,3 +476,29 @@ def test_a_comma_date_after_a_reference_dates_it_only_with_its_issuer() -> None:
     bracket = _docs("Tỉnh ủy Long An ban hành Kế hoạch số 30-KH/TU thực hiện Nghị quyết số 52-NQ/TW (ngày "
                     "27/9/2019).")
     assert bracket["52-NQ/TW"] == (None, "2019-09-27")
+
+
+NEWS_WITH_SUBHEADING = (
+    "Tỉnh Long An đẩy mạnh chuyển đổi số\n\n"
+    "Ngày 10/3/2024, Ủy ban nhân dân tỉnh Long An tổ chức hội nghị về chuyển đổi số. Tỉnh ủy Long An ban hành "
+    "Kế hoạch số 30-KH/TU thực hiện Nghị quyết số 52-NQ/TW của Bộ Chính trị.\n\n"
+    "KẾ HOẠCH TRIỂN KHAI TRONG NĂM 2024\n\n"
+    "Theo đó, Tỉnh ủy Long An giao Sở Thông tin và Truyền thông tỉnh Long An xây dựng đề án, hoàn thành trong "
+    "quý II năm 2024.\n"
+)
+
+
+def test_an_upper_case_subheading_after_the_lead_is_no_title_line() -> None:
+    """A subheading "KẾ HOẠCH ..." after a news lead was the title line: the lead became a header, its
+    sentences were skipped (no IMPLEMENTS) and the Politburo it names was the issuer of the assignment."""
+    from ingest.extract.clean import clean
+    from ingest.extract.header import parse_header, title_line_index
+    from ingest.gazetteer import Gazetteer
+
+    assert title_line_index(NEWS_WITH_SUBHEADING.split("\n")) is None
+    assert parse_header(clean(NEWS_WITH_SUBHEADING), Gazetteer.default()) is None
+    ex = extract_text(NEWS_WITH_SUBHEADING)
+    assert [(r.type, r.source, r.target) for r in ex.relations] == [
+        (RelationType.IMPLEMENTS, "30-KH/TU", "52-NQ/TW"),
+        (RelationType.ASSIGNS, "Tỉnh ủy Long An", "Sở Thông tin và Truyền thông tỉnh Long An")]
+    assert not any(d.is_subject for d in ex.documents)

@@ -8,7 +8,8 @@
     thực hiện Nghị quyết số 52-NQ/TW ...
 
 The header zone is the text before the title line (an upper-case line starting
-with a document noun) within the first lines; without one (an official letter), the
+with a document noun) within the first lines and before any line of running prose
+(an upper-case subheading inside a news article is no title); without one (an official letter), the
 text before "Kính gửi" or up to the "<place>, ngày ..." line. The own code is on a
 line starting with "Số"; the issuer is the body a title names ("NGHỊ QUYẾT / CỦA BỘ
 CHÍNH TRỊ"), else it is read from the body lines above the code (stacked lines such as
@@ -91,17 +92,39 @@ def _title_noun(line: str) -> str | None:
     return next((noun for noun in _TITLE_NOUNS if folded == noun or folded.startswith(noun + " ")), None)
 
 
+# A sentence of running prose ends on this line: a word, then ".", "!" or "?" before a space or the line end.
+_SENTENCE_END_RE = re.compile(r"[^\W\d_]{2}[.!?](?=\s|$)")
+_PROSE_MIN_WORDS = 6
+
+
+def _is_prose(line: str) -> bool:
+    """Whether ``line`` is running prose, which ends the header zone: a title line only opens a document
+    above it. Header lines are short and end no sentence (bodies, "Số ...", "<place>, ngày ...", the
+    mottos); a news lead ends a sentence in a line of several words. Upper-case lines are never prose
+    ("UBND TP. HỒ CHÍ MINH")."""
+    line = line.strip()
+    return line.upper() != line and len(line.split()) >= _PROSE_MIN_WORDS and bool(_SENTENCE_END_RE.search(line))
+
+
 def title_line_index(lines: list[str]) -> int | None:
-    """The index of the title line (the end of the header zone) among a text's first lines."""
-    return next((i for i, line in enumerate(lines[:_MAX_LINES]) if _title_noun(line)), None)
+    """The index of the title line (the end of the header zone) among a text's first lines, before any
+    line of prose: an upper-case subheading after a news lead ("KẾ HOẠCH TRIỂN KHAI ...") is no title."""
+    for i, line in enumerate(lines[:_MAX_LINES]):
+        if _title_noun(line):
+            return i
+        if _is_prose(line):
+            return None
+    return None
 
 
 def _title_line(text: str, lines: list[tuple[int, int]]) -> tuple[int, str] | None:
-    for s, e in lines[:_MAX_LINES]:
-        noun = _title_noun(text[s:e])
-        if noun is not None:
-            return s + (len(text[s:e]) - len(text[s:e].lstrip())), noun
-    return None
+    i = title_line_index([text[s:e] for s, e in lines[:_MAX_LINES]])
+    if i is None:
+        return None
+    s, e = lines[i]
+    noun = _title_noun(text[s:e])
+    assert noun is not None
+    return s + (len(text[s:e]) - len(text[s:e].lstrip())), noun
 
 
 def _issuer(text: str, lines: list[tuple[int, int]], gaz: Gazetteer) -> tuple[str, tuple[int, int]] | None:
