@@ -502,3 +502,28 @@ def test_an_upper_case_subheading_after_the_lead_is_no_title_line() -> None:
         (RelationType.IMPLEMENTS, "30-KH/TU", "52-NQ/TW"),
         (RelationType.ASSIGNS, "Tỉnh ủy Long An", "Sở Thông tin và Truyền thông tỉnh Long An")]
     assert not any(d.is_subject for d in ex.documents)
+
+
+
+_TU_30 = "Ban Thường vụ Tỉnh ủy Long An ban hành Kế hoạch số 30-KH/TU"
+_UB_31 = "Ủy ban nhân dân tỉnh Long An ban hành Kế hoạch số 31/KH-UBND"
+_IMPL_30 = (RelationType.IMPLEMENTS, "30-KH/TU", "52-NQ/TW")
+_TASK = "giao Sở Nội vụ tỉnh Long An rà soát"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    (f"{_TU_30} thực hiện Nghị quyết số 52-NQ/TW và {_UB_31}, qua đó triển khai Chỉ thị số 16/CT-TTg.",
+     [_IMPL_30, (RelationType.IMPLEMENTS, "31/KH-UBND", "16/CT-TTg")]),
+    (f"Thực hiện Nghị quyết số 52-NQ/TW, {_TU_30}; thực hiện Chỉ thị số 16/CT-TTg, {_UB_31}.",
+     [_IMPL_30, (RelationType.IMPLEMENTS, "31/KH-UBND", "16/CT-TTg")]),
+    (f"{_TU_30} thực hiện Nghị quyết số 52-NQ/TW; {_UB_31}, {_TASK}.",
+     [_IMPL_30, (RelationType.ASSIGNS, "31/KH-UBND", "Sở Nội vụ tỉnh Long An")]),
+    (f"{_TU_30} thực hiện Nghị quyết số 52-NQ/TW và {_UB_31}, {_TASK}.",
+     [_IMPL_30, (RelationType.ASSIGNS, "31/KH-UBND", "Sở Nội vụ tỉnh Long An")]),
+    (f"{_TU_30}, {_TASK}; {_UB_31}.",  # the later document does not take the earlier task
+     [(RelationType.ASSIGNS, "30-KH/TU", "Sở Nội vụ tỉnh Long An")]),
+])
+def test_two_documents_issued_in_one_sentence_each_source_their_own_clause(text: str, expected: list) -> None:
+    """The first document issued in a sentence was the source of every cue in it: the later clause's
+    relations ("... và UBND tỉnh ban hành Kế hoạch số 31/KH-UBND, giao ...") went to the first plan."""
+    assert [(r.type, r.source, r.target) for r in extract_text(text).relations] == expected

@@ -7,8 +7,9 @@
 * reports_to: "<body> ... báo cáo (kết quả) (về) <body>", with the cadence.
 
 The source of an implements/cites edge is (a) the reference the cue directly
-follows ("Kế hoạch số 15-KH/BCSĐ ngày ... thực hiện Nghị quyết ..."), else (b) the
-document issued in the same sentence ("... đã ban hành Kế hoạch số 15 ..."), else
+follows ("Kế hoạch số 15-KH/BCSĐ ngày ... thực hiện Nghị quyết ..."), else (b) a
+document issued in the same sentence ("... đã ban hành Kế hoạch số 15 ..."): the
+nearest one issued before the cue in its clause, when a sentence issues two, else
 (c) the text's own document when the cue opens the clause or follows its title.
 """
 
@@ -209,9 +210,27 @@ class SentenceRules:
             return self.rolling
         return None
 
+    def _issued_source(self, clause: Sentence, cue_start: int) -> Ref | None:
+        """The document issued in the sentence that the cue at ``cue_start`` speaks for: the nearest one
+        issued before the cue in its clause ("A ban hành X thực hiện ... và B ban hành Y, giao ..." is Y's
+        task), else the first one issued after it in the clause ("Thực hiện N, A ban hành X"), else the
+        nearest one before it in the sentence ("A ban hành X; giao ..."), else the sentence's first."""
+        refs = [ref for ref, _agent in self.issued]
+        if not refs:
+            return None
+        in_clause = [r for r in refs if clause.start <= r.start < clause.end]
+        before = [r for r in in_clause if r.start < cue_start]
+        if before:
+            return before[-1]
+        if in_clause:
+            return in_clause[0]
+        before = [r for r in refs if r.start < cue_start]
+        return before[-1] if before else refs[0]
+
     def _implicit_subject(self, clause: Sentence, cue_start: int, *, positional: bool) -> Subject | None:
-        for ref, _agent in self.issued:
-            return Subject(ref.code, self._ref_type(ref.code), None)
+        issued = self._issued_source(clause, cue_start)
+        if issued is not None:
+            return Subject(issued.code, self._ref_type(issued.code), None)
         if self.uncoded_agent is not None and not positional:
             return Subject(None, None, self.uncoded_agent.name)
         before = self.facts.text[clause.start : cue_start]
@@ -404,8 +423,9 @@ class SentenceRules:
         return None
 
     def _assign_source(self, clause: Sentence, cue_start: int, agent: Actor | None) -> str | None:
-        for ref, _ in self.issued:
-            return ref.code
+        issued = self._issued_source(clause, cue_start)
+        if issued is not None:
+            return issued.code
         own = self.facts.own
         if own is not None:
             return own.code or own.issuer
