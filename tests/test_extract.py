@@ -527,3 +527,23 @@ def test_two_documents_issued_in_one_sentence_each_source_their_own_clause(text:
     """The first document issued in a sentence was the source of every cue in it: the later clause's
     relations ("... và UBND tỉnh ban hành Kế hoạch số 31/KH-UBND, giao ...") went to the first plan."""
     assert [(r.type, r.source, r.target) for r in extract_text(text).relations] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Kế hoạch số 30-KH/TU và Kế hoạch số 31-KH/TU thực hiện Nghị quyết số 52-NQ/TW.",
+    "Tỉnh ủy Long An ban hành Kế hoạch số 30-KH/TU, Kế hoạch số 31-KH/TU nhằm cụ thể hóa Nghị quyết số 52-NQ/TW.",
+])
+def test_coordinated_subjects_both_implement(text: str) -> None:
+    """Only the reference right before the cue was its source: "A và B thực hiện C" gave B alone."""
+    assert [(r.type, r.source, r.target) for r in extract_text(text).relations] == [
+        (RelationType.IMPLEMENTS, "30-KH/TU", "52-NQ/TW"), (RelationType.IMPLEMENTS, "31-KH/TU", "52-NQ/TW")]
+
+
+def test_a_target_before_and_is_no_coordinated_subject() -> None:
+    """"X thực hiện A và Y thực hiện B": A is X's target, not a second subject of the cue after Y."""
+    ex = extract_text("Tỉnh ủy Long An ban hành Kế hoạch số 30-KH/TU thực hiện Nghị quyết số 52-NQ/TW và Kế hoạch số "
+                      "31-KH/TU thực hiện Chỉ thị số 16/CT-TTg.")
+    pairs = {(r.type, r.source, r.target) for r in ex.relations}
+    assert (RelationType.IMPLEMENTS, "30-KH/TU", "52-NQ/TW") in pairs
+    assert (RelationType.IMPLEMENTS, "31-KH/TU", "16/CT-TTg") in pairs
+    assert (RelationType.IMPLEMENTS, "52-NQ/TW", "16/CT-TTg") not in pairs

@@ -55,6 +55,9 @@ _STOP_WORDS_RE = re.compile(
 )
 _ASSIGN_GAP_RE = re.compile(r"\s*(?:(?:cho|nhiệm vụ cho|trách nhiệm cho)\s+)?", _I)
 _LIST_SEP_RE = re.compile(r"\s*(?:,\s*(?:và\s+)?|và\s+|;\s*)\s*", _I)
+# between two coordinated references ("Kế hoạch số 30-KH/TU và Kế hoạch số 31-KH/TU")
+_COORDINATED_RE = re.compile(r"\s*(?:,|và|cùng|,\s*và)\s*", _I)
+_TARGET_LEAD_RE = re.compile(r"(?<!\w)(?:theo|căn cứ)(?!\w)", _I)  # words that lead a target, not a subject
 _REPORT_GAP_MAX = 45
 _RELAY_RE = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:để\s+)?(?:tổng hợp|theo dõi)[^.;:]{0,40}?,?\s*", _I)
 _COMPLETION_RE = re.compile(r"\s*(?:hoàn thành|xong|thời hạn|thời gian hoàn thành|chậm nhất)", _I)
@@ -299,6 +302,24 @@ class SentenceRules:
             return None
         return ref
 
+    def _coordinated_sources(self, clause: Sentence, ref: Ref) -> list[Ref]:
+        """``ref`` and the references coordinated before it as the cue's subjects ("Kế hoạch số 30-KH/TU và
+        Kế hoạch số 31-KH/TU thực hiện ..."), in text order. A reference that a cue or "theo"/"căn cứ"
+        leads is a target, not a subject ("X thực hiện A và Y thực hiện B": A is no subject of B's cue)."""
+        text = self.facts.text
+        before = self.facts.refs_in(clause.start, ref.start)
+        out = [ref]
+        for i in range(len(before) - 1, -1, -1):
+            prev = before[i]
+            if not _COORDINATED_RE.fullmatch(text, prev.extent_end, out[0].start):
+                break
+            lead_start = before[i - 1].extent_end if i > 0 else clause.start
+            lead = text[lead_start : prev.start]
+            if _IMPL_CUE_RE.search(lead) or _TARGET_LEAD_RE.search(lead):
+                break
+            out.insert(0, prev)
+        return out
+
     # -- rules --
 
     def implements(self, clause: Sentence) -> None:
@@ -310,9 +331,9 @@ class SentenceRules:
             if not targets:
                 continue
             adjacent = self._adjacent_source(clause, cue.start())
-            source: str | None
+            sources: list[tuple[str, DocType | None]]
             if adjacent is not None:
-                source, stype = adjacent.code, self._ref_type(adjacent.code)
+                sources = [(r.code, self._ref_type(r.code)) for r in self._coordinated_sources(clause, adjacent)]
             else:
                 subject = self._implicit_subject(clause, cue.start(), positional=True)
                 if subject is None or subject.code is None:
@@ -320,11 +341,12 @@ class SentenceRules:
                     if subject is None and self.uncoded_agent is not None:
                         self.facts.topics.extend(t.code for t in targets)
                     continue
-                source, stype = subject.code, subject.type
+                sources = [(subject.code, subject.type)]
                 self.facts.topics.extend(t.code for t in targets)
-            rtype = RelationType.GUIDES if stype is DocType.GUIDANCE else RelationType.IMPLEMENTS
-            for target in targets:
-                self._add(rtype, source, target.code)
+            for source, stype in sources:
+                rtype = RelationType.GUIDES if stype is DocType.GUIDANCE else RelationType.IMPLEMENTS
+                for target in targets:
+                    self._add(rtype, source, target.code)
 
     def cites(self, clause: Sentence) -> None:
         m = _CITE_CUE_RE.match(clause.text)
