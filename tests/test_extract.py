@@ -547,3 +547,25 @@ def test_a_target_before_and_is_no_coordinated_subject() -> None:
     assert (RelationType.IMPLEMENTS, "30-KH/TU", "52-NQ/TW") in pairs
     assert (RelationType.IMPLEMENTS, "31-KH/TU", "16/CT-TTg") in pairs
     assert (RelationType.IMPLEMENTS, "52-NQ/TW", "16/CT-TTg") not in pairs
+
+
+def test_lower_case_codes_after_a_document_noun_are_references() -> None:
+    """"kế hoạch số 30-kh/tu", "nghị quyết 52-nq/tw": a code needed capitals and these were lost."""
+    ex = extract_text("Tỉnh ủy Long An ban hành kế hoạch số 30-kh/tu thực hiện nghị quyết 52-nq/tw của Bộ Chính trị.")
+    assert [(d.code, d.issuer, d.surfaces) for d in ex.documents] == [
+        ("30-KH/TU", "Tỉnh ủy Long An", ("kế hoạch số 30-kh/tu",)),
+        ("52-NQ/TW", "Bộ Chính trị", ("nghị quyết 52-nq/tw",))]
+    assert [(r.type, r.source, r.target) for r in ex.relations] == [(RelationType.IMPLEMENTS, "30-KH/TU", "52-NQ/TW")]
+    state = extract_text("Ủy ban nhân dân tỉnh Long An ban hành Kế hoạch số 31/kh-ubnd triển khai Quyết định số "
+                         "749/qđ-ttg.")
+    assert [(r.source, r.target) for r in state.relations] == [("31/KH-UBND", "749/QĐ-TTg")]
+
+
+@pytest.mark.parametrize("text", [
+    "Trong đại dịch covid-19, ngày 15-12-2020 các đơn vị gửi 30-kh/tu.",  # no noun before the code
+    "Các đơn vị báo cáo 30-kh/tu.",  # "báo cáo" is a verb too: it names a document only with "số"
+    "Kế hoạch số 5-ngày/tuần được áp dụng.",  # no document type
+    "Kế hoạch 3/ca-kip được áp dụng.",  # in lower case, no official letter of an issuer "CA"
+])
+def test_lower_case_tokens_without_a_document_noun_are_no_codes(text: str) -> None:
+    assert extract_text(text).documents == ()

@@ -4,6 +4,7 @@ A reference is an optional type noun ("Nghị quyết", "Kế hoạch hành đ�
 "NQ"...), an optional "số", and a code (Party ``52-NQ/TW`` or State ``749/QĐ-TTg``,
 ``30/2020/NĐ-CP``, ``1906/VPCP-KGVX``), tolerant of spaces and dash variants
 ("52 - NQ/TW", "71- KH/BTGTU", "52–NQ/TW") and of the wrong family ("52/NQ-TW").
+A code typed in lower case ("kế hoạch số 30-kh/tu") counts only after a document noun.
 A noun followed by a bare number ("Nghị quyết số 52") is a number-only reference.
 
 Metadata attached right after the code is read too: "ngày <date>" (or a date in
@@ -104,11 +105,23 @@ def noun_type(noun: str | None) -> DocType | None:
     return NOUN_TYPES.get(noun.lower())
 
 
+# A document noun (and "số") right before a code written in lower case ("kế hoạch số 30-kh/tu"): the
+# nouns that are verbs too ("báo cáo", "thông báo") name a document only with "số".
+_LOWER_CODE_LEAD_RE = re.compile(
+    rf"(?<!\w)(?:(?:{'|'.join(sorted(set(NOUN_TYPES) - _NEEDS_SO, key=len, reverse=True))})\s+(?:số\s*[:.]?\s*)?"
+    rf"|(?:{'|'.join(sorted(_NEEDS_SO, key=len, reverse=True))})\s+số\s*[:.]?\s*)$",
+    re.IGNORECASE,
+)
+
+
 def code_spans(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, normalised code) of every valid code in ``text``."""
+    """(start, end, normalised code) of every valid code in ``text``. A code's type and issuer start with
+    a capital ("52-NQ/TW", "749/QĐ-TTg"), unless a document noun leads it ("nghị quyết 52-nq/tw"): a
+    lower-case token alone is too often no code. The code is normalised to its canonical spelling."""
     out: list[tuple[int, int, str]] = []
     for m in _CODE_RE.finditer(text):
-        if not (m["typ"][0].isupper() and m["iss"][0].isupper()):
+        lower = not (m["typ"][0].isupper() and m["iss"][0].isupper())
+        if lower and not _LOWER_CODE_LEAD_RE.search(text, max(0, m.start() - 40), m.start()):
             continue
         s1 = "/" if m["s1"] == "/" else "-"
         s2 = "/" if m["s2"] == "/" else "-"
@@ -116,7 +129,9 @@ def code_spans(text: str) -> list[tuple[int, int, str]]:
             continue
         year = f"/{m['year']}" if m["year"] else ""
         parsed = try_parse_code(f"{m['num']}{year}{s1}{m['typ']}{s2}{m['iss']}")
-        if parsed is not None:
+        # in lower case, a known type abbreviation is required: a state shape without one ("3/ca-kip") would
+        # read as an official letter of issuer "CA"
+        if parsed is not None and not (lower and parsed.type_abbrev is None):
             out.append((m.start(), m.end(), parsed.code))
     return out
 
