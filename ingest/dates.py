@@ -2,9 +2,11 @@
 
 * Full dates: "ngày 27/9/2019", "27-9-2019", "27.9.2019", "ngày 28 tháng 4 năm 2020"
   and ISO "2020-06-30". Partial dates ("tháng 4/2020", "ngày 15/4") are not dates.
-* Deadlines: a due date ("trong quý II năm 2020" -> 2020-06-30, "trước ngày
-  30/6/2020", "trong tháng 5/2020", "trong năm 2020") or a cadence ("định kỳ hằng
-  năm" -> yearly, "6 tháng một lần" -> half-yearly, "hàng quý", "hàng tháng").
+* Deadlines: a due date ("trong quý II năm 2020" -> 2020-06-30, "quý II–2020",
+  "trước ngày 30/6/2020", "trong tháng 5/2020", "trong năm 2020") or a cadence
+  ("định kỳ hằng năm" -> yearly, "6 tháng một lần" -> half-yearly, "hàng quý",
+  "hàng tháng"); a day in every year ("trước ngày 15-12 hằng năm") is a cadence
+  with no due date.
 
 All functions accept NFC or NFD input; spans refer to the NFC form of the text
 (Unicode NFC only: no white-space collapsing, so spans stay meaningful).
@@ -108,12 +110,14 @@ _PREP = (
     r"(?:trong|trước|đến hết|hết|cuối|vào|đến cuối|trong suốt)\s+)"
 )
 _YEAR = r"((?:19|20)\d\d)"
+_DASHES = "\\-\u2010-\u2015\u2212"  # hyphen-minus, the Unicode hyphens and dashes (en, em...), minus
+_PERIOD_YEAR = rf"(?:(?:năm|/|[{_DASHES}])\s*)"  # between a quarter or month and its year: "quý II–2020"
 _QUARTER_RE = re.compile(
-    rf"(?:{_PREP})?quý\s+(?P<q>IV|I{{1,3}}|[1-4])(?![\w])\s*(?:(?:năm|/|-)\s*)(?P<y>(?:19|20)\d\d)(?!\d)",
+    rf"(?:{_PREP})?quý\s+(?P<q>IV|I{{1,3}}|[1-4])(?![\w])\s*{_PERIOD_YEAR}(?P<y>(?:19|20)\d\d)(?!\d)",
     re.IGNORECASE,
 )
 _MONTH_RE = re.compile(
-    rf"(?:{_PREP})?tháng\s+(?P<m>\d{{1,2}})\s*(?:(?:năm|/|-)\s*)(?P<y>(?:19|20)\d\d)(?!\d)",
+    rf"(?:{_PREP})?tháng\s+(?P<m>\d{{1,2}})\s*{_PERIOD_YEAR}(?P<y>(?:19|20)\d\d)(?!\d)",
     re.IGNORECASE,
 )
 _YEAR_RE = re.compile(rf"{_PREP}năm\s+(?P<y>(?:19|20)\d\d)(?!\d)", re.IGNORECASE)
@@ -124,10 +128,14 @@ _DAY_RE = re.compile(
     re.IGNORECASE,
 )
 _DAY_LEAD_RE = re.compile(r"(?:vào\s+)?ngày\s+$", re.IGNORECASE)  # before a date in a deadline field
-# "trước ngày 15/12 hằng năm": a day in every year (no due date, yearly cadence).
+# "trước ngày 15/12 hằng năm": a day in every year (no due date, yearly cadence). Led by a preposition or
+# "ngày", day and month are split by "/", "-", ".", a dash or "tháng"; bare, only by "/" ("15/12 hằng năm"):
+# a bare "15.12" or "15-12" is as often a number or a range.
 _YEARLESS_DAY_RE = re.compile(
-    r"(?:trước|chậm nhất|đến)\s+(?:ngày\s+)?\d{1,2}\s*(?:/\s*\d{1,2}(?![\d/])|\s+tháng\s+\d{1,2}(?!\d))\s+"
-    r"(?=(?:của\s+)?(?:hằng|hàng)\s+năm)",
+    r"(?:(?:(?:trước|chậm nhất|đến)\s+(?:ngày\s+)?|(?:vào\s+)?ngày\s+)"
+    rf"(?P<d>\d{{1,2}})\s*(?:[/.{_DASHES}]\s*|\s+tháng\s+)(?P<m>\d{{1,2}})"
+    rf"|(?<![\w/.{_DASHES}])(?P<bd>\d{{1,2}})\s*/\s*(?P<bm>\d{{1,2}}))"
+    r"(?![\d/])\s+(?=(?:của\s+)?(?:hằng|hàng)\s+năm)",
     re.IGNORECASE,
 )
 _SIX = r"(?<!\w)(?:0?6|sáu)"
@@ -234,7 +242,9 @@ def _candidates(text: str, *, bare: bool) -> list[tuple[int, int, Deadline]]:
     for m in _YEAR_RE.finditer(text):
         add(m.start(), m.end(), _year_due(m), None)
     for m in _YEARLESS_DAY_RE.finditer(text):
-        add(m.start(), m.end(), None, None)
+        # a day of the calendar in some year (2000 is a leap year: "29/2 hằng năm" is one)
+        if _make_date(2000, int(m.group("m") or m.group("bm")), int(m.group("d") or m.group("bd"))):
+            add(m.start(), m.end(), None, None)
     for regex, cadence in _CADENCES:
         for m in regex.finditer(text):
             add(m.start(), m.end(), None, cadence)

@@ -119,3 +119,40 @@ def test_find_deadlines_in_running_text() -> None:
     assert [d.text for d, _ in found] == ["định kỳ hằng năm", "trong quý II năm 2020", "6 tháng một lần"]
     for deadline, (start, end) in found:
         assert text[start:end] == deadline.text
+
+
+@pytest.mark.parametrize(
+    ("text", "due", "cadence"),
+    [
+        # a day and month every year: a yearly cadence, no single due date (as "trước ngày 15/12 hằng năm")
+        ("trước ngày 15-12 hằng năm", None, "yearly"),
+        ("trước ngày 15.12 hằng năm", None, "yearly"),
+        ("chậm nhất ngày 15–12 hằng năm", None, "yearly"),
+        ("ngày 15.12 hằng năm", None, "yearly"),
+        ("vào ngày 15/12 hằng năm", None, "yearly"),
+        ("15/12 hằng năm", None, "yearly"),
+        ("trước ngày 29/2 hàng năm", None, "yearly"),
+        # a quarter and its year joined by any dash
+        ("quý II–2020", date(2020, 6, 30), None),
+        ("trong quý II – 2020", date(2020, 6, 30), None),
+        ("quý II - 2020", date(2020, 6, 30), None),
+        ("trước quý III—2020", date(2020, 6, 30), None),
+        ("trong tháng 5–2020", date(2020, 5, 31), None),
+    ],
+)
+def test_more_spellings_of_deadlines(text: str, due: date | None, cadence: str | None) -> None:
+    """The review found the day of "trước ngày 15-12 hằng năm" lost (only "hằng năm" was read) and
+    "quý II–2020" (an en dash) no deadline at all."""
+    assert parse_deadline(text) == Deadline(text, due, cadence)
+    (found, (start, end)), = find_deadlines(f"Các sở báo cáo {text}.")
+    assert found == Deadline(text, due, cadence) and (start, end) == (15, 15 + len(text))
+
+
+@pytest.mark.parametrize("text", [
+    "15.12 hằng năm",  # no "ngày": a number, a version, a section
+    "15-12 hằng năm",  # no "ngày": a range as well
+    "trước ngày 31/4 hằng năm",  # no such day
+    "trước ngày 15/13 hằng năm",
+])
+def test_ambiguous_or_impossible_yearless_days_give_only_the_cadence(text: str) -> None:
+    assert parse_deadline(text) == Deadline("hằng năm", None, "yearly")
