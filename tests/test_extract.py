@@ -569,3 +569,25 @@ def test_lower_case_codes_after_a_document_noun_are_references() -> None:
 ])
 def test_lower_case_tokens_without_a_document_noun_are_no_codes(text: str) -> None:
     assert extract_text(text).documents == ()
+
+
+@pytest.mark.parametrize(("text", "deadline"), [
+    ("Định kỳ hằng quý, Sở Nội vụ tỉnh Long An báo cáo Ủy ban nhân dân tỉnh Long An.", ("Định kỳ hằng quý", None)),
+    ("2. Hằng năm Sở Nội vụ tỉnh Long An báo cáo Ủy ban nhân dân tỉnh Long An.", ("Hằng năm", None)),
+    ("Trước ngày 15/12/2020, Sở Nội vụ tỉnh Long An báo cáo Ủy ban nhân dân tỉnh Long An.",
+     ("Trước ngày 15/12/2020", date(2020, 12, 15))),
+    ("Sở Nội vụ tỉnh Long An định kỳ hằng quý báo cáo Ủy ban nhân dân tỉnh Long An.", ("định kỳ hằng quý", None)),
+])
+def test_a_cadence_opening_the_clause_is_the_reporting_cadence(text: str, deadline: tuple) -> None:
+    """"Định kỳ hằng quý, Sở Nội vụ báo cáo ...": the cadence before the reporter was not read."""
+    (rel,) = extract_text(text).relations
+    assert (rel.type, rel.source, rel.target) == \
+        (RelationType.REPORTS_TO, "Sở Nội vụ tỉnh Long An", "Ủy ban nhân dân tỉnh Long An")
+    assert rel.deadline is not None and (rel.deadline.text, rel.deadline.due) == deadline
+
+
+def test_a_bare_period_opening_the_clause_is_no_reporting_deadline() -> None:
+    """"Quý II/2020, ..." opening a sentence says when something happened: only a cadence or a deadline a
+    preposition leads is read before the reporter."""
+    (rel,) = extract_text("Quý II/2020, Sở Nội vụ tỉnh Long An báo cáo Ủy ban nhân dân tỉnh Long An.").relations
+    assert rel.type == RelationType.REPORTS_TO and rel.deadline is None

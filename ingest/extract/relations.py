@@ -82,6 +82,7 @@ _TITLE_END_RE = re.compile(
 )
 
 
+_NUMBERING_RE = re.compile(r"\W*(?:(?:\d+(?:\.\d+)*|[IVXLC]+|[a-zđ])[.)]\s*)?", _I)  # "- ", "2. ", "a) "
 # how a deadline's own words begin when a preposition leads them (ingest.dates' _PREP and _DAY_RE)
 _LED_RE = re.compile(r"(?:chậm nhất|hạn chót|trước|trong|đến|hết|cuối|vào)\b", re.IGNORECASE)
 
@@ -550,9 +551,25 @@ class SentenceRules:
             if not sources:
                 continue
             window_end = cues[i + 1].start() if i + 1 < len(cues) else clause.end
-            deadline = self._deadline_in(sources[0].start, window_end)
+            deadline = self._deadline_in(sources[0].start, window_end) or self._leading_deadline(
+                clause, sources[0].start)
             for source in sources:
                 self._add(RelationType.REPORTS_TO, source.name, target.name, deadline)
+
+    def _leading_deadline(self, clause: Sentence, pos: int) -> Deadline | None:
+        """A deadline that opens the clause before its reporter at ``pos`` ("Định kỳ hằng quý, Sở Nội vụ báo
+        cáo ..."): a cadence, or one a preposition leads ("Trước ngày 15/12/2020, ..."). A bare period there
+        ("Quý II/2020, ...") says when something happened, not when a report is due."""
+        text = self.facts.text
+        found = find_deadlines(text[clause.start : pos])
+        if not found:
+            return None
+        deadline, (start, end) = found[0]
+        if not _NUMBERING_RE.fullmatch(text, clause.start, clause.start + start) or not re.fullmatch(
+            r"\s*,?\s*", text[clause.start + end : pos]
+        ):
+            return None
+        return deadline if deadline.cadence is not None or _LED_RE.match(deadline.text) else None
 
     def _sentence_subjects(self, cue_start: int) -> list[Actor]:
         """The actors opening the sentence ("Các tỉnh ủy, ... xây dựng ...; ... báo cáo")."""
