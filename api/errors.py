@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from graph.store import StoreError
+from graph.store import StoreError, StoreTimeout
 
 PROBLEM = "application/problem+json"
 
@@ -35,6 +35,10 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(StoreError)
     async def _store(request: Request, exc: StoreError) -> JSONResponse:
         return problem_response(request, 503, "Store unavailable", str(exc))
+
+    @app.exception_handler(StoreTimeout)  # chosen over StoreError's: the store answers, this query took too long
+    async def _timeout(request: Request, exc: StoreTimeout) -> JSONResponse:
+        return problem_response(request, 504, "Query timed out", str(exc))
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:

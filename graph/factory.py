@@ -18,6 +18,7 @@ def open_store(settings: Settings, schema: bool = True) -> GraphStore:
             settings.neo4j_password,
             settings.neo4j_database,
             batch_size=settings.kg_batch_size,
+            query_timeout=settings.neo4j_query_timeout,
         )
     else:
         from graph.memory import MemoryStore

@@ -15,8 +15,24 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from neo4j import READ_ACCESS, AsyncDriver, AsyncGraphDatabase, Driver, GraphDatabase, ManagedTransaction, Record
-from neo4j.exceptions import DriverError, Neo4jError, ServiceUnavailable, SessionExpired, TransientError
+from neo4j import (
+    READ_ACCESS,
+    AsyncDriver,
+    AsyncGraphDatabase,
+    Driver,
+    GraphDatabase,
+    ManagedTransaction,
+    Query,
+    Record,
+)
+from neo4j.exceptions import (
+    ClientError,
+    DriverError,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+    TransientError,
+)
 from neo4j.graph import Node, Path, Relationship
 
 from graph import queries
@@ -33,7 +49,16 @@ from graph.schema import (
     Rel,
     neo4j_schema_statements,
 )
-from graph.store import AsyncVersionReader, EdgeId, GraphStore, Neighbour, Stats, StoreConflict, StoreError
+from graph.store import (
+    AsyncVersionReader,
+    EdgeId,
+    GraphStore,
+    Neighbour,
+    Stats,
+    StoreConflict,
+    StoreError,
+    StoreTimeout,
+)
 
 log = logging.getLogger("policy-kg")
 READ_ATTEMPTS = 3
@@ -174,12 +199,15 @@ class _AsyncVersion:
             await driver.close()
 
 
+_TIMED_OUT = "Neo.ClientError.Transaction.TransactionTimedOut"  # ...ClientConfiguration: the timeout sent
+
+
 class Neo4jStore(GraphStore):
     kind = "neo4j"
 
     def __init__(self, uri: str, user: str | None = None, password: str | None = None,
                  database: str | None = None, batch_size: int = 1000,
-                 driver: Driver | None = None) -> None:
+                 driver: Driver | None = None, query_timeout: float | None = 60.0) -> None:
         auth = (user, password) if user and password else None
         self._uri, self._auth = uri, auth  # an injected driver must have been opened on the same URI
         self._owns_driver = driver is None
@@ -190,20 +218,34 @@ class Neo4jStore(GraphStore):
         self.driver = driver or GraphDatabase.driver(uri, auth=auth, notifications_min_severity="OFF")
         self.database = database or None
         self.batch_size = batch_size
+        self.query_timeout = query_timeout  # seconds, for named queries; None: the server's own limit
 
     # -- helpers -------------------------------------------------------------
     def _read(self, query: str, **params: Any) -> list[dict[str, Any]]:
+        """One read without a time limit: identity reads of an ingest, whole-graph reads (export, stats),
+        whose time follows the data's size."""
+        return self._read_rows(query, params, None)
+
+    def _read_rows(self, query: str, params: dict[str, Any], timeout: float | None) -> list[dict[str, Any]]:
         """One read: an auto-commit query in a READ session (routed to a reader in a cluster).
 
         Cheaper than a managed transaction with bookmarks (one round trip instead of
         three, ~0.7 vs ~1.6 ms here); reads are idempotent, so transient failures are
         retried here instead. Trade-off on a cluster: a read right after an ingest may
-        reach a follower that has not applied it yet (see docs/scaling.md).
+        reach a follower that has not applied it yet (see docs/scaling.md). ``timeout``
+        (seconds) is sent as the transaction's: the server stops the query past it.
         """
+        statement = Query(query, timeout=timeout)  # type: ignore[arg-type]
         for attempt in range(READ_ATTEMPTS):
             try:
                 with self.driver.session(database=self.database, default_access_mode=READ_ACCESS) as session:
-                    return [_row(r) for r in session.run(query, params)]  # type: ignore[arg-type]
+                    return [_row(r) for r in session.run(statement, params)]
+            except ClientError as exc:
+                if exc.code and exc.code.startswith(_TIMED_OUT):  # not retried: it would run as long again
+                    limit = ("the server's db.transaction.timeout" if timeout is None
+                             else f"{timeout:g} s (NEO4J_QUERY_TIMEOUT)")
+                    raise StoreTimeout(f"Neo4j stopped a query that ran longer than {limit}") from exc
+                raise
             except (ServiceUnavailable, SessionExpired, TransientError) as exc:
                 if attempt + 1 == READ_ATTEMPTS:
                     raise StoreError(f"Neo4j unreachable: {exc}") from exc
@@ -453,7 +495,8 @@ class Neo4jStore(GraphStore):
         return [(r["rel"], r["start"], r["end"], r["props"]) for r in edges]
 
     def run(self, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-        rows = self._read(queries.load(name).text, **params)
+        # a named query is bounded by NEO4J_QUERY_TIMEOUT: an unlucky plan must not hold the server
+        rows = self._read_rows(queries.load(name).text, params, self.query_timeout)
         # A `path` column is there for Neo4j Browser's graph view only.
         for row in rows:
             row.pop("path", None)

@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     neo4j_user: str | None = None
     neo4j_password: str | None = None
     neo4j_database: str | None = None
+    # seconds a read may run before the server stops it (a runaway query must not hold the server)
+    neo4j_query_timeout: float = Field(60.0, gt=0, le=86_400)
 
 
 @lru_cache

@@ -23,6 +23,10 @@ class StoreError(RuntimeError):
     """The store cannot be reached or refused an operation."""
 
 
+class StoreTimeout(StoreError):
+    """A read ran longer than the store's query timeout and was stopped by the server."""
+
+
 class StoreConflict(StoreError):
     """Another writer changed the graph after the batch's reads began (``Batch.based_on``): nothing
     of the batch was written, and a batch built again on the graph as it is now may be applied."""

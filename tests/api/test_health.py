@@ -1,12 +1,21 @@
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
+from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from graph import queries
+from graph.factory import open_store
+from graph.memory import MemoryStore
 from graph.neo4j_store import Neo4jStore
 from graph.settings import Settings
+from graph.store import StoreTimeout
+from tests.conftest import load_demo
 
 
 def test_health(client: TestClient) -> None:
@@ -51,3 +60,47 @@ def test_the_api_starts_while_neo4j_is_down_and_answers_503(tmp_path: Path) -> N
         assert "Neo4j unreachable" in health.json()["detail"]
         lineage = client.get("/documents/52-nq-tw.bo-chinh-tri.2019/lineage")
         assert lineage.status_code == 503
+
+
+# ~10^9 rows: minutes of work for the server, unless something stops it
+RUNAWAY = ("// runaway: counts nothing for a long time\n"
+           "UNWIND range(1, 1000000000) AS x WITH x WHERE x < 0 RETURN count(x) AS n\n")
+
+
+def test_a_runaway_named_query_is_stopped_at_the_query_timeout(neo4j_uri: str, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """NEO4J_QUERY_TIMEOUT reaches the server with each named query: one running past it is stopped there
+    (the server checks every ~2 s), not retried, and the store answers the next read."""
+    (tmp_path / "runaway.cypher").write_text(RUNAWAY, encoding="utf-8")
+    monkeypatch.setattr(queries, "QUERIES_DIR", tmp_path)
+    queries.load.cache_clear()
+    settings = Settings(kg_store="neo4j", neo4j_uri=neo4j_uri, neo4j_user=os.environ.get("NEO4J_USER"),
+                        neo4j_password=os.environ.get("NEO4J_PASSWORD"), neo4j_query_timeout=0.5)
+    store = open_store(settings, schema=False)
+    try:
+        started = time.monotonic()
+        with pytest.raises(StoreTimeout, match=r"longer than 0\.5 s \(NEO4J_QUERY_TIMEOUT\)"):
+            store.run("runaway", {})
+        assert time.monotonic() - started < 30
+        assert store._read("RETURN 1 AS one") == [{"one": 1}]  # type: ignore[attr-defined]
+    finally:
+        store.close()
+        queries.load.cache_clear()
+
+
+class _TimingOut(MemoryStore):
+    """The demo graph, every named query of which runs past the timeout (as Neo4jStore raises it)."""
+
+    def run(self, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        raise StoreTimeout("Neo4j stopped a query that ran longer than 60 s (NEO4J_QUERY_TIMEOUT)")
+
+
+@pytest.mark.parametrize("cache", [False, True])
+def test_a_timed_out_query_is_a_504_problem(tmp_path: Path, cache: bool) -> None:
+    store = _TimingOut(tmp_path / "kg.jsonl")
+    load_demo(store)
+    with TestClient(create_app(store=store, settings=Settings(kg_api_cache=cache))) as client:
+        response = client.get("/documents/52-nq-tw.bo-chinh-tri.2019/lineage")
+    assert response.status_code == 504, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["title"] == "Query timed out" and "NEO4J_QUERY_TIMEOUT" in response.json()["detail"]
