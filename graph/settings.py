@@ -17,6 +17,8 @@ class Settings(BaseSettings):
     kg_data: Path = Path("data/kg.jsonl")
     kg_batch_size: int = Field(1000, ge=1, le=100_000)
     kg_api_key: str | None = None
+    # the largest POST /ingest body accepted (a bigger one is a 413, read no further); big loads: kg ingest
+    kg_api_max_upload_bytes: int = Field(64 * 1024 * 1024, ge=1)
     # lineage/coverage responses cached per graph version (api/cache.py); off if the graph is edited by hand
     kg_api_cache: bool = True
     kg_api_cache_size: int = Field(1024, ge=0, le=1_000_000)

@@ -35,6 +35,27 @@ def _file_name(name: str, fmt: str) -> str:
     return name if name.lower().endswith(extensions) else f"{name}.{fmt}"
 
 
+async def _body(request: Request, limit: int) -> bytes:
+    """The request body, refused with a 413 as soon as it is known to exceed ``limit`` bytes: from its
+    Content-Length before reading, else while it streams in (chunked), so an oversized upload is never
+    held in memory whole."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise _too_large(limit)
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise _too_large(limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _too_large(limit: int) -> Problem:
+    return Problem(413, "Upload too large", f"the body is over KG_API_MAX_UPLOAD_BYTES ({limit:,} bytes): "
+                   "load big files with `kg ingest`")
+
+
 def _key_matches(header: str, key: str) -> bool:
     """Compared as bytes: ``compare_digest`` refuses a ``str`` holding non-ASCII characters. The
     header arrives as its raw bytes decoded as Latin-1 (ASGI), so a UTF-8 key sent as UTF-8 matches."""
@@ -61,7 +82,7 @@ async def post_ingest(
     if fmt is None:
         raise Problem(415, "Unsupported media type",
                       f"send YAML, JSON or CSV (Content-Type one of {sorted(FORMATS)}) or pass ?format=")
-    body = await request.body()
+    body = await _body(request, settings.kg_api_max_upload_bytes)
     try:  # in a worker thread: a large upload must not stall the event loop
         report = await run_in_threadpool(_ingest, store, _file_name(nfc(name), fmt), body, fmt)
     except IngestError as exc:

@@ -224,6 +224,25 @@ def test_an_upload_is_named_with_its_format_extension_once(write_client: TestCli
     assert response.json()["path"] == path
 
 
+@pytest.mark.parametrize("chunked", [False, True])
+def test_an_upload_over_the_size_limit_is_a_413_and_writes_nothing(demo_store: GraphStore, chunked: bool) -> None:
+    """Refused from its Content-Length, or while a chunked body streams in, before it is held whole."""
+    body = b"code,issuer,issued_on,implements\n14-KH/QU,quan-uy-binh-thanh,2020-08-01,52-NQ/TW\n"
+    settings = Settings(kg_api_key="test-key", kg_api_max_upload_bytes=len(body) - 1)
+    headers = {"Content-Type": "text/csv", "X-API-Key": "test-key"}
+    before = demo_store.stats()
+    with TestClient(create_app(store=demo_store, settings=settings)) as c:
+        content = (body[i:i + 16] for i in range(0, len(body), 16)) if chunked else body
+        response = c.post("/ingest", content=content, headers=headers)
+        assert response.status_code == 413, response.text
+        assert response.headers["content-type"] == "application/problem+json"
+        assert "KG_API_MAX_UPLOAD_BYTES" in response.json()["detail"]
+        assert demo_store.stats() == before
+    with TestClient(create_app(store=demo_store, settings=Settings(kg_api_key="test-key",
+                                                                   kg_api_max_upload_bytes=len(body)))) as c:
+        assert c.post("/ingest", content=body, headers=headers).status_code == 201  # the limit itself is fine
+
+
 def test_conflicts_of_two_tasks_to_one_unit_are_two_subjects(write_client: TestClient) -> None:
     """Two tasks of one plan for one unit, each dated differently by two sources: one conflict per task,
     its subject naming the edge's key (the rows of the two edges were merged or repeated before)."""
