@@ -494,9 +494,35 @@ class Neo4jStore(GraphStore):
                            "ORDER BY rel, start, end, r.key")
         return [(r["rel"], r["start"], r["end"], r["props"]) for r in edges]
 
+    def _plan(self, query: str, params: dict[str, Any]) -> str:
+        """The plan the server holds for ``query`` (EXPLAIN reads the plan cache; nothing runs), one
+        operator per line, for the log of a query that timed out."""
+        try:
+            with self.driver.session(database=self.database, default_access_mode=READ_ACCESS) as session:
+                plan = session.run(Query("EXPLAIN " + query, timeout=10), params).consume().plan  # type: ignore[arg-type]
+        except (DriverError, Neo4jError) as exc:
+            return f"(no plan: {exc})"
+        lines: list[str] = []
+
+        def walk(op: dict[str, Any], indent: int) -> None:
+            details = str(op.get("args", {}).get("Details", ""))
+            lines.append(f"{'  ' * indent}{op.get('operatorType')} {details}".rstrip())
+            for child in op.get("children", []):
+                walk(child, indent + 1)
+
+        if plan:
+            walk(plan, 0)
+        return "\n".join(lines)
+
     def run(self, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         # a named query is bounded by NEO4J_QUERY_TIMEOUT: an unlucky plan must not hold the server
-        rows = self._read_rows(queries.load(name).text, params, self.query_timeout)
+        text = queries.load(name).text
+        try:
+            rows = self._read_rows(text, params, self.query_timeout)
+        except StoreTimeout:
+            log.warning("named query %s timed out (params %r); the plan it ran with:\n%s",
+                        name, params, self._plan(text, params))
+            raise
         # A `path` column is there for Neo4j Browser's graph view only.
         for row in rows:
             row.pop("path", None)

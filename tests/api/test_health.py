@@ -68,9 +68,10 @@ RUNAWAY = ("// runaway: counts nothing for a long time\n"
 
 
 def test_a_runaway_named_query_is_stopped_at_the_query_timeout(neo4j_uri: str, tmp_path: Path,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+                                                              monkeypatch: pytest.MonkeyPatch,
+                                                              caplog: pytest.LogCaptureFixture) -> None:
     """NEO4J_QUERY_TIMEOUT reaches the server with each named query: one running past it is stopped there
-    (the server checks every ~2 s), not retried, and the store answers the next read."""
+    (the server checks every ~2 s), not retried, its plan is logged, and the store answers the next read."""
     (tmp_path / "runaway.cypher").write_text(RUNAWAY, encoding="utf-8")
     monkeypatch.setattr(queries, "QUERIES_DIR", tmp_path)
     queries.load.cache_clear()
@@ -82,6 +83,8 @@ def test_a_runaway_named_query_is_stopped_at_the_query_timeout(neo4j_uri: str, t
         with pytest.raises(StoreTimeout, match=r"longer than 0\.5 s \(NEO4J_QUERY_TIMEOUT\)"):
             store.run("runaway", {})
         assert time.monotonic() - started < 30
+        logged = "\n".join(r.getMessage() for r in caplog.records if r.name == "policy-kg")
+        assert "named query runaway timed out" in logged and "Unwind" in logged  # the plan's operators
         assert store._read("RETURN 1 AS one") == [{"one": 1}]  # type: ignore[attr-defined]
     finally:
         store.close()
