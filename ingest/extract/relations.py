@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -148,10 +149,11 @@ class Facts:
         i = bisect_left(self._starts("actors", self.actors), start)
         return self.actors[i] if i < len(self.actors) and self.actors[i].start < end else None
 
-    def _covers(self, name: str, spans: list[tuple[int, int]], pos: int) -> bool:
-        """Whether one of ``spans`` (start, end) holds ``pos``: start <= pos < end (spans may overlap)."""
+    def _covers(self, name: str, spans: Callable[[], list[tuple[int, int]]], pos: int) -> bool:
+        """Whether one of ``spans()`` (start, end) holds ``pos``: start <= pos < end (spans may overlap). The
+        spans are listed on the first call only (listing them per call was quadratic in a long text)."""
         if name not in self._index:
-            ordered = sorted(spans)
+            ordered = sorted(spans())
             reach, running = [], -1
             for _, end in ordered:
                 running = max(running, end)
@@ -162,18 +164,18 @@ class Facts:
         return k > 0 and reach[k - 1] > pos
 
     def in_ref(self, pos: int) -> bool:
-        return self._covers("in_ref", [(r.start, r.end) for r in self.refs], pos)
+        return self._covers("in_ref", lambda: [(r.start, r.end) for r in self.refs], pos)
 
     def in_actor(self, pos: int) -> bool:
-        return self._covers("in_actor", [(a.start, a.end) for a in self.actors], pos)
+        return self._covers("in_actor", lambda: [(a.start, a.end) for a in self.actors], pos)
 
     def in_ref_extent(self, pos: int) -> bool:
         """Whether ``pos`` lies in a reference or its date/issuer metadata."""
-        return self._covers("in_extent", [(r.start, r.extent_end) for r in self.refs], pos)
+        return self._covers("in_extent", lambda: [(r.start, r.extent_end) for r in self.refs], pos)
 
     def in_ref_metadata(self, pos: int) -> bool:
         """Whether ``pos`` lies in the date/issuer metadata after a reference (end <= pos < extent_end)."""
-        return self._covers("in_meta", [(r.end, r.extent_end) for r in self.refs], pos)
+        return self._covers("in_meta", lambda: [(r.end, r.extent_end) for r in self.refs], pos)
 
 
 @dataclass
