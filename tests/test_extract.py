@@ -591,3 +591,29 @@ def test_a_bare_period_opening_the_clause_is_no_reporting_deadline() -> None:
     preposition leads is read before the reporter."""
     (rel,) = extract_text("Quý II/2020, Sở Nội vụ tỉnh Long An báo cáo Ủy ban nhân dân tỉnh Long An.").relations
     assert rel.type == RelationType.REPORTS_TO and rel.deadline is None
+
+
+@pytest.mark.parametrize("text", [
+    "Ban Thường vụ Tỉnh ủy ban hành Kế hoạch số 30-KH/TU thực hiện Nghị quyết số 52-NQ/TW và Kế hoạch số 31-KH/TU "
+    "thực hiện Chỉ thị số 05-CT/TW.",
+    "Ban Thường vụ Tỉnh ủy Long An ban hành Kế hoạch số 30-KH/TU thực hiện Nghị quyết số 52-NQ/TW, Kế hoạch số "
+    "31-KH/TU nhằm triển khai Chỉ thị số 05-CT/TW.",
+    "Kế hoạch số 30-KH/TU thực hiện Nghị quyết số 52-NQ/TW và Kế hoạch số 31-KH/TU thực hiện Chỉ thị số 05-CT/TW.",
+])
+def test_a_reference_heading_its_own_cue_is_no_target_of_the_previous_one(text: str) -> None:
+    """"X thực hiện A và Y thực hiện B": Y was taken as X's second target (30-KH/TU implemented 31-KH/TU)."""
+    assert [(r.type, r.source, r.target) for r in extract_text(text).relations] == [
+        (RelationType.IMPLEMENTS, "30-KH/TU", "52-NQ/TW"), (RelationType.IMPLEMENTS, "31-KH/TU", "05-CT/TW")]
+
+
+def test_a_reference_heading_its_own_cue_stays_a_target_of_a_cue_opening_the_clause() -> None:
+    """"Thực hiện A và Y thực hiện A, B ban hành X": Y is what X implements, as is a document a topic describes
+    ("Kết luận số 14-KL/TW về tiếp tục thực hiện ...")."""
+    ex = extract_text("Thực hiện Nghị quyết số 52-NQ/TW và Kế hoạch số 30-KH/TU của Tỉnh ủy Long An thực hiện Nghị "
+                      "quyết số 52-NQ/TW, Ủy ban nhân dân tỉnh Long An ban hành Kế hoạch số 31/KH-UBND.")
+    assert {(r.source, r.target) for r in ex.relations} == {
+        ("31/KH-UBND", "52-NQ/TW"), ("31/KH-UBND", "30-KH/TU"), ("30-KH/TU", "52-NQ/TW")}
+    ex = extract_text("Tỉnh ủy Long An ban hành Kế hoạch số 30-KH/TU thực hiện Nghị quyết số 52-NQ/TW và Kết luận số "
+                      "14-KL/TW về tiếp tục thực hiện Chỉ thị số 05-CT/TW.")
+    assert {(r.source, r.target) for r in ex.relations} == {
+        ("30-KH/TU", "52-NQ/TW"), ("30-KH/TU", "14-KL/TW"), ("14-KL/TW", "05-CT/TW")}

@@ -58,6 +58,8 @@ _ASSIGN_GAP_RE = re.compile(r"\s*(?:(?:cho|nhiệm vụ cho|trách nhiệm cho)\
 _LIST_SEP_RE = re.compile(r"\s*(?:,\s*(?:và\s+)?|và\s+|;\s*)\s*", _I)
 # between two coordinated references ("Kế hoạch số 30-KH/TU và Kế hoạch số 31-KH/TU")
 _COORDINATED_RE = re.compile(r"\s*(?:,|và|cùng|,\s*và)\s*", _I)
+# between a reference and a cue it is the subject of: "Kế hoạch số 31-KH/TU (, nhằm) thực hiện ..."
+_OWN_CUE_GAP_RE = re.compile(rf"\s*,?\s*(?:(?:để|nhằm)\s+)?(?:(?:việc|tiếp tục|đẩy mạnh)\s+)?{_FILLERS}", _I)
 _TARGET_LEAD_RE = re.compile(r"(?<!\w)(?:theo|căn cứ)(?!\w)", _I)  # words that lead a target, not a subject
 _REPORT_GAP_MAX = 45
 _RELAY_RE = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:để\s+)?(?:tổng hợp|theo dõi)[^.;:]{0,40}?,?\s*", _I)
@@ -260,8 +262,20 @@ class SentenceRules:
             return anaphoric
         return None
 
-    def _targets_after(self, clause: Sentence, pos: int, *, max_gap: int = 40) -> list[Ref]:
-        """The reference right after ``pos`` and the ones coordinated with it."""
+    def _heads_own_cue(self, clause: Sentence, ref: Ref) -> bool:
+        """Whether ``ref`` is directly followed by an implements cue with a target of its own ("... và Kế
+        hoạch số 31-KH/TU thực hiện Chỉ thị số 05-CT/TW"): it is that cue's subject. A topic ("Kết luận số
+        14-KL/TW về tiếp tục thực hiện ...") does not count: it describes the document, which may be a target."""
+        gap = _OWN_CUE_GAP_RE.match(self.facts.text, ref.extent_end, clause.end)
+        assert gap is not None
+        cue = _IMPL_CUE_RE.match(self.facts.text, gap.end(), clause.end)
+        return cue is not None and bool(self._targets_after(clause, cue.end()))
+
+    def _targets_after(self, clause: Sentence, pos: int, *, max_gap: int = 40,
+                       parallel: bool = False) -> list[Ref]:
+        """The reference right after ``pos`` and the ones coordinated with it. With ``parallel`` (the cue's
+        subject precedes it: "X thực hiện A và Y thực hiện B"), a reference that heads its own cue is a
+        parallel subject and ends the list; else it is a target too ("Thực hiện A và Y thực hiện A, ...")."""
         refs = [r for r in self.facts.refs_in(clause.start, clause.end) if r.start >= pos]
         if not refs:
             return []
@@ -287,6 +301,8 @@ class SentenceRules:
                 break
             if [a for a in self.facts.actors_in(prev_end, ref.start)
                     if not self.facts.in_ref_extent(a.start)]:
+                break
+            if parallel and self._heads_own_cue(clause, ref):
                 break
             out.append(ref)
             codes.add(ref.code)
@@ -330,10 +346,12 @@ class SentenceRules:
         for cue in _IMPL_CUE_RE.finditer(text, clause.start, clause.end):
             if self.facts.in_ref(cue.start()):
                 continue
-            targets = self._targets_after(clause, cue.end())
+            adjacent = self._adjacent_source(clause, cue.start())
+            issued = self._issued_source(clause, cue.start())
+            parallel = adjacent is not None or (issued is not None and clause.start <= issued.start < cue.start())
+            targets = self._targets_after(clause, cue.end(), parallel=parallel)
             if not targets:
                 continue
-            adjacent = self._adjacent_source(clause, cue.start())
             sources: list[tuple[str, DocType | None]]
             if adjacent is not None:
                 sources = [(r.code, self._ref_type(r.code)) for r in self._coordinated_sources(clause, adjacent)]
