@@ -617,3 +617,22 @@ def test_a_reference_heading_its_own_cue_stays_a_target_of_a_cue_opening_the_cla
                       "14-KL/TW về tiếp tục thực hiện Chỉ thị số 05-CT/TW.")
     assert {(r.source, r.target) for r in ex.relations} == {
         ("30-KH/TU", "52-NQ/TW"), ("30-KH/TU", "14-KL/TW"), ("14-KL/TW", "05-CT/TW")}
+
+
+def test_references_coordinated_after_an_issue_verb_are_all_issued() -> None:
+    """"Tỉnh ủy ban hành Kế hoạch số 30-KH/TU và Kế hoạch số 31-KH/TU": only 30 was issued by the agent."""
+    ex = extract_text("Ngày 10/3/2020, Tỉnh ủy Long An ban hành Kế hoạch số 30-KH/TU, Kế hoạch số 31-KH/TU và Chỉ "
+                      "thị số 05-CT/TU thực hiện Nghị quyết số 52-NQ/TW.")
+    assert [(d.code, d.issuer, d.date) for d in ex.documents] == [
+        ("30-KH/TU", "Tỉnh ủy Long An", date(2020, 3, 10)), ("31-KH/TU", "Tỉnh ủy Long An", date(2020, 3, 10)),
+        ("05-CT/TU", "Tỉnh ủy Long An", date(2020, 3, 10)), ("52-NQ/TW", None, None)]
+    assert {(r.source, r.target) for r in ex.relations} == {
+        ("30-KH/TU", "52-NQ/TW"), ("31-KH/TU", "52-NQ/TW"), ("05-CT/TU", "52-NQ/TW")}
+    assert ex.subject == "30-KH/TU"  # the list's head stays the sentence's document
+
+
+def test_a_coordinated_reference_with_its_own_issuer_keeps_it() -> None:
+    ex = extract_text("Tỉnh ủy Long An ban hành Kế hoạch số 30-KH/TU và Hướng dẫn số 116-HD/BTGTW của Ban Tuyên giáo "
+                      "Trung ương.")
+    assert [(d.code, d.issuer, d.conflicts) for d in ex.documents] == [
+        ("30-KH/TU", "Tỉnh ủy Long An", ()), ("116-HD/BTGTW", "Ban Tuyên giáo Trung ương", ())]

@@ -25,6 +25,7 @@ from ingest.extract.model import (
 from ingest.extract.refs import Ref, code_spans, find_refs
 from ingest.extract.relations import (
     _AGENT_GAP_RE,
+    _COORDINATED_RE,
     _ISSUE_UNCODED_RE,
     _ISSUE_VERB_RE,
     _VERB_CHARS,
@@ -191,14 +192,27 @@ class _Extractor:
         s = self._sentence_of(pos)
         return Evidence(s.text, s.start, s.end)
 
-    def _issued(self, sentence: Sentence) -> list[tuple[Ref, Actor | None]]:
-        out: list[tuple[Ref, Actor | None]] = []
+    def _issued(self, sentence: Sentence) -> list[tuple[Ref, Actor | None, bool]]:
+        """(reference, agent, coordinated) for every document the sentence issues: after an issue verb, or
+        coordinated with one ("Tỉnh ủy ban hành Kế hoạch số 30-KH/TU và Kế hoạch số 31-KH/TU": both are the
+        agent's). A coordinated one has the issuer and date claims of the list's head, but is not the source
+        of the sentence's other cues: which of the list a later task belongs to, the text does not say."""
+        out: list[tuple[Ref, Actor | None, bool]] = []
         # the sentence's references (refs are in text order): not a pass over all of them per sentence
         first = bisect_left(self._ref_index, (sentence.start, -1))
         last = bisect_left(self._ref_index, (sentence.end, -1), first)
+        previous: Ref | None = None  # the sentence's previous reference, and the agent that issued it
+        previous_agent: tuple[Actor | None] | None = None
         for i in sorted(i for _, i in self._ref_index[first:last]):
-            ref = self.refs[i]
+            ref, prev, prev_agent = self.refs[i], previous, previous_agent
+            previous, previous_agent = ref, None
             if ref.numbered_only:
+                continue
+            if prev is not None and prev_agent is not None and _COORDINATED_RE.fullmatch(
+                self.text, prev.extent_end, ref.start
+            ) and (ref.issuer is None or prev_agent[0] is None or ref.issuer == prev_agent[0].name):
+                out.append((ref, prev_agent[0], True))
+                previous_agent = prev_agent
                 continue
             # the verb ends the window ("ban hành 52-NQ/TW"): search its last words only, not the whole
             # sentence for every reference (quadratic in a long sentence of references)
@@ -208,7 +222,9 @@ class _Extractor:
             verb = _ISSUE_VERB_RE.search(self.text, max(sentence.start, end - _VERB_CHARS), ref.start)
             if verb is None:
                 continue
-            out.append((ref, self._agent(sentence, verb.start())))
+            agent = self._agent(sentence, verb.start())
+            out.append((ref, agent, False))
+            previous_agent = (agent,)
         return out
 
     def _agent(self, sentence: Sentence, pos: int) -> Actor | None:
@@ -243,8 +259,9 @@ class _Extractor:
         for sentence in self.sentences:
             if header is not None and sentence.end <= header.end:
                 continue
-            issued = self._issued(sentence)
-            for ref, agent in issued:
+            issued_all = self._issued(sentence)
+            issued = [(ref, agent) for ref, agent, coordinated in issued_all if not coordinated]
+            for ref, agent, _coordinated in issued_all:
                 acc = docs[ref.code]
                 if agent is not None:
                     acc.claim("issuer", agent.name, self._evidence(ref.start))
