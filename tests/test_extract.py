@@ -636,3 +636,29 @@ def test_a_coordinated_reference_with_its_own_issuer_keeps_it() -> None:
                       "Trung ương.")
     assert [(d.code, d.issuer, d.conflicts) for d in ex.documents] == [
         ("30-KH/TU", "Tỉnh ủy Long An", ()), ("116-HD/BTGTW", "Ban Tuyên giáo Trung ương", ())]
+
+
+@pytest.mark.parametrize("text", [
+    "Ban Thường vụ Tỉnh ủy Long An ban hành Kế hoạch số 30-KH/TU thực hiện Nghị quyết số 52-NQ/TW và Kế hoạch số "
+    "31-KH/TU thực hiện Chỉ thị số 05-CT/TW.",
+    "Ban Thường vụ Tỉnh ủy Long An ban hành Kế hoạch số 30-KH/TU thực hiện Nghị quyết số 52-NQ/TW, Kế hoạch số "
+    "31-KH/TU nhằm triển khai Chỉ thị số 05-CT/TW.",
+])
+def test_a_document_in_parallel_with_an_issued_one_is_issued_by_its_agent(text: str) -> None:
+    """"A ban hành X thực hiện N và Y thực hiện M": Y, heading its own cue, is A's too (it had no issuer)."""
+    ex = extract_text(text)
+    assert [(d.code, d.issuer) for d in ex.documents] == [
+        ("30-KH/TU", "Ban Thường vụ Tỉnh ủy Long An"), ("52-NQ/TW", None),
+        ("31-KH/TU", "Ban Thường vụ Tỉnh ủy Long An"), ("05-CT/TW", None)]
+
+
+@pytest.mark.parametrize("text", [
+    # a target coordinated with another, without a cue of its own: no document of the agent
+    "Tỉnh ủy Long An ban hành Kế hoạch số 30-KH/TU thực hiện Nghị quyết số 52-NQ/TW và Chỉ thị số 05-CT/TW.",
+    # a topic ("về tiếp tục thực hiện") describes a target: the conclusion is the Politburo's
+    "Tỉnh ủy Long An ban hành Kế hoạch số 30-KH/TU thực hiện Nghị quyết số 52-NQ/TW và Kết luận số 14-KL/TW về "
+    "tiếp tục thực hiện Chỉ thị số 05-CT/TW.",
+])
+def test_a_target_is_not_issued_by_the_agent(text: str) -> None:
+    ex = extract_text(text)
+    assert [d.issuer for d in ex.documents if d.code != "30-KH/TU"] == [None] * (len(ex.documents) - 1)

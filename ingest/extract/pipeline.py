@@ -26,6 +26,7 @@ from ingest.extract.refs import Ref, code_spans, find_refs
 from ingest.extract.relations import (
     _AGENT_GAP_RE,
     _COORDINATED_RE,
+    _CUE_AFTER_RE,
     _ISSUE_UNCODED_RE,
     _ISSUE_VERB_RE,
     _VERB_CHARS,
@@ -195,37 +196,54 @@ class _Extractor:
     def _issued(self, sentence: Sentence) -> list[tuple[Ref, Actor | None, bool]]:
         """(reference, agent, coordinated) for every document the sentence issues: after an issue verb, or
         coordinated with one ("Tỉnh ủy ban hành Kế hoạch số 30-KH/TU và Kế hoạch số 31-KH/TU": both are the
-        agent's). A coordinated one has the issuer and date claims of the list's head, but is not the source
-        of the sentence's other cues: which of the list a later task belongs to, the text does not say."""
+        agent's), or heading its own cue in parallel with one ("ban hành Kế hoạch số 30-KH/TU thực hiện A và
+        Kế hoạch số 31-KH/TU thực hiện B"). A coordinated one has the issuer and date claims of the list's
+        head, but is not the source of the sentence's other cues: which of the list a later task belongs to,
+        the text does not say."""
         out: list[tuple[Ref, Actor | None, bool]] = []
         # the sentence's references (refs are in text order): not a pass over all of them per sentence
         first = bisect_left(self._ref_index, (sentence.start, -1))
         last = bisect_left(self._ref_index, (sentence.end, -1), first)
-        previous: Ref | None = None  # the sentence's previous reference, and the agent that issued it
-        previous_agent: tuple[Actor | None] | None = None
+        seen: list[tuple[Ref, tuple[Actor | None] | None]] = []  # the sentence's references, each with its agent
         for i in sorted(i for _, i in self._ref_index[first:last]):
-            ref, prev, prev_agent = self.refs[i], previous, previous_agent
-            previous, previous_agent = ref, None
-            if ref.numbered_only:
-                continue
-            if prev is not None and prev_agent is not None and _COORDINATED_RE.fullmatch(
-                self.text, prev.extent_end, ref.start
-            ) and (ref.issuer is None or prev_agent[0] is None or ref.issuer == prev_agent[0].name):
-                out.append((ref, prev_agent[0], True))
-                previous_agent = prev_agent
-                continue
-            # the verb ends the window ("ban hành 52-NQ/TW"): search its last words only, not the whole
-            # sentence for every reference (quadratic in a long sentence of references)
-            end = ref.start
-            while end > sentence.start and self.text[end - 1].isspace():
-                end -= 1
-            verb = _ISSUE_VERB_RE.search(self.text, max(sentence.start, end - _VERB_CHARS), ref.start)
-            if verb is None:
-                continue
-            agent = self._agent(sentence, verb.start())
-            out.append((ref, agent, False))
-            previous_agent = (agent,)
+            ref = self.refs[i]
+            agent = None if ref.numbered_only else self._coordinated_agent(seen, ref, sentence.end)
+            if agent is not None:
+                out.append((ref, agent[0], True))
+            elif not ref.numbered_only:
+                # the verb ends the window ("ban hành 52-NQ/TW"): search its last words only, not the whole
+                # sentence for every reference (quadratic in a long sentence of references)
+                end = ref.start
+                while end > sentence.start and self.text[end - 1].isspace():
+                    end -= 1
+                verb = _ISSUE_VERB_RE.search(self.text, max(sentence.start, end - _VERB_CHARS), ref.start)
+                if verb is not None:
+                    agent = (self._agent(sentence, verb.start()),)
+                    out.append((ref, agent[0], False))
+            seen.append((ref, agent))
         return out
+
+    def _coordinated_agent(self, seen: list[tuple[Ref, tuple[Actor | None] | None]], ref: Ref,
+                           limit: int) -> tuple[Actor | None] | None:
+        """The agent of the issued reference ``ref`` is coordinated with: the previous one ("X và Y"), or one
+        whose cue's targets ``ref`` follows in parallel ("X thực hiện A và Y thực hiện B", Y heading its own
+        cue); None when there is none, or when ``ref`` names another issuer ("của ...")."""
+        if not seen or not _COORDINATED_RE.fullmatch(self.text, seen[-1][0].extent_end, ref.start):
+            return None
+        agent = seen[-1][1]
+        if agent is None and _CUE_AFTER_RE.match(self.text, ref.extent_end, limit):
+            j = len(seen) - 1  # back over the targets coordinated before ref, to the document whose cue leads them
+            while j > 0 and seen[j - 1][1] is None and _COORDINATED_RE.fullmatch(
+                self.text, seen[j - 1][0].extent_end, seen[j][0].start
+            ):
+                j -= 1
+            if j > 0 and seen[j - 1][1] is not None:
+                cue = _CUE_AFTER_RE.match(self.text, seen[j - 1][0].extent_end, seen[j][0].start)
+                if cue is not None and not self.text[cue.end() : seen[j][0].start].strip():
+                    agent = seen[j - 1][1]
+        if agent is None or (ref.issuer is not None and agent[0] is not None and ref.issuer != agent[0].name):
+            return None
+        return agent
 
     def _agent(self, sentence: Sentence, pos: int) -> Actor | None:
         # the last actor of the sentence that ends before pos (actors are sorted by start)

@@ -60,6 +60,8 @@ _LIST_SEP_RE = re.compile(r"\s*(?:,\s*(?:và\s+)?|và\s+|;\s*)\s*", _I)
 _COORDINATED_RE = re.compile(r"\s*(?:,|và|cùng|,\s*và)\s*", _I)
 # between a reference and a cue it is the subject of: "Kế hoạch số 31-KH/TU (, nhằm) thực hiện ..."
 _OWN_CUE_GAP_RE = re.compile(rf"\s*,?\s*(?:(?:để|nhằm)\s+)?(?:(?:việc|tiếp tục|đẩy mạnh)\s+)?{_FILLERS}", _I)
+# a reference's own implements cue after it: "Kế hoạch số 31-KH/TU (, nhằm) thực hiện"
+_CUE_AFTER_RE = re.compile(rf"{_OWN_CUE_GAP_RE.pattern}{_IMPL_CUE_RE.pattern}", _I)
 _TARGET_LEAD_RE = re.compile(r"(?<!\w)(?:theo|căn cứ)(?!\w)", _I)  # words that lead a target, not a subject
 _REPORT_GAP_MAX = 45
 _RELAY_RE = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:để\s+)?(?:tổng hợp|theo dõi)[^.;:]{0,40}?,?\s*", _I)
