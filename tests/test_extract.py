@@ -662,3 +662,16 @@ def test_a_document_in_parallel_with_an_issued_one_is_issued_by_its_agent(text: 
 def test_a_target_is_not_issued_by_the_agent(text: str) -> None:
     ex = extract_text(text)
     assert [d.issuer for d in ex.documents if d.code != "30-KH/TU"] == [None] * (len(ex.documents) - 1)
+
+
+@pytest.mark.parametrize("text", [
+    "Tỉnh ủy Long An ban hành Kế hoạch số 30-KH/TU thực hiện Nghị quyết số 52-NQ/TW, Nghị quyết số 55-NQ/TW và Kế "
+    "hoạch số 31-KH/TU nhằm triển khai Chỉ thị số 05-CT/TW.",
+    "Thực hiện Nghị quyết số 52-NQ/TW, Nghị quyết số 55-NQ/TW và Kế hoạch số 31-KH/TU thực hiện Chỉ thị số 05-CT/TW, "
+    "Tỉnh ủy Long An ban hành Kế hoạch số 30-KH/TU.",
+])
+def test_a_target_list_before_a_coordinated_subject_gives_it_no_cosubjects(text: str) -> None:
+    """"X thực hiện A, B và Y thực hiện C": B, second of X's targets, was taken as a subject of Y's cue."""
+    pairs = {(r.source, r.target) for r in extract_text(text).relations}
+    assert ("31-KH/TU", "05-CT/TW") in pairs
+    assert ("55-NQ/TW", "05-CT/TW") not in pairs and ("52-NQ/TW", "05-CT/TW") not in pairs

@@ -326,7 +326,8 @@ class SentenceRules:
     def _coordinated_sources(self, clause: Sentence, ref: Ref) -> list[Ref]:
         """``ref`` and the references coordinated before it as the cue's subjects ("Kế hoạch số 30-KH/TU và
         Kế hoạch số 31-KH/TU thực hiện ..."), in text order. A reference that a cue or "theo"/"căn cứ"
-        leads is a target, not a subject ("X thực hiện A và Y thực hiện B": A is no subject of B's cue)."""
+        leads is a target, not a subject ("X thực hiện A và Y thực hiện B": A is no subject of B's cue), and so
+        are the ones coordinated after it ("X thực hiện A, B và Y thực hiện C": nor is B)."""
         text = self.facts.text
         before = self.facts.refs_in(clause.start, ref.start)
         out = [ref]
@@ -337,7 +338,7 @@ class SentenceRules:
             lead_start = before[i - 1].extent_end if i > 0 else clause.start
             lead = text[lead_start : prev.start]
             if _IMPL_CUE_RE.search(lead) or _TARGET_LEAD_RE.search(lead):
-                break
+                return [ref]
             out.insert(0, prev)
         return out
 
