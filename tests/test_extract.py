@@ -675,3 +675,19 @@ def test_a_target_list_before_a_coordinated_subject_gives_it_no_cosubjects(text:
     pairs = {(r.source, r.target) for r in extract_text(text).relations}
     assert ("31-KH/TU", "05-CT/TW") in pairs
     assert ("55-NQ/TW", "05-CT/TW") not in pairs and ("52-NQ/TW", "05-CT/TW") not in pairs
+
+
+@pytest.mark.parametrize("lead", ["Trước đó, ngày 10/3/2020,", "Sau đó, vào ngày 10/3/2020,", "Cũng ngày 10/3/2020,"])
+def test_a_lead_date_after_a_connective_is_the_issue_date(lead: str) -> None:
+    """"Trước đó, ngày 10/3/2020, UBND ... đã ban hành Kế hoạch số 45/KH-UBND": the date was lost (only a
+    sentence opening with "Ngày" had a lead date)."""
+    ex = extract_text(f"{lead} Ủy ban nhân dân tỉnh Long An đã ban hành Kế hoạch số 45/KH-UBND và Quyết định số "
+                      "1234/QĐ-UBND triển khai Nghị quyết số 50/NQ-CP của Chính phủ.")
+    assert [(d.code, d.date) for d in ex.documents] == [
+        ("45/KH-UBND", date(2020, 3, 10)), ("1234/QĐ-UBND", date(2020, 3, 10)), ("50/NQ-CP", None)]
+
+
+def test_a_lead_date_before_a_clause_end_still_dates_nothing_after_it() -> None:
+    ex = extract_text("Ngày 15/5/2020, Tỉnh ủy Long An tổ chức hội nghị; trước đó Tỉnh ủy Long An đã ban hành Kế hoạch "
+                      "số 32-KH/TU.")
+    assert ex.documents[0].date is None

@@ -70,7 +70,10 @@ IMPLIED_ISSUERS: dict[str, str] = {
     "BVHTTDL": "Bộ Văn hóa, Thể thao và Du lịch",
 }
 _PARTY_IMPLIED = {"BTGTW", "BDVTW", "BTCTW", "BKTTW", "UBKTTW"}
-_LEAD_DATE_RE = re.compile(r"^\W*(?:vào\s+)?ngày\s+", re.IGNORECASE)
+# "Ngày 27/9/2019, ...", and after a connective of narration: "Trước đó, ngày 10/3/2020, ..."
+_LEAD_DATE_RE = re.compile(
+    r"^\W*(?:(?:trước đó|sau đó|tiếp đó|đồng thời|cũng)\s*,?\s*)?(?:vào\s+)?ngày\s+", re.IGNORECASE
+)
 _CLAUSE_END_RE = re.compile(r"[;:]|(?<!\w)trước đó(?!\w)", re.IGNORECASE)
 
 
@@ -289,7 +292,7 @@ class _Extractor:
                 lead = _LEAD_DATE_RE.match(sentence.text)
                 found = find_dates(sentence.text[lead.end() :]) if lead else []
                 if lead and found and found[0][2][0] == 0 and ref.date is None \
-                        and not _CLAUSE_END_RE.search(sentence.text, 0, ref.start - sentence.start):
+                        and not _CLAUSE_END_RE.search(sentence.text, lead.end(), ref.start - sentence.start):
                     acc.claim("date", found[0][0].isoformat(), self._evidence(ref.start))
             if own is None:
                 m = _ISSUE_UNCODED_RE.search(sentence.text)
