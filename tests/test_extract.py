@@ -691,3 +691,21 @@ def test_a_lead_date_before_a_clause_end_still_dates_nothing_after_it() -> None:
     ex = extract_text("Ngày 15/5/2020, Tỉnh ủy Long An tổ chức hội nghị; trước đó Tỉnh ủy Long An đã ban hành Kế hoạch "
                       "số 32-KH/TU.")
     assert ex.documents[0].date is None
+
+
+_PLAN_HEADER = ("TỈNH ỦY QUẢNG NINH\nSố 190-KH/TU\nQuảng Ninh, ngày 16 tháng 3 năm 2020\n\nKẾ HOẠCH\n"
+                "thực hiện Nghị quyết số 52-NQ/TW của Bộ Chính trị\n\n")
+
+
+@pytest.mark.parametrize("verb", ["chỉ đạo", "lãnh đạo, chỉ đạo", "lãnh đạo và chỉ đạo"])
+def test_a_body_directing_another_in_a_plan_owns_the_task_and_the_other_drafts(verb: str) -> None:
+    """"1. Ban cán sự đảng UBND tỉnh lãnh đạo, chỉ đạo UBND tỉnh xây dựng Kế hoạch ...": the task went to UBND
+    tỉnh ("lãnh đạo," hid the director); and with "chỉ đạo" alone, the expected plan had no drafter."""
+    ex = extract_text(_PLAN_HEADER + f"1. Ban cán sự đảng Ủy ban nhân dân tỉnh {verb} Ủy ban nhân dân tỉnh xây dựng "
+                      "Kế hoạch hành động thực hiện Nghị quyết, hoàn thành trong quý II năm 2020.")
+    (rel,) = [r for r in ex.relations if r.type == RelationType.ASSIGNS]
+    assert (rel.source, rel.target, rel.deadline.text if rel.deadline else None) == (
+        "190-KH/TU", "Ban cán sự đảng Ủy ban nhân dân tỉnh Quảng Ninh", "trong quý II năm 2020")
+    (doc,) = ex.expected
+    assert (doc.owner, doc.drafter, doc.implements, doc.task) == (
+        "Ban cán sự đảng Ủy ban nhân dân tỉnh Quảng Ninh", "Ủy ban nhân dân tỉnh Quảng Ninh", "52-NQ/TW", rel.task)

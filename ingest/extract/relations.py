@@ -62,6 +62,9 @@ _COORDINATED_RE = re.compile(r"\s*(?:,|và|cùng|,\s*và)\s*", _I)
 _OWN_CUE_GAP_RE = re.compile(rf"\s*,?\s*(?:(?:để|nhằm)\s+)?(?:(?:việc|tiếp tục|đẩy mạnh)\s+)?{_FILLERS}", _I)
 # a reference's own implements cue after it: "Kế hoạch số 31-KH/TU (, nhằm) thực hiện"
 _CUE_AFTER_RE = re.compile(rf"{_OWN_CUE_GAP_RE.pattern}{_IMPL_CUE_RE.pattern}", _I)
+_LEADS_RE = re.compile(
+    r"\s*(?:(?:đã|vừa|mới|cũng|sẽ|tiếp tục|trực tiếp|đồng thời)\s+)*lãnh đạo\s*(?:,\s*|\s+và\s+|\s+)", _I
+)  # "<A> lãnh đạo, chỉ đạo <B>": A directs
 _TARGET_LEAD_RE = re.compile(r"(?<!\w)(?:theo|căn cứ)(?!\w)", _I)  # words that lead a target, not a subject
 _REPORT_GAP_MAX = 45
 _RELAY_RE = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:để\s+)?(?:tổng hợp|theo dõi)[^.;:]{0,40}?,?\s*", _I)
@@ -427,18 +430,19 @@ class SentenceRules:
             targets = self._actor_list(gap.end(), clause.end)
             if not targets:
                 continue
-            agent = self._agent_before(clause, cue.start())
+            agent = self._agent_before(clause, cue.start(), directs=word == "chỉ đạo")
             if word == "chỉ đạo" and agent is not None and self.facts.own is not None and (
                 agent.name != self.facts.own.issuer
             ) and not self.issued:
-                # "<A> chỉ đạo <B> ..." in a plan: the plan gives A the task.
+                # "<A> (lãnh đạo,) chỉ đạo <B> ..." in a plan: the plan gives A the task, to direct B (B drafts
+                # the document it is to build), as "giao A chỉ đạo B ..." does
                 source = self.facts.own.code or self.facts.own.issuer
                 targets = [agent]
             else:
                 source = self._assign_source(clause, cue.start(), agent)
             if source is None:
                 continue
-            task_start = targets[-1].end if targets[0] is not agent else cue.end()
+            task_start = targets[-1].end if targets[0] is not agent else cue.start()
             task = text[task_start : clause.end].strip(" ,.;")
             deadline = self._deadline_in(task_start, clause.end) or self._deadline_after(clause)
             for target in targets:
@@ -458,13 +462,17 @@ class SentenceRules:
             return None
         return self._deadline_in(nxt, nxt + len(following))
 
-    def _agent_before(self, clause: Sentence, pos: int) -> Actor | None:
+    def _agent_before(self, clause: Sentence, pos: int, *, directs: bool = False) -> Actor | None:
+        """The actor right before the cue at ``pos``; before "chỉ đạo" (``directs``) also past "lãnh đạo"
+        ("Ban cán sự đảng Ủy ban nhân dân tỉnh lãnh đạo, chỉ đạo Ủy ban nhân dân tỉnh ...")."""
         before = [a for a in self.facts.actors_in(clause.start, pos)]
         if not before:
             return None
         actor = before[-1]
         gap = self.facts.text[actor.end : pos]
         if re.fullmatch(r"\s*(?:(?:đã|vừa|mới|cũng|sẽ|tiếp tục|trực tiếp|đồng thời)\s+)*", gap, _I):
+            return actor
+        if directs and _LEADS_RE.fullmatch(gap):
             return actor
         return None
 
