@@ -709,3 +709,24 @@ def test_a_body_directing_another_in_a_plan_owns_the_task_and_the_other_drafts(v
     (doc,) = ex.expected
     assert (doc.owner, doc.drafter, doc.implements, doc.task) == (
         "Ban cán sự đảng Ủy ban nhân dân tỉnh Quảng Ninh", "Ủy ban nhân dân tỉnh Quảng Ninh", "52-NQ/TW", rel.task)
+
+
+@pytest.mark.parametrize(("text", "deadline"), [
+    ("Điều 2. Giao Sở Thông tin và Truyền thông tỉnh Đồng Nai chủ trì, theo dõi, đôn đốc việc thực hiện; định kỳ hằng "
+     "quý tổng hợp, báo cáo Ủy ban nhân dân tỉnh Đồng Nai.", "định kỳ hằng quý"),
+    ("Giao Sở Thông tin và Truyền thông tỉnh Đồng Nai xây dựng cơ sở dữ liệu, hoàn thành trong quý II/2020; theo dõi, "
+     "báo cáo Ủy ban nhân dân tỉnh Đồng Nai hằng tháng.", "hằng tháng"),
+])
+def test_a_report_in_the_clause_after_an_assignment_is_the_assignee_s(text: str, deadline: str) -> None:
+    """"Giao A ...; định kỳ hằng quý tổng hợp, báo cáo B": the clause names no reporter, it goes on with A's task;
+    no REPORTS_TO was read. The cadence is the clause's own, not the task's deadline before it."""
+    rels = [r for r in extract_text(text).relations if r.type == RelationType.REPORTS_TO]
+    assert [(r.source, r.target, r.deadline.text if r.deadline else None) for r in rels] == [
+        ("Sở Thông tin và Truyền thông tỉnh Đồng Nai", "Ủy ban nhân dân tỉnh Đồng Nai", deadline)]
+
+
+def test_a_report_clause_with_its_own_reporter_keeps_it() -> None:
+    ex = extract_text("Giao Sở Thông tin và Truyền thông tỉnh Đồng Nai chủ trì thực hiện; Sở Nội vụ tỉnh Đồng Nai "
+                      "báo cáo Ủy ban nhân dân tỉnh Đồng Nai.")
+    assert [(r.source, r.target) for r in ex.relations if r.type == RelationType.REPORTS_TO] == [
+        ("Sở Nội vụ tỉnh Đồng Nai", "Ủy ban nhân dân tỉnh Đồng Nai")]

@@ -197,6 +197,7 @@ class SentenceRules:
     relations: list[Relation] = field(default_factory=list)
     expected: list[ExpectedDocument] = field(default_factory=list)
     citing: bool = False  # the previous clause of the sentence opened with "Căn cứ"
+    assignees: list[Actor] = field(default_factory=list)  # the bodies the sentence's last assignment gave a task
 
     @property
     def evidence(self) -> Evidence:
@@ -440,6 +441,7 @@ class SentenceRules:
                 targets = [agent]
             else:
                 source = self._assign_source(clause, cue.start(), agent)
+            self.assignees = list(targets)  # they have the task, whichever document gives it
             if source is None:
                 continue
             task_start = targets[-1].end if targets[0] is not agent else cue.start()
@@ -573,17 +575,24 @@ class SentenceRules:
             gap = text[cue.end() : target.start]
             if len(gap) > _REPORT_GAP_MAX or re.search(r"[.;:()]|(?<!\w)để(?!\w)", gap, _I):
                 continue
+            window_start: int | None = None
             if previous is not None and _RELAY_RE.fullmatch(text[previous.end : cue.start()]):
                 # "báo cáo về A để tổng hợp, báo cáo B": A reports to B.
                 sources = [previous]
             else:
                 sources = self._report_sources(clause, cue.start())
+                if not sources and self.assignees and clause.start > self.sentence.start \
+                        and not self.facts.actors_in(clause.start, cue.start()):
+                    # "Giao A chủ trì ...; định kỳ hằng quý tổng hợp, báo cáo B": the clause goes on with A's task
+                    sources, window_start = self.assignees, clause.start
             previous = target
             if not sources:
                 continue
             window_end = cues[i + 1].start() if i + 1 < len(cues) else clause.end
-            deadline = self._deadline_in(sources[0].start, window_end) or self._leading_deadline(
-                clause, sources[0].start)
+            if window_start is None:
+                window_start = sources[0].start
+            deadline = self._deadline_in(window_start, window_end) or self._leading_deadline(
+                clause, window_start)
             for source in sources:
                 self._add(RelationType.REPORTS_TO, source.name, target.name, deadline)
 
