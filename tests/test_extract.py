@@ -730,3 +730,22 @@ def test_a_report_clause_with_its_own_reporter_keeps_it() -> None:
                       "báo cáo Ủy ban nhân dân tỉnh Đồng Nai.")
     assert [(r.source, r.target) for r in ex.relations if r.type == RelationType.REPORTS_TO] == [
         ("Sở Nội vụ tỉnh Đồng Nai", "Ủy ban nhân dân tỉnh Đồng Nai")]
+
+
+@pytest.mark.parametrize(("text", "pair"), [
+    ("Căn cứ Nghị quyết số 50/NQ-CP ngày 17/4/2020 của Chính phủ ban hành Chương trình hành động của Chính phủ thực "
+     "hiện Nghị quyết số 52-NQ/TW ngày 27/9/2019 của Bộ Chính trị;", ("50/NQ-CP", "52-NQ/TW")),
+    ("Quyết định số 2987/QĐ-UBND ngày 20/8/2020 ban hành Kế hoạch triển khai Nghị quyết số 50/NQ-CP.",
+     ("2987/QĐ-UBND", "50/NQ-CP")),
+])
+def test_a_reference_issuing_an_uncoded_document_implements_its_target(text: str, pair: tuple) -> None:
+    """"Nghị quyết số 50/NQ-CP ... ban hành Chương trình hành động của Chính phủ thực hiện Nghị quyết số 52-NQ/TW":
+    the Government resolution's implementation of 52 was lost ("ban hành" and the noun broke adjacency)."""
+    ex = extract_text(text)
+    assert [(r.source, r.target) for r in ex.relations if r.type == RelationType.IMPLEMENTS] == [pair]
+
+
+def test_an_uncoded_document_with_other_words_before_the_cue_is_no_adjacency() -> None:
+    ex = extract_text("Nghị quyết số 50/NQ-CP ban hành Chương trình hành động, trong đó Bộ Công Thương thực hiện Nghị "
+                      "quyết số 52-NQ/TW.")
+    assert not [r for r in ex.relations if r.type == RelationType.IMPLEMENTS]

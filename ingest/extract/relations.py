@@ -65,6 +65,10 @@ _CUE_AFTER_RE = re.compile(rf"{_OWN_CUE_GAP_RE.pattern}{_IMPL_CUE_RE.pattern}", 
 _LEADS_RE = re.compile(
     r"\s*(?:(?:đã|vừa|mới|cũng|sẽ|tiếp tục|trực tiếp|đồng thời)\s+)*lãnh đạo\s*(?:,\s*|\s+và\s+|\s+)", _I
 )  # "<A> lãnh đạo, chỉ đạo <B>": A directs
+# a reference issuing a document without a number: "... ban hành Chương trình hành động của Chính phủ"
+_ISSUING_GAP_RE = re.compile(
+    rf"\s*,?\s*(?:ban hành|phê duyệt)\s+(?:kèm theo\s+)?(?:{_NOUN_ALT})(?!\s+(?:số|\d))(?P<of>\s+của\s+)?", _I
+)
 _TARGET_LEAD_RE = re.compile(r"(?<!\w)(?:theo|căn cứ)(?!\w)", _I)  # words that lead a target, not a subject
 _REPORT_GAP_MAX = 45
 _RELAY_RE = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:để\s+)?(?:tổng hợp|theo dõi)[^.;:]{0,40}?,?\s*", _I)
@@ -315,12 +319,31 @@ class SentenceRules:
             prev_end = ref.extent_end
         return out
 
+    def _issues_uncoded(self, ref: Ref, cue_start: int) -> bool:
+        """Whether the gap between ``ref`` and the cue at ``cue_start`` is a document without a number that ``ref``
+        issues: "Nghị quyết số 50/NQ-CP ... ban hành Chương trình hành động của Chính phủ thực hiện ...",
+        "Quyết định số 2987/QĐ-UBND ban hành Kế hoạch triển khai ...". What it issues carries the cue out, and
+        so does ``ref``."""
+        text = self.facts.text
+        m = _ISSUING_GAP_RE.match(text, ref.extent_end, cue_start)
+        if m is None:
+            return False
+        end = m.end()
+        if m["of"]:
+            actor = self.facts.first_actor_from(end, cue_start)
+            if actor is None or actor.start != end:
+                return False
+            end = actor.end
+        return not text[end:cue_start].strip()
+
     def _adjacent_source(self, clause: Sentence, cue_start: int) -> Ref | None:
         before = [r for r in self.facts.refs_in(clause.start, cue_start) if r.extent_end <= cue_start]
         if not before:
             return None
         ref = before[-1]
         gap = self.facts.text[ref.extent_end : cue_start]
+        if self._issues_uncoded(ref, cue_start):
+            return ref
         if not _ADJACENT_GAP_RE.fullmatch(gap):
             return None
         if len(gap) > 150 or _STOP_WORDS_RE.search(gap) or self.facts.actors_in(ref.extent_end, cue_start):
