@@ -749,3 +749,24 @@ def test_an_uncoded_document_with_other_words_before_the_cue_is_no_adjacency() -
     ex = extract_text("Nghị quyết số 50/NQ-CP ban hành Chương trình hành động, trong đó Bộ Công Thương thực hiện Nghị "
                       "quyết số 52-NQ/TW.")
     assert not [r for r in ex.relations if r.type == RelationType.IMPLEMENTS]
+
+
+_DECISION_HEADER = ("ỦY BAN NHÂN DÂN\nTỈNH ĐỒNG NAI\nSố: 2987/QĐ-UBND\nĐồng Nai, ngày 20 tháng 8 năm 2020\n\n"
+                    "QUYẾT ĐỊNH\nBan hành Kế hoạch chuyển đổi số\n\nQUYẾT ĐỊNH:\n")
+
+
+@pytest.mark.parametrize("article", [
+    "Điều 1. Ban hành kèm theo Quyết định này Kế hoạch thực hiện Nghị quyết số 50/NQ-CP của Chính phủ.",
+    "Điều 1. Ban hành kèm theo Quyết định này Chương trình hành động triển khai Nghị quyết số 50/NQ-CP.",
+])
+def test_a_decision_issuing_its_attached_plan_implements_the_plan_s_target(article: str) -> None:
+    """"Điều 1. Ban hành kèm theo Quyết định này Kế hoạch thực hiện Nghị quyết số 50/NQ-CP": the decision (with its
+    attached plan) implements 50/NQ-CP; nothing was read."""
+    ex = extract_text(_DECISION_HEADER + article)
+    assert [(r.type, r.source, r.target) for r in ex.relations] == [
+        (RelationType.IMPLEMENTS, "2987/QĐ-UBND", "50/NQ-CP")]
+
+
+def test_an_attached_document_of_another_type_than_the_text_s_is_not_its_own() -> None:
+    ex = extract_text(_PLAN_HEADER + "Ban hành kèm theo Quyết định này Kế hoạch thực hiện Nghị quyết số 50/NQ-CP.")
+    assert not [r for r in ex.relations if r.target == "50/NQ-CP"]

@@ -261,8 +261,12 @@ class SentenceRules:
             noun = self.facts.own_title_noun
             if noun and re.match(rf"^\W*{re.escape(noun)}\s+{_FILLERS}$", before, _I):
                 return own
-            m = re.search(rf"ban hành\s+(?P<noun>{_NOUN_ALT})\s+$", before, _I)
-            if m and noun_type(m["noun"]) in (own.type, None):
+            m = re.search(rf"ban hành\s+(?:kèm theo\s+(?P<this>{_NOUN_ALT})\s+này\s+)?(?P<noun>{_NOUN_ALT})\s+$",
+                          before, _I)
+            if m and noun_type(m["noun"]) in (own.type, None) and not m["this"]:
+                return own
+            if m and m["this"] and noun_type(m["this"]) in (own.type, None):
+                # "Điều 1. Ban hành kèm theo Quyết định này Kế hoạch thực hiện ...": the decision's own plan
                 return own
             return None
         anaphoric = self._anaphoric_rolling(clause)
