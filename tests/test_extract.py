@@ -770,3 +770,31 @@ def test_a_decision_issuing_its_attached_plan_implements_the_plan_s_target(artic
 def test_an_attached_document_of_another_type_than_the_text_s_is_not_its_own() -> None:
     ex = extract_text(_PLAN_HEADER + "Ban hành kèm theo Quyết định này Kế hoạch thực hiện Nghị quyết số 50/NQ-CP.")
     assert not [r for r in ex.relations if r.target == "50/NQ-CP"]
+
+
+def test_a_list_item_whose_subject_builds_a_document_or_leads_a_task_is_an_assignment() -> None:
+    """"2. Các huyện ủy, thị ủy, thành ủy xây dựng kế hoạch thực hiện, hoàn thành trước ngày 30/4/2020" in a plan:
+    the units required to issue a plan (what a coverage audit asks) got no ASSIGNS and no expected plan."""
+    ex = extract_text(_PLAN_HEADER + "III. TỔ CHỨC THỰC HIỆN\n"
+                      "1. Ban Tuyên giáo Tỉnh ủy chủ trì, phối hợp với các cơ quan liên quan hướng dẫn tuyên truyền.\n"
+                      "2. Các huyện ủy, thị ủy, thành ủy, đảng ủy trực thuộc Tỉnh ủy xây dựng kế hoạch thực hiện, hoàn "
+                      "thành trước ngày 30/4/2020.\n"
+                      "- Sở Nội vụ tỉnh Quảng Ninh có trách nhiệm xây dựng Đề án vị trí việc làm trong quý III/2020.\n")
+    assert [(r.source, r.target, r.deadline.text if r.deadline else None) for r in ex.relations
+            if r.type == RelationType.ASSIGNS] == [
+        ("190-KH/TU", "Ban Tuyên giáo Tỉnh ủy Quảng Ninh", None),
+        ("190-KH/TU", "các huyện ủy, thị ủy, thành ủy, đảng ủy trực thuộc Tỉnh ủy", "trước ngày 30/4/2020"),
+        ("190-KH/TU", "Sở Nội vụ tỉnh Quảng Ninh", "trong quý III/2020")]
+    assert [(e.title, e.owner, e.implements) for e in ex.expected] == [
+        ("kế hoạch thực hiện", "các huyện ủy, thị ủy, thành ủy, đảng ủy trực thuộc Tỉnh ủy", "190-KH/TU"),
+        ("Đề án vị trí việc làm", "Sở Nội vụ tỉnh Quảng Ninh", None)]
+
+
+@pytest.mark.parametrize("text", [
+    "3. Ủy ban nhân dân tỉnh định kỳ hằng năm đánh giá kết quả thực hiện, báo cáo Ban Thường vụ Tỉnh ủy.",  # reports
+    "Ban Tuyên giáo Tỉnh ủy chủ trì hội nghị quán triệt.",  # prose, no list item
+    "1. Tỉnh ủy Quảng Ninh chủ trì hội nghị.",  # the text's own issuer
+])
+def test_a_list_item_that_only_reports_or_prose_is_no_item_assignment(text: str) -> None:
+    ex = extract_text(_PLAN_HEADER + text)
+    assert not [r for r in ex.relations if r.type == RelationType.ASSIGNS] and not ex.expected

@@ -69,6 +69,14 @@ _LEADS_RE = re.compile(
 _ISSUING_GAP_RE = re.compile(
     rf"\s*,?\s*(?:ban hành|phê duyệt)\s+(?:kèm theo\s+)?(?:{_NOUN_ALT})(?!\s+(?:số|\d))(?P<of>\s+của\s+)?", _I
 )
+# a list item's marker ("1. ", "a) ", "- "; not a Roman section number: "II. TỔ CHỨC THỰC HIỆN"), and the task verb
+# after an item's subject
+_ITEM_MARKER_RE = re.compile(r"\s*(?:[-+•*]|(?:\d+(?:\.\d+)*|[a-zđ])[.)])\s*", _I)
+_ITEM_TASK_RE = re.compile(
+    r"\s*(?:(?:có trách nhiệm|khẩn trương|chủ động|tiếp tục)\s+)?"
+    rf"(?P<verb>chủ trì(?!\w)|xây dựng\s+(?:{_NOUN_ALT})(?!\w))",
+    _I,
+)
 _TARGET_LEAD_RE = re.compile(r"(?<!\w)(?:theo|căn cứ)(?!\w)", _I)  # words that lead a target, not a subject
 _REPORT_GAP_MAX = 45
 _RELAY_RE = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:để\s+)?(?:tổng hợp|theo dõi)[^.;:]{0,40}?,?\s*", _I)
@@ -478,6 +486,35 @@ class SentenceRules:
                 self._add(RelationType.ASSIGNS, source, target.name, deadline, task or None)
             self._expected(clause, task_start, targets, source, deadline, task or None)
             consumed_until = clause.end  # nested "chỉ đạo" belongs to this task
+        if consumed_until < 0:
+            self._item_task(clause)
+
+    def _item_task(self, clause: Sentence) -> None:
+        """A list item of the text's own document whose subject is the assignee: "2. Các huyện ủy, thị ủy, thành
+        ủy xây dựng kế hoạch thực hiện, hoàn thành trước ngày 30/4/2020", "- Ban Tuyên giáo Tỉnh ủy chủ trì, ...".
+        Only "chủ trì" and "xây dựng <document>" make the task: a body that "báo cáo"s or "đánh giá"s in an item
+        reports, it is not given a document to deliver."""
+        own = self.facts.own
+        if own is None or clause.start != self.sentence.start:
+            return
+        text = self.facts.text
+        marker = _ITEM_MARKER_RE.match(text, clause.start, clause.end)
+        if marker is None:
+            return
+        targets = self._actor_list(marker.end(), clause.end)
+        if not targets or any(t.name == own.issuer for t in targets):
+            return
+        verb = _ITEM_TASK_RE.match(text, targets[-1].end, clause.end)
+        source = own.code or own.issuer
+        if verb is None or source is None:
+            return
+        task_start = verb.start("verb")
+        task = text[task_start : clause.end].strip(" ,.;")
+        deadline = self._deadline_in(task_start, clause.end) or self._deadline_after(clause)
+        for target in targets:
+            self._add(RelationType.ASSIGNS, source, target.name, deadline, task or None)
+        self.assignees = list(targets)
+        self._expected(clause, task_start, targets, source, deadline, task or None)
 
     def _deadline_after(self, clause: Sentence) -> Deadline | None:
         """A task's deadline in the clause after it: "giao Sở Tài chính bố trí kinh phí; hoàn thành trong
