@@ -798,3 +798,11 @@ def test_a_list_item_whose_subject_builds_a_document_or_leads_a_task_is_an_assig
 def test_a_list_item_that_only_reports_or_prose_is_no_item_assignment(text: str) -> None:
     ex = extract_text(_PLAN_HEADER + text)
     assert not [r for r in ex.relations if r.type == RelationType.ASSIGNS] and not ex.expected
+
+
+def test_grassroots_party_organisations_are_one_group() -> None:
+    """"Các chi bộ, đảng bộ cơ sở xây dựng ...": the group stopped at "đảng bộ", and " cơ sở" cut it off its task."""
+    ex = extract_text(_PLAN_HEADER + "2. Các chi bộ, đảng bộ cơ sở xây dựng kế hoạch thực hiện, hoàn thành trước ngày "
+                      "30/6/2020.")
+    assert [(r.target, r.deadline.text if r.deadline else None) for r in ex.relations
+            if r.type == RelationType.ASSIGNS] == [("các chi bộ, đảng bộ cơ sở", "trước ngày 30/6/2020")]

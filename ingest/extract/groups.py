@@ -16,7 +16,7 @@ __all__ = ["GroupMention", "find_groups"]
 
 _NOUNS = (
     "quan uy|huyen uy|thi uy|thanh uy|tinh uy|dang uy khoi|dang uy|cap uy dang|cap uy|"
-    "to chuc co so dang|to chuc dang|chi bo|dang bo|ban can su dang|dang doan|so|ban|nganh|"
+    "to chuc co so dang|to chuc dang|chi bo co so|dang bo co so|chi bo|dang bo|ban can su dang|dang doan|so|ban|nganh|"
     "don vi|co quan|doan the chinh tri - xa hoi|doan the|dia phuong|quan|huyen|thi xa|"
     "thanh pho|phuong|xa|thi tran|bo|ban dang"
 )
