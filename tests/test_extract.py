@@ -806,3 +806,20 @@ def test_grassroots_party_organisations_are_one_group() -> None:
                       "30/6/2020.")
     assert [(r.target, r.deadline.text if r.deadline else None) for r in ex.relations
             if r.type == RelationType.ASSIGNS] == [("các chi bộ, đảng bộ cơ sở", "trước ngày 30/6/2020")]
+
+
+def test_bodies_that_are_given_a_task_in_the_passive_are_assigned() -> None:
+    """"Sở Thông tin và Truyền thông, Sở Tài chính được giao xây dựng Đề án ...": nobody follows "giao", so no
+    ASSIGNS was read; the bodies before "được" receive the task."""
+    ex = extract_text(_DECISION_HEADER + "Điều 2. Sở Thông tin và Truyền thông tỉnh Đồng Nai, Sở Tài chính tỉnh Đồng "
+                      "Nai được giao xây dựng Đề án chuyển đổi số, hoàn thành trong quý IV năm 2020.")
+    task = "xây dựng Đề án chuyển đổi số, hoàn thành trong quý IV năm 2020"
+    names = ["Sở Thông tin và Truyền thông tỉnh Đồng Nai", "Sở Tài chính tỉnh Đồng Nai"]
+    assert [(r.source, r.target, r.task, r.deadline.text if r.deadline else None) for r in ex.relations] == [
+        ("2987/QĐ-UBND", name, task, "trong quý IV năm 2020") for name in names]
+    assert [(e.title, e.owner) for e in ex.expected] == [("Đề án chuyển đổi số", name) for name in names]
+
+
+def test_a_task_given_in_a_relative_clause_is_no_passive_assignment() -> None:
+    ex = extract_text(_DECISION_HEADER + "Điều 2. Sở Nội vụ tỉnh Đồng Nai căn cứ nhiệm vụ được giao tổ chức thực hiện.")
+    assert not ex.relations

@@ -77,6 +77,7 @@ _ITEM_TASK_RE = re.compile(
     rf"(?P<verb>chủ trì(?!\w)|xây dựng\s+(?:{_NOUN_ALT})(?!\w))",
     _I,
 )
+_PASSIVE_RE = re.compile(r"(?<!\w)(?:cũng\s+|đã\s+|sẽ\s+)?được\s+$", _I)  # "<body> được giao ..."
 _TARGET_LEAD_RE = re.compile(r"(?<!\w)(?:theo|căn cứ)(?!\w)", _I)  # words that lead a target, not a subject
 _REPORT_GAP_MAX = 45
 _RELAY_RE = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:để\s+)?(?:tổng hợp|theo dõi)[^.;:]{0,40}?,?\s*", _I)
@@ -464,9 +465,12 @@ class SentenceRules:
             gap = _ASSIGN_GAP_RE.match(text, cue.end())
             assert gap is not None
             targets = self._actor_list(gap.end(), clause.end)
+            passive = not targets
+            if passive:  # "Ủy ban nhân dân thành phố được giao xây dựng Đề án ...": the bodies before receive it
+                targets = self._passive_assignees(clause, cue.start())
             if not targets:
                 continue
-            agent = self._agent_before(clause, cue.start(), directs=word == "chỉ đạo")
+            agent = None if passive else self._agent_before(clause, cue.start(), directs=word == "chỉ đạo")
             if word == "chỉ đạo" and agent is not None and self.facts.own is not None and (
                 agent.name != self.facts.own.issuer
             ) and not self.issued:
@@ -479,7 +483,8 @@ class SentenceRules:
             self.assignees = list(targets)  # they have the task, whichever document gives it
             if source is None:
                 continue
-            task_start = targets[-1].end if targets[0] is not agent else cue.start()
+            # the task follows the cue in the passive, the assignees otherwise ("chỉ đạo" included: "A chỉ đạo B ...")
+            task_start = gap.end() if passive else targets[-1].end if targets[0] is not agent else cue.start()
             task = text[task_start : clause.end].strip(" ,.;")
             deadline = self._deadline_in(task_start, clause.end) or self._deadline_after(clause)
             for target in targets:
@@ -488,6 +493,23 @@ class SentenceRules:
             consumed_until = clause.end  # nested "chỉ đạo" belongs to this task
         if consumed_until < 0:
             self._item_task(clause)
+
+    def _passive_assignees(self, clause: Sentence, cue_start: int) -> list[Actor]:
+        """The bodies right before "được" + the cue at ``cue_start`` ("Sở Nội vụ, Sở Tài chính được giao ..."),
+        coordinated, in text order."""
+        text = self.facts.text
+        m = _PASSIVE_RE.search(text, max(clause.start, cue_start - 12), cue_start)
+        if m is None:
+            return []
+        actors = self.facts.actors_in(clause.start, m.start())
+        if not actors or text[actors[-1].end : m.start()].strip():
+            return []
+        group = [actors[-1]]
+        for actor in reversed(actors[:-1]):
+            if not _LIST_SEP_RE.fullmatch(text[actor.end : group[0].start]):
+                break
+            group.insert(0, actor)
+        return group
 
     def _item_task(self, clause: Sentence) -> None:
         """A list item of the text's own document whose subject is the assignee: "2. Các huyện ủy, thị ủy, thành
