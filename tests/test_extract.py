@@ -823,3 +823,22 @@ def test_bodies_that_are_given_a_task_in_the_passive_are_assigned() -> None:
 def test_a_task_given_in_a_relative_clause_is_no_passive_assignment() -> None:
     ex = extract_text(_DECISION_HEADER + "Điều 2. Sở Nội vụ tỉnh Đồng Nai căn cứ nhiệm vụ được giao tổ chức thực hiện.")
     assert not ex.relations
+
+
+_NEWS_25 = ("Tại hội nghị, Ban Thường vụ Thành ủy Đà Nẵng đã ban hành Chương trình hành động số 25-CTr/TU thực hiện "
+            "Nghị quyết số 52-NQ/TW. ")
+
+
+def test_theo_and_the_noun_of_the_last_issued_document_speaks_for_it() -> None:
+    """"Theo Chương trình, Ủy ban nhân dân thành phố được giao ...": a news report's task had no source ("Theo"
+    was not read as pointing back to the programme just issued)."""
+    ex = extract_text(_NEWS_25 + "Theo Chương trình, Ủy ban nhân dân thành phố Đà Nẵng được giao xây dựng Đề án thành "
+                      "phố thông minh, hoàn thành trong quý IV năm 2020.")
+    assert [(r.type, r.source, r.target) for r in ex.relations] == [
+        (RelationType.IMPLEMENTS, "25-CTr/TU", "52-NQ/TW"),
+        (RelationType.ASSIGNS, "25-CTr/TU", "Ủy ban nhân dân Thành phố Đà Nẵng")]
+
+
+def test_theo_and_another_type_s_noun_does_not_speak_for_the_last_document() -> None:
+    ex = extract_text(_NEWS_25 + "Theo Kế hoạch, Ủy ban nhân dân thành phố Đà Nẵng được giao xây dựng Đề án.")
+    assert [r.type for r in ex.relations] == [RelationType.IMPLEMENTS]

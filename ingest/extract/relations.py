@@ -229,7 +229,9 @@ class SentenceRules:
     def _anaphoric_rolling(self, clause: Sentence) -> Subject | None:
         if self.rolling is None or self.rolling.code is None:
             return None
-        m = re.match(rf"^\W*(?:theo đó,?\s+)?(?P<noun>{_NOUN_ALT})(?!\s+(?:số|\d))", clause.text, _I)
+        # "Kế hoạch (này) ...", "Theo đó, kế hoạch ...", "Theo Chương trình, <body> được giao ..."
+        m = re.match(rf"^\W*(?:theo đó,?\s+)?(?P<noun>{_NOUN_ALT})(?!\s+(?:số|\d))", clause.text, _I) or re.match(
+            rf"^\W*theo\s+(?P<noun>{_NOUN_ALT})(?:\s+này)?\s*,", clause.text, _I)
         if not m:
             return None
         dtype = noun_type(m["noun"])
