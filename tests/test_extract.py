@@ -842,3 +842,12 @@ def test_theo_and_the_noun_of_the_last_issued_document_speaks_for_it() -> None:
 def test_theo_and_another_type_s_noun_does_not_speak_for_the_last_document() -> None:
     ex = extract_text(_NEWS_25 + "Theo Kế hoạch, Ủy ban nhân dân thành phố Đà Nẵng được giao xây dựng Đề án.")
     assert [r.type for r in ex.relations] == [RelationType.IMPLEMENTS]
+
+
+@pytest.mark.parametrize("lead", [
+    "Định kỳ 6 tháng, hằng năm,", "Định kỳ 6 tháng và hằng năm", "2. Định kỳ 6 tháng, hằng năm,"])
+def test_a_list_of_cadences_opening_the_clause_gives_the_first(lead: str) -> None:
+    """"Định kỳ 6 tháng, hằng năm, các cơ quan, đơn vị báo cáo ...": a second cadence between the first and the
+    reporter hid both."""
+    (rel,) = extract_text(f"{lead} Sở Nội vụ tỉnh Long An báo cáo Ủy ban nhân dân tỉnh Long An.").relations
+    assert rel.deadline is not None and (rel.deadline.text, rel.deadline.cadence) == ("Định kỳ 6 tháng", "half-yearly")

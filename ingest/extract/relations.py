@@ -693,6 +693,10 @@ class SentenceRules:
         if not found:
             return None
         deadline, (start, end) = found[0]
+        for _other, (o_start, o_end) in found[1:]:  # "Định kỳ 6 tháng, hằng năm, ...": the first (most frequent)
+            if not re.fullmatch(r"\s*(?:,|và|hoặc|,\s*và)\s*", text[clause.start + end : clause.start + o_start], _I):
+                break
+            end = o_end
         if not _NUMBERING_RE.fullmatch(text, clause.start, clause.start + start) or not re.fullmatch(
             r"\s*,?\s*", text[clause.start + end : pos]
         ):
