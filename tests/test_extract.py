@@ -851,3 +851,12 @@ def test_a_list_of_cadences_opening_the_clause_gives_the_first(lead: str) -> Non
     reporter hid both."""
     (rel,) = extract_text(f"{lead} Sở Nội vụ tỉnh Long An báo cáo Ủy ban nhân dân tỉnh Long An.").relations
     assert rel.deadline is not None and (rel.deadline.text, rel.deadline.cadence) == ("Định kỳ 6 tháng", "half-yearly")
+
+
+@pytest.mark.parametrize("basis", ["căn cứ Kế hoạch này", "căn cứ chức năng, nhiệm vụ được giao,"])
+def test_a_list_item_s_basis_between_subject_and_task_keeps_the_assignment(basis: str) -> None:
+    """"1. Các sở, ban, ngành căn cứ Kế hoạch này xây dựng kế hoạch thực hiện": the basis between the subject and
+    the verb hid the item's assignment."""
+    ex = extract_text(_PLAN_HEADER + f"1. Các sở, ban, ngành {basis} xây dựng kế hoạch thực hiện.")
+    assert [(r.source, r.target, r.task) for r in ex.relations if r.type == RelationType.ASSIGNS] == [
+        ("190-KH/TU", "các sở, ban, ngành", "xây dựng kế hoạch thực hiện")]

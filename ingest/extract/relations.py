@@ -73,7 +73,8 @@ _ISSUING_GAP_RE = re.compile(
 # after an item's subject
 _ITEM_MARKER_RE = re.compile(r"\s*(?:[-+•*]|(?:\d+(?:\.\d+)*|[a-zđ])[.)])\s*", _I)
 _ITEM_TASK_RE = re.compile(
-    r"\s*(?:(?:có trách nhiệm|khẩn trương|chủ động|tiếp tục)\s+)?"
+    rf"\s*,?\s*(?:căn cứ\s+(?:(?:{_NOUN_ALT})\s+này|chức năng,?\s+nhiệm vụ(?:\s+được giao)?)\s*,?\s*)?"  # the basis
+    r"(?:(?:có trách nhiệm|khẩn trương|chủ động|tiếp tục)\s+)?"
     rf"(?P<verb>chủ trì(?!\w)|xây dựng\s+(?:{_NOUN_ALT})(?!\w))",
     _I,
 )
