@@ -860,3 +860,17 @@ def test_a_list_item_s_basis_between_subject_and_task_keeps_the_assignment(basis
     ex = extract_text(_PLAN_HEADER + f"1. Các sở, ban, ngành {basis} xây dựng kế hoạch thực hiện.")
     assert [(r.source, r.target, r.task) for r in ex.relations if r.type == RelationType.ASSIGNS] == [
         ("190-KH/TU", "các sở, ban, ngành", "xây dựng kế hoạch thực hiện")]
+
+
+@pytest.mark.parametrize(("after", "deadline"), [
+    ("gửi về Sở Kế hoạch và Đầu tư tỉnh Quảng Ninh trước ngày 30/7/2020", "trước ngày 30/7/2020"),
+    ("trình Ủy ban nhân dân tỉnh trong quý III/2020", "trong quý III/2020"),
+    ("gửi về Sở Kế hoạch và Đầu tư tỉnh Quảng Ninh hằng quý", None),  # a cadence: a reporting line's, not a due date
+    ("gửi báo cáo về Sở Kế hoạch và Đầu tư tỉnh Quảng Ninh trước ngày 30/7/2020", None),
+])
+def test_the_submission_date_in_the_clause_after_a_task_is_its_deadline(after: str, deadline: str | None) -> None:
+    """"Giao ... xây dựng kế hoạch thực hiện; gửi về Sở Kế hoạch và Đầu tư trước ngày 30/7/2020": the task had no
+    deadline (only "hoàn thành ..." was read in the next clause)."""
+    ex = extract_text(_PLAN_HEADER + f"1. Giao Sở Nội vụ tỉnh Quảng Ninh xây dựng kế hoạch thực hiện; {after}.")
+    (rel,) = [r for r in ex.relations if r.type == RelationType.ASSIGNS]
+    assert (rel.deadline.text if rel.deadline else None) == deadline

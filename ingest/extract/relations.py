@@ -82,6 +82,7 @@ _PASSIVE_RE = re.compile(r"(?<!\w)(?:cũng\s+|đã\s+|sẽ\s+)?được\s+$", _I
 _TARGET_LEAD_RE = re.compile(r"(?<!\w)(?:theo|căn cứ)(?!\w)", _I)  # words that lead a target, not a subject
 _REPORT_GAP_MAX = 45
 _RELAY_RE = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:để\s+)?(?:tổng hợp|theo dõi)[^.;:]{0,40}?,?\s*", _I)
+_SUBMIT_RE = re.compile(r"\s*(?:gửi|trình)(?!\w)(?!\s+báo cáo)", _I)  # "; gửi về Sở ... trước ngày ..."
 _COMPLETION_RE = re.compile(r"\s*(?:hoàn thành|xong|thời hạn|thời gian hoàn thành|chậm nhất)", _I)
 _SOURCE_BLOCK_RE = re.compile(r"(?:trình|gửi|với|cho|về|của|tại)$", _I)
 
@@ -549,9 +550,16 @@ class SentenceRules:
         while nxt < end and text[nxt] in " ;":
             nxt += 1
         following = text[nxt:end].split(";", 1)[0]
-        if not _COMPLETION_RE.match(following) or _ASSIGN_CUE_RE.search(following):
+        if _ASSIGN_CUE_RE.search(following):
             return None
-        return self._deadline_in(nxt, nxt + len(following))
+        if _COMPLETION_RE.match(following):
+            return self._deadline_in(nxt, nxt + len(following))
+        if _SUBMIT_RE.match(following):
+            # "...; gửi về Sở Kế hoạch và Đầu tư trước ngày 30/7/2020": the deliverable's due date (a cadence
+            # there is a reporting line's: "gửi về ... hằng quý")
+            deadline = self._deadline_in(nxt, nxt + len(following))
+            return deadline if deadline is not None and deadline.due is not None else None
+        return None
 
     def _agent_before(self, clause: Sentence, pos: int, *, directs: bool = False) -> Actor | None:
         """The actor right before the cue at ``pos``; before "chỉ đạo" (``directs``) also past "lãnh đạo"
