@@ -874,3 +874,17 @@ def test_the_submission_date_in_the_clause_after_a_task_is_its_deadline(after: s
     ex = extract_text(_PLAN_HEADER + f"1. Giao Sở Nội vụ tỉnh Quảng Ninh xây dựng kế hoạch thực hiện; {after}.")
     (rel,) = [r for r in ex.relations if r.type == RelationType.ASSIGNS]
     assert (rel.deadline.text if rel.deadline else None) == deadline
+
+
+def test_bullets_under_a_heading_of_bodies_are_their_tasks() -> None:
+    """"1. Sở Thông tin và Truyền thông:\\n- Phối hợp ...\\n- Chủ trì xây dựng Kế hoạch ...; thời gian hoàn thành: quý
+    III/2020": the heading's body is the subject of its bullets; no ASSIGNS was read."""
+    ex = extract_text(_PLAN_HEADER + "1. Sở Thông tin và Truyền thông tỉnh Quảng Ninh:\n"
+                      "- Phối hợp với các sở, ngành tổ chức tuyên truyền.\n"
+                      "- Chủ trì xây dựng Kế hoạch chuyển đổi số tỉnh; thời gian hoàn thành: quý III/2020.\n"
+                      "2. Nhiệm vụ của Sở Nội vụ tỉnh Quảng Ninh:\n"
+                      "- Chủ trì rà soát tổ chức bộ máy.\n")
+    assert [(r.target, r.deadline.text if r.deadline else None) for r in ex.relations
+            if r.type == RelationType.ASSIGNS] == [("Sở Thông tin và Truyền thông tỉnh Quảng Ninh", "quý III/2020")]
+    assert [(e.title, e.owner) for e in ex.expected] == [
+        ("Kế hoạch chuyển đổi số tỉnh", "Sở Thông tin và Truyền thông tỉnh Quảng Ninh")]

@@ -72,6 +72,8 @@ _ISSUING_GAP_RE = re.compile(
 # a list item's marker ("1. ", "a) ", "- "; not a Roman section number: "II. TỔ CHỨC THỰC HIỆN"), and the task verb
 # after an item's subject
 _ITEM_MARKER_RE = re.compile(r"\s*(?:[-+•*]|(?:\d+(?:\.\d+)*|[a-zđ])[.)])\s*", _I)
+_BULLET_RE = re.compile(r"[ \t]*[-+•*]\s")  # a bullet line, under a heading ("1. Sở Nội vụ:")
+_HEADING_LINES = 12  # a bullet's heading is at most this many lines above it
 _ITEM_TASK_RE = re.compile(
     rf"\s*,?\s*(?:căn cứ\s+(?:(?:{_NOUN_ALT})\s+này|chức năng,?\s+nhiệm vụ(?:\s+được giao)?)\s*,?\s*)?"  # the basis
     r"(?:(?:có trách nhiệm|khẩn trương|chủ động|tiếp tục)\s+)?"
@@ -528,9 +530,13 @@ class SentenceRules:
         if marker is None:
             return
         targets = self._actor_list(marker.end(), clause.end)
+        verb_from = targets[-1].end if targets else marker.end()
+        if not targets and _BULLET_RE.match(text, clause.start):
+            # "1. Sở Thông tin và Truyền thông:\n- Chủ trì xây dựng ...": the heading's bodies are the subject
+            targets = self._heading_subjects(clause.start)
         if not targets or any(t.name == own.issuer for t in targets):
             return
-        verb = _ITEM_TASK_RE.match(text, targets[-1].end, clause.end)
+        verb = _ITEM_TASK_RE.match(text, verb_from, clause.end)
         source = own.code or own.issuer
         if verb is None or source is None:
             return
@@ -541,6 +547,25 @@ class SentenceRules:
             self._add(RelationType.ASSIGNS, source, target.name, deadline, task or None)
         self.assignees = list(targets)
         self._expected(clause, task_start, targets, source, deadline, task or None)
+
+    def _heading_subjects(self, pos: int) -> list[Actor]:
+        """The bodies of the heading line a bullet at ``pos`` (a line start) belongs to: the nearest line above,
+        past other bullets, that is only "(<marker>) <bodies>:"."""
+        text = self.facts.text
+        start = pos
+        for _ in range(_HEADING_LINES):
+            if start == 0 or text[start - 1] != "\n":
+                return []
+            line_end = start - 1
+            start = text.rfind("\n", 0, line_end) + 1
+            if _BULLET_RE.match(text, start, line_end):
+                continue  # a sibling bullet
+            marker = _ITEM_MARKER_RE.match(text, start, line_end)
+            actors = self._actor_list(marker.end() if marker else start, line_end)
+            if actors and re.fullmatch(r"\s*:\s*", text[actors[-1].end : line_end]):
+                return actors
+            return []
+        return []
 
     def _deadline_after(self, clause: Sentence) -> Deadline | None:
         """A task's deadline in the clause after it: "giao Sở Tài chính bố trí kinh phí; hoàn thành trong
