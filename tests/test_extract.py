@@ -888,3 +888,18 @@ def test_bullets_under_a_heading_of_bodies_are_their_tasks() -> None:
             if r.type == RelationType.ASSIGNS] == [("Sở Thông tin và Truyền thông tỉnh Quảng Ninh", "quý III/2020")]
     assert [(e.title, e.owner) for e in ex.expected] == [
         ("Kế hoạch chuyển đổi số tỉnh", "Sở Thông tin và Truyền thông tỉnh Quảng Ninh")]
+
+
+@pytest.mark.parametrize("lead", ["Theo đề nghị của Giám đốc", "Xét đề nghị của"])
+def test_a_submission_proposed_by_a_body_is_issued_by_it(lead: str) -> None:
+    """"Theo đề nghị của Giám đốc Sở Thông tin và Truyền thông tại Tờ trình số 95/TTr-STTTT ngày 10/8/2020": the
+    submission had no issuer."""
+    ex = extract_text(_DECISION_HEADER.replace("QUYẾT ĐỊNH:\n", "") + f"{lead} Sở Thông tin và Truyền thông tại Tờ "
+                      "trình số 95/TTr-STTTT ngày 10/8/2020.")
+    assert [(d.code, d.issuer, d.date) for d in ex.documents if not d.is_subject] == [
+        ("95/TTr-STTTT", "Sở Thông tin và Truyền thông tỉnh Đồng Nai", date(2020, 8, 10))]
+
+
+def test_a_body_before_tai_without_a_proposal_issues_nothing() -> None:
+    ex = extract_text("Hội nghị của Sở Nội vụ tỉnh Long An tại Tờ trình số 95/TTr-SNV được thông qua.")
+    assert [d.issuer for d in ex.documents] == [None]

@@ -77,6 +77,15 @@ _LEAD_DATE_RE = re.compile(
 _CLAUSE_END_RE = re.compile(r"[;:]|(?<!\w)trước đó(?!\w)", re.IGNORECASE)
 
 
+# "(Theo|Xét) đề nghị của (Giám đốc) <body> tại <reference>": the body issued the reference (its submission)
+_PROPOSAL_RE = re.compile(
+    r"(?<!\w)(?:đề nghị|đề xuất)\s+của\s+(?:(?:Giám đốc|Chủ tịch|Trưởng ban|Thủ trưởng|Bộ trưởng|Chánh Văn phòng|"
+    r"Cục trưởng|Vụ trưởng|Viện trưởng)\s+)?$",
+    re.IGNORECASE,
+)
+_AT_RE = re.compile(r"\s+tại\s+$", re.IGNORECASE)
+
+
 def _implied_issuer(code: str) -> str | None:
     parsed = try_parse_code(code)
     if parsed is None:
@@ -343,7 +352,24 @@ class _Extractor:
                     acc.claim("date", header.date.isoformat(), ev_h)
             acc.claim("date", ref.date.isoformat() if ref.date else None, ev)
             acc.claim("issuer", ref.issuer, ev)
+            proposer = self._proposer(ref)
+            if proposer is not None and ref.issuer is None:
+                acc.claim("issuer", proposer.name, ev)
         return docs
+
+    def _proposer(self, ref: Ref) -> Actor | None:
+        """The body whose proposal the reference is: "Theo đề nghị của Giám đốc Sở Nội vụ tại Tờ trình số
+        95/TTr-SNV" (the basis line of a State decision): that body issued the submission."""
+        gap = _AT_RE.search(self.text, max(0, ref.start - 8), ref.start)
+        if gap is None:
+            return None
+        i = bisect_right(self._actor_starts, gap.start()) - 1
+        if i < 0 or self.actors[i].end != gap.start():
+            return None
+        actor = self.actors[i]
+        if not _PROPOSAL_RE.search(self.text, max(0, actor.start - 40), actor.start):
+            return None
+        return actor
 
     def _bodies(self, relations: list[Relation]) -> tuple[Body, ...]:
         endpoints = {r.source for r in relations} | {r.target for r in relations}
