@@ -421,12 +421,12 @@ class Gazetteer:
         cands = self._candidates(tokens, strict_case=strict_case)
         chosen = self._select(cands, tokens)
         mentions: list[Mention] = []
-        regions = self._standalone_regions(tokens)
+        regions = self._standalone_regions(tokens)  # in text order
+        next_region = 0  # the regions before it are applied (a pass over the rest per mention was quadratic)
         for cand in chosen:
-            for reg_first, region in regions:
-                if reg_first < cand.first:
-                    ctx = replace(ctx, region=region)
-            regions = [r for r in regions if r[0] >= cand.first]
+            while next_region < len(regions) and regions[next_region][0] < cand.first:
+                ctx = replace(ctx, region=regions[next_region][1])
+                next_region += 1
             name = cand.name if cand.name else self._resolve_bare(cand.bare or "", ctx)
             if cand.sets_region:
                 ctx = replace(ctx, region=cand.sets_region)

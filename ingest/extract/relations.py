@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -163,6 +163,35 @@ class Facts:
         i = bisect_left(self._starts("actors", self.actors), start)
         return [a for a in self.actors[i:bisect_left(self._index["actors"], end)] if a.end <= end]
 
+    def refs_from(self, start: int, end: int) -> Iterator[Ref]:
+        """``refs_in(start, end)`` one at a time, from the first: a caller that stops early reads only what it
+        needs (a list per cue of a long clause was quadratic)."""
+        starts = self._starts("refs", self.refs)
+        for i in range(bisect_left(starts, start), bisect_left(starts, end)):
+            if self.refs[i].end <= end:
+                yield self.refs[i]
+
+    def refs_back(self, start: int, end: int) -> Iterator[Ref]:
+        """``refs_in(start, end)`` from the last backwards, one at a time."""
+        starts = self._starts("refs", self.refs)
+        for i in range(bisect_left(starts, end) - 1, bisect_left(starts, start) - 1, -1):
+            if self.refs[i].end <= end:
+                yield self.refs[i]
+
+    def actors_from(self, start: int, end: int) -> Iterator[Actor]:
+        """``actors_in(start, end)`` one at a time, from the first."""
+        starts = self._starts("actors", self.actors)
+        for i in range(bisect_left(starts, start), bisect_left(starts, end)):
+            if self.actors[i].end <= end:
+                yield self.actors[i]
+
+    def actors_back(self, start: int, end: int) -> Iterator[Actor]:
+        """``actors_in(start, end)`` from the last backwards, one at a time."""
+        starts = self._starts("actors", self.actors)
+        for i in range(bisect_left(starts, end) - 1, bisect_left(starts, start) - 1, -1):
+            if self.actors[i].end <= end:
+                yield self.actors[i]
+
     def actors_starting(self, start: int, end: int) -> list[Actor]:
         """The actors starting in [start, end), in text order."""
         starts = self._starts("actors", self.actors)
@@ -305,18 +334,19 @@ class SentenceRules:
         """The reference right after ``pos`` and the ones coordinated with it. With ``parallel`` (the cue's
         subject precedes it: "X thực hiện A và Y thực hiện B"), a reference that heads its own cue is a
         parallel subject and ends the list; else it is a target too ("Thực hiện A và Y thực hiện A, ...")."""
-        refs = [r for r in self.facts.refs_in(clause.start, clause.end) if r.start >= pos]
-        if not refs:
+        refs = self.facts.refs_from(max(pos, clause.start), clause.end)
+        first = next(refs, None)
+        if first is None:
             return []
-        gap = self.facts.text[pos : refs[0].start]
+        gap = self.facts.text[pos : first.start]
         if len(gap) > max_gap or re.search(r"[.;:]", gap) or _STOP_WORDS_RE.search(gap):
             return []
-        if self.facts.actors_in(pos, refs[0].start):
+        if self.facts.actors_in(pos, first.start):
             return []
-        out = [refs[0]]
-        prev_end = refs[0].extent_end
-        codes = {refs[0].code}
-        for ref in refs[1:]:
+        out = [first]
+        prev_end = first.extent_end
+        codes = {first.code}
+        for ref in refs:
             if ref.code in codes:
                 prev_end = max(prev_end, ref.extent_end)
                 continue
@@ -356,10 +386,9 @@ class SentenceRules:
         return not text[end:cue_start].strip()
 
     def _adjacent_source(self, clause: Sentence, cue_start: int) -> Ref | None:
-        before = [r for r in self.facts.refs_in(clause.start, cue_start) if r.extent_end <= cue_start]
-        if not before:
+        ref = next((r for r in self.facts.refs_back(clause.start, cue_start) if r.extent_end <= cue_start), None)
+        if ref is None:
             return None
-        ref = before[-1]
         gap = self.facts.text[ref.extent_end : cue_start]
         if self._issues_uncoded(ref, cue_start):
             return ref
@@ -589,10 +618,9 @@ class SentenceRules:
     def _agent_before(self, clause: Sentence, pos: int, *, directs: bool = False) -> Actor | None:
         """The actor right before the cue at ``pos``; before "chỉ đạo" (``directs``) also past "lãnh đạo"
         ("Ban cán sự đảng Ủy ban nhân dân tỉnh lãnh đạo, chỉ đạo Ủy ban nhân dân tỉnh ...")."""
-        before = [a for a in self.facts.actors_in(clause.start, pos)]
-        if not before:
+        actor = next(self.facts.actors_back(clause.start, pos), None)
+        if actor is None:
             return None
-        actor = before[-1]
         gap = self.facts.text[actor.end : pos]
         if re.fullmatch(r"\s*(?:(?:đã|vừa|mới|cũng|sẽ|tiếp tục|trực tiếp|đồng thời)\s+)*", gap, _I):
             return actor
@@ -704,7 +732,7 @@ class SentenceRules:
             else:
                 sources = self._report_sources(clause, cue.start())
                 if not sources and self.assignees and clause.start > self.sentence.start \
-                        and not self.facts.actors_in(clause.start, cue.start()):
+                        and next(self.facts.actors_from(clause.start, cue.start()), None) is None:
                     # "Giao A chủ trì ...; định kỳ hằng quý tổng hợp, báo cáo B": the clause goes on with A's task
                     sources, window_start = self.assignees, clause.start
             previous = target
@@ -755,7 +783,7 @@ class SentenceRules:
     def _report_sources(self, clause: Sentence, cue_start: int) -> list[Actor]:
         text = self.facts.text
         # the candidates from the cue backwards: only the last ones can be the sources (one list of them)
-        candidates = (a for a in reversed(self.facts.actors_in(clause.start, cue_start))
+        candidates = (a for a in self.facts.actors_back(clause.start, cue_start)
                       if not self.facts.in_ref_metadata(a.start) and not _blocked_source(text, clause.start, a.start))
         last = next(candidates, None)
         if last is None:
