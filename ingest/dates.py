@@ -42,7 +42,7 @@ _DATE_RE = re.compile(
 class Deadline:
     """A deadline as written, with its parsed due date and/or cadence.
 
-    ``cadence`` is one of "yearly", "half-yearly", "quarterly", "monthly".
+    ``cadence`` is one of "biennial", "yearly", "half-yearly", "quarterly", "monthly".
     """
 
     text: str
@@ -140,26 +140,33 @@ _YEARLESS_DAY_RE = re.compile(
 )
 _SIX = r"(?<!\w)(?:0?6|sáu)"
 _THREE = r"(?<!\w)(?:0?3|ba)"
+_ONCE = r"(?:một|1)\s+lần(?!\w)"  # "mỗi năm một lần": once a year (a bare "mỗi năm" also means "per year")
 _CADENCES: list[tuple[re.Pattern[str], str]] = [
     (
         re.compile(
             rf"(?:định kỳ\s+)?{_SIX}\s+tháng\s*(?:(?:một|1)\s+lần|/\s*lần)"
             rf"|định kỳ\s+{_SIX}\s+tháng(?:\s+(?:một|1)\s+lần)?"
-            rf"|(?:định kỳ\s+)?(?:hằng|hàng)\s+{_SIX}\s+tháng",
+            rf"|(?:định kỳ\s+)?(?:hằng|hàng)\s+{_SIX}\s+tháng"
+            rf"|mỗi\s+{_SIX}\s+tháng\s+{_ONCE}",
             re.IGNORECASE,
         ),
         "half-yearly",
     ),
-    (re.compile(r"(?:định kỳ\s+)?(?:hằng|hàng)\s+năm|định kỳ\s+năm", re.IGNORECASE), "yearly"),
+    (re.compile(rf"(?:định kỳ\s+)?(?:hằng|hàng)\s+năm|định kỳ\s+năm|(?<!\w)(?:mỗi|một|1)\s+năm\s+{_ONCE}",
+                re.IGNORECASE), "yearly"),
+    (re.compile(rf"(?<!\w)(?:hai|2|02)\s+năm\s+{_ONCE}|định kỳ\s+(?:hai|2|02)\s+năm(?!\s+(?:19|20)\d\d)",
+                re.IGNORECASE), "biennial"),
     (
         re.compile(
             rf"(?:định kỳ\s+)?(?:hằng|hàng)\s+quý|định kỳ\s+quý"
-            rf"|(?:định kỳ\s+)?{_THREE}\s+tháng\s*(?:(?:một|1)\s+lần|/\s*lần)|định kỳ\s+{_THREE}\s+tháng",
+            rf"|(?:định kỳ\s+)?{_THREE}\s+tháng\s*(?:(?:một|1)\s+lần|/\s*lần)|định kỳ\s+{_THREE}\s+tháng"
+            rf"|mỗi\s+quý\s+{_ONCE}",
             re.IGNORECASE,
         ),
         "quarterly",
     ),
-    (re.compile(r"(?:định kỳ\s+)?(?:hằng|hàng)\s+tháng", re.IGNORECASE), "monthly"),
+    (re.compile(rf"(?:định kỳ\s+)?(?:hằng|hàng)\s+tháng|(?<!\w)(?:mỗi|một|1)\s+tháng\s+{_ONCE}", re.IGNORECASE),
+     "monthly"),
 ]
 # "trong 6 tháng đầu năm 2020": the first half-year; "6 tháng cuối năm 2020": the second.
 _HALF_RE = re.compile(

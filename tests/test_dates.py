@@ -82,13 +82,22 @@ def test_find_dates_nfd_spans_refer_to_nfc() -> None:
         ("trước ngày 15 tháng 12 hằng năm", None, "yearly"),
         ("trước 15/12 hằng năm", None, "yearly"),
         ("ngày 15/8/2020", date(2020, 8, 15), None),
+        # "once every ..." wordings
+        ("mỗi năm một lần", None, "yearly"),
+        ("1 năm 1 lần", None, "yearly"),
+        ("mỗi 6 tháng một lần", None, "half-yearly"),
+        ("mỗi quý một lần", None, "quarterly"),
+        ("mỗi tháng 1 lần", None, "monthly"),
+        ("hai năm một lần", None, "biennial"),
+        ("định kỳ 2 năm", None, "biennial"),
     ],
 )
 def test_parse_deadline(text: str, due: date | None, cadence: str | None) -> None:
     assert parse_deadline(text) == Deadline(text, due, cadence)
 
 
-@pytest.mark.parametrize("text", ["", "   ", "xây dựng kế hoạch", "năm 2020"])
+@pytest.mark.parametrize("text", ["", "   ", "xây dựng kế hoạch", "năm 2020", "mỗi năm tăng 10%", "11 năm 1 lần",
+                                  "định kỳ 2 năm 2020 và 2021"])
 def test_parse_deadline_none(text: str) -> None:
     assert parse_deadline(text) is None
 
