@@ -163,34 +163,27 @@ class Facts:
         i = bisect_left(self._starts("actors", self.actors), start)
         return [a for a in self.actors[i:bisect_left(self._index["actors"], end)] if a.end <= end]
 
+    def _walk(self, name: str, items: list[Any], start: int, end: int, backwards: bool) -> Iterator[Any]:
+        """The items (refs or actors) in [start, end) that end by ``end``, one at a time from the first (or,
+        ``backwards``, the last): a caller that stops early reads only what it needs (a list per cue of a
+        long clause was quadratic)."""
+        starts = self._starts(name, items)
+        first, stop = bisect_left(starts, start), bisect_left(starts, end)
+        for i in range(stop - 1, first - 1, -1) if backwards else range(first, stop):
+            if items[i].end <= end:
+                yield items[i]
+
     def refs_from(self, start: int, end: int) -> Iterator[Ref]:
-        """``refs_in(start, end)`` one at a time, from the first: a caller that stops early reads only what it
-        needs (a list per cue of a long clause was quadratic)."""
-        starts = self._starts("refs", self.refs)
-        for i in range(bisect_left(starts, start), bisect_left(starts, end)):
-            if self.refs[i].end <= end:
-                yield self.refs[i]
+        return self._walk("refs", self.refs, start, end, False)
 
     def refs_back(self, start: int, end: int) -> Iterator[Ref]:
-        """``refs_in(start, end)`` from the last backwards, one at a time."""
-        starts = self._starts("refs", self.refs)
-        for i in range(bisect_left(starts, end) - 1, bisect_left(starts, start) - 1, -1):
-            if self.refs[i].end <= end:
-                yield self.refs[i]
+        return self._walk("refs", self.refs, start, end, True)
 
     def actors_from(self, start: int, end: int) -> Iterator[Actor]:
-        """``actors_in(start, end)`` one at a time, from the first."""
-        starts = self._starts("actors", self.actors)
-        for i in range(bisect_left(starts, start), bisect_left(starts, end)):
-            if self.actors[i].end <= end:
-                yield self.actors[i]
+        return self._walk("actors", self.actors, start, end, False)
 
     def actors_back(self, start: int, end: int) -> Iterator[Actor]:
-        """``actors_in(start, end)`` from the last backwards, one at a time."""
-        starts = self._starts("actors", self.actors)
-        for i in range(bisect_left(starts, end) - 1, bisect_left(starts, start) - 1, -1):
-            if self.actors[i].end <= end:
-                yield self.actors[i]
+        return self._walk("actors", self.actors, start, end, True)
 
     def actors_starting(self, start: int, end: int) -> list[Actor]:
         """The actors starting in [start, end), in text order."""
