@@ -22,7 +22,11 @@ chromium:
 	  (apt-get update -qq && apt-get install -y -qq chromium chromium-driver) >/dev/null || \
 	  (sudo apt-get update -qq && sudo apt-get install -y -qq chromium chromium-driver) >/dev/null; }
 
+# Debian's python3.11 makes venvs only with its python3.11-venv package (ensurepip).
 $(VENV)/.installed: pyproject.toml
+	@$(PY) -c "import ensurepip" 2>/dev/null || { echo "installing python3.11-venv"; \
+	  (apt-get update -qq && apt-get install -y -qq python3.11-venv) >/dev/null || \
+	  (sudo apt-get update -qq && sudo apt-get install -y -qq python3.11-venv) >/dev/null; }
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[dev]"
