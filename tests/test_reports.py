@@ -130,6 +130,29 @@ def test_xlsx_report(demo_store: GraphStore) -> None:
     assert [r[:len(COLUMNS)] for r in body] == [[c if c != "" else None for c in u.cells()] for u in report.units]
 
 
+def test_a_name_a_spreadsheet_would_evaluate_stays_text_in_csv_and_xlsx(store: GraphStore, tmp_path) -> None:
+    """A unit named like a formula (anyone who can ingest names units): openpyxl wrote it as a formula, and
+    Excel evaluates a CSV cell starting with "=", "+", "-" or "@"."""
+    from ingest.loader import ingest_path
+
+    name = '=HYPERLINK("http://example.invalid","x")'
+    path = tmp_path / "f.yaml"
+    path.write_text("source: s\nsources: [{id: s, title: S}]\ninstitutions:\n  - {id: tu, name: Tỉnh ủy}\n"
+                    f"  - {{id: so, name: '{name}', part_of: [tu]}}\n"
+                    "documents:\n  - {id: r, code: 1-NQ/TU, issuer: tu, issued_on: 2020-01-01}\n",
+                    encoding="utf-8")
+    ingest_path(store, path)
+    report = coverage_report(store, "1-nq-tu.tu.2020", "tu", "2020-12-31")
+    table = list(csv.reader(io.StringIO(to_csv(report).decode("utf-8-sig"))))
+    names = [row[COLUMNS.index("name")] for row in table[1:]]
+    assert "'" + name in names and name not in names
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(io.BytesIO(to_xlsx(report)))["Coverage"]
+    cells = [c for row in sheet.iter_rows(min_row=2) for c in row if c.value == name]
+    assert len(cells) == 1 and cells[0].data_type == "s"
+
+
 def test_report_unknown_ids(demo_store: GraphStore) -> None:
     with pytest.raises(ReportError):
         coverage_report(demo_store, "no-such-doc", TU, AS_OF)

@@ -139,14 +139,30 @@ def coverage_report(store: GraphStore, document_uid: str, scope_uid: str, as_of:
 # --------------------------------------------------------------------------- CSV / XLSX
 
 
+_FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")  # what makes Excel or Calc read a CSV cell as a formula
+
+
+def _csv_cell(value: Any) -> Any:
+    """A text cell that a spreadsheet would evaluate ("=HYPERLINK(...)" as an institution's name, ingested
+    from anywhere) with a leading apostrophe, which shows it as text (OWASP's advice for CSV injection)."""
+    return f"'{value}" if isinstance(value, str) and value.startswith(_FORMULA_LEADS) else value
+
+
 def to_csv(report: CoverageReport) -> bytes:
     """One row per unit (same rows as the HTML table), UTF-8 with a BOM so Excel reads Vietnamese."""
     buf = io.StringIO(newline="")
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for unit in report.units:
-        writer.writerow(unit.cells())
+        writer.writerow([_csv_cell(v) for v in unit.cells()])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def _as_text(cells: Any) -> None:
+    """openpyxl stores a string starting with "=" as a formula: every value here is data, kept as text."""
+    for cell in cells:
+        if cell.data_type == "f":
+            cell.data_type = "s"
 
 
 def to_xlsx(report: CoverageReport) -> bytes:
@@ -164,6 +180,7 @@ def to_xlsx(report: CoverageReport) -> bytes:
         cell.font = Font(bold=True)
     for unit in report.units:
         ws.append(unit.cells())
+        _as_text(ws[ws.max_row])
         status_cell = ws.cell(row=ws.max_row, column=COLUMNS.index("status") + 1)
         colour = STATUS_COLOURS.get(unit.status, "#000000").lstrip("#")
         status_cell.font = Font(bold=True, color="FFFFFF")
@@ -182,6 +199,8 @@ def to_xlsx(report: CoverageReport) -> bytes:
         summary.append(["note", report.note])
     for key, value in report.summary.items():
         summary.append([key, value])
+    for row in summary.iter_rows():
+        _as_text(row)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
