@@ -903,3 +903,10 @@ def test_a_submission_proposed_by_a_body_is_issued_by_it(lead: str) -> None:
 def test_a_body_before_tai_without_a_proposal_issues_nothing() -> None:
     ex = extract_text("Hội nghị của Sở Nội vụ tỉnh Long An tại Tờ trình số 95/TTr-SNV được thông qua.")
     assert [d.issuer for d in ex.documents] == [None]
+
+
+
+def test_a_group_list_stops_at_a_verb_that_folds_like_a_noun() -> None:
+    """"các cấp ủy, tổ chức đảng quán triệt ...": "quán" folds to "quan" (quận) and the group swallowed it."""
+    ex = extract_text(_PLAN_HEADER + "Ban Thường vụ Tỉnh ủy yêu cầu các cấp ủy, tổ chức đảng quán triệt Nghị quyết.")
+    assert [r.target for r in ex.relations if r.type == RelationType.ASSIGNS] == ["các cấp ủy, tổ chức đảng"]

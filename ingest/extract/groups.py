@@ -20,6 +20,16 @@ _NOUNS = (
     "don vi|co quan|doan the chinh tri - xa hoi|doan the|dia phuong|quan|huyen|thi xa|"
     "thanh pho|phuong|xa|thi tran|bo|ban dang"
 )
+# The same nouns with their tone marks: the folded match accepts "tổ chức đảng quán triệt" ("quán" folds to "quận")
+_NOUNS_VI = (
+    "quận ủy|huyện ủy|thị ủy|thành ủy|tỉnh ủy|đảng ủy khối|đảng ủy|cấp ủy đảng|cấp ủy|"
+    "tổ chức cơ sở đảng|tổ chức đảng|chi bộ cơ sở|đảng bộ cơ sở|chi bộ|đảng bộ|ban cán sự đảng|đảng đoàn|sở|ban|ngành|"
+    "đơn vị|cơ quan|đoàn thể chính trị - xã hội|đoàn thể|địa phương|quận|huyện|thị xã|"
+    "thành phố|phường|xã|thị trấn|bộ|ban đảng"
+)
+_LIST_VI_RE = re.compile(
+    rf"các\s+(?:{_NOUNS_VI})(?:(?:\s*,\s*(?:và\s+)?|\s+và\s+|\s+)(?:{_NOUNS_VI}))*(?![\w])"
+)
 _PRE: dict[str, str] = {
     "ubnd": "Ủy ban nhân dân",
     "uy ban nhan dan": "Ủy ban nhân dân",
@@ -64,16 +74,22 @@ def _clean(text: str) -> str:
 def find_groups(text: str, mentions: list[Mention]) -> list[GroupMention]:
     """Group mentions in NFC ``text``; ``mentions`` resolve the "thuộc <body>" tail."""
     folded = fold_chars(text)
+    lowered = text.lower().replace("uỷ", "ủy")  # same length: offsets are kept
     out: list[GroupMention] = []
     for m in _GROUP_RE.finditer(folded):
         # The list must not end inside a word of a longer phrase ("các bộ phận").
+        end = m.end("list")
+        accented = _LIST_VI_RE.match(lowered, m.start("list")) if len(lowered) == len(text) else None
+        # A word that only folds like a noun ends the list, and what follows it is no tail.
+        cut = accented is not None and accented.end() < end
+        if cut:
+            end = accented.end()
         parts: list[str] = []
         if m["pre"]:
             parts.append(_PRE[m["pre"]])
-        parts.append(_clean(text[m.start("list") : m.end("list")]).lower())
+        parts.append(_clean(text[m.start("list") : end]).lower())
         parent: str | None = None
-        end = m.end("list")
-        if m["tail"]:
+        if m["tail"] and not cut:
             head = "trực thuộc" if m["tail"].strip().startswith("truc") else "thuộc"
             end = m.end("tail")
             rest = ""
