@@ -910,3 +910,29 @@ def test_a_group_list_stops_at_a_verb_that_folds_like_a_noun() -> None:
     """"các cấp ủy, tổ chức đảng quán triệt ...": "quán" folds to "quan" (quận) and the group swallowed it."""
     ex = extract_text(_PLAN_HEADER + "Ban Thường vụ Tỉnh ủy yêu cầu các cấp ủy, tổ chức đảng quán triệt Nghị quyết.")
     assert [r.target for r in ex.relations if r.type == RelationType.ASSIGNS] == ["các cấp ủy, tổ chức đảng"]
+
+
+_RESOLUTION_HEADER = ("CHÍNH PHỦ\nSố: 50/NQ-CP\nHà Nội, ngày 17 tháng 4 năm 2020\n\nNGHỊ QUYẾT\n"
+                      "Về Chương trình hành động của Chính phủ\n\nQUYẾT NGHỊ:\n")
+
+
+@pytest.mark.parametrize("header, article, source, target", [
+    (_RESOLUTION_HEADER, "Điều 1. Ban hành kèm theo Nghị quyết này Chương trình hành động của Chính phủ thực hiện "
+     "Nghị quyết số 52-NQ/TW ngày 27/9/2019 của Bộ Chính trị.", "50/NQ-CP", "52-NQ/TW"),
+    (_DECISION_HEADER, "Điều 1. Phê duyệt Kế hoạch thực hiện Nghị quyết số 50/NQ-CP của Chính phủ kèm theo Quyết "
+     "định này.", "2987/QĐ-UBND", "50/NQ-CP"),
+    (_RESOLUTION_HEADER.replace("Về Chương", "Ban hành Chương").replace(" của Chính phủ\n", " của Chính phủ thực "
+     "hiện Nghị quyết số 52-NQ/TW\n"), "", "50/NQ-CP", "52-NQ/TW"),
+])
+def test_an_instrument_issuing_or_approving_an_uncoded_document_implements_its_target(
+        header: str, article: str, source: str, target: str) -> None:
+    """"Ban hành kèm theo Nghị quyết này Chương trình hành động của Chính phủ thực hiện Nghị quyết số 52-NQ/TW" (the
+    issuer named after the programme) and "Phê duyệt Kế hoạch thực hiện Nghị quyết số 50/NQ-CP" in a decision:
+    no IMPLEMENTS was read."""
+    ex = extract_text(header + article)
+    assert [(r.source, r.target) for r in ex.relations if r.type == RelationType.IMPLEMENTS] == [(source, target)]
+
+
+def test_a_plan_approving_a_document_in_prose_does_not_implement_its_target() -> None:
+    ex = extract_text(_PLAN_HEADER + "Sở Tài chính phê duyệt Kế hoạch thực hiện Nghị quyết số 50/NQ-CP.")
+    assert not [r for r in ex.relations if r.target == "50/NQ-CP"]

@@ -80,6 +80,14 @@ _ITEM_TASK_RE = re.compile(
     rf"(?P<verb>chủ trì(?!\w)|xây dựng\s+(?:{_NOUN_ALT})(?!\w))",
     _I,
 )
+# the text's own document issuing or approving an uncoded one before a cue: "Điều 1. Ban hành kèm theo Nghị quyết
+# này Chương trình hành động của Chính phủ thực hiện ...", "Phê duyệt Kế hoạch thực hiện ..."
+_OWN_ISSUE_RE = re.compile(
+    rf"(?<!\w)(?P<verb>ban hành|phê duyệt)\s+(?:kèm theo\s+(?P<this>{_NOUN_ALT})\s+này\s+)?(?P<noun>{_NOUN_ALT})"
+    r"(?:\s+hành động)?(?P<of>\s+của\s+(?P<body>[^\s.;:][^.;:]{0,120}?))?\s+$",
+    _I,
+)
+_ARTICLE_OPEN_RE = re.compile(r"\W*(?:điều\s+\d+\s*[.:]\s*)?", _I)
 _PASSIVE_RE = re.compile(r"(?<!\w)(?:cũng\s+|đã\s+|sẽ\s+)?được\s+$", _I)  # "<body> được giao ..."
 _TARGET_LEAD_RE = re.compile(r"(?<!\w)(?:theo|căn cứ)(?!\w)", _I)  # words that lead a target, not a subject
 _REPORT_GAP_MAX = 45
@@ -298,12 +306,23 @@ class SentenceRules:
             noun = self.facts.own_title_noun
             if noun and re.match(rf"^\W*{re.escape(noun)}\s+{_FILLERS}$", before, _I):
                 return own
-            m = re.search(rf"ban hành\s+(?:kèm theo\s+(?P<this>{_NOUN_ALT})\s+này\s+)?(?P<noun>{_NOUN_ALT})\s+$",
-                          before, _I)
-            if m and noun_type(m["noun"]) in (own.type, None) and not m["this"]:
+            tail = max(clause.start, cue_start - 300)
+            m = _OWN_ISSUE_RE.search(self.facts.text, tail, cue_start)
+            if m and m["of"]:
+                # "Ban hành Chương trình hành động của Chính phủ thực hiện ...": "của" names a body, ending at the cue
+                actor = self.facts.first_actor_from(m.start("body"), cue_start)
+                if actor is None or actor.start != m.start("body") or self.facts.text[actor.end : cue_start].strip():
+                    m = None
+            if m and noun_type(m["noun"]) in (own.type, None) and not m["this"] and m["verb"].lower() == "ban hành":
                 return own
             if m and m["this"] and noun_type(m["this"]) in (own.type, None):
                 # "Điều 1. Ban hành kèm theo Quyết định này Kế hoạch thực hiện ...": the decision's own plan
+                return own
+            if m and own.type in (DocType.DECISION, DocType.RESOLUTION) and _ARTICLE_OPEN_RE.fullmatch(
+                self.facts.text, clause.start, m.start()
+            ):
+                # A decision's title or article opening "Phê duyệt Kế hoạch thực hiện Nghị quyết ..." or "Ban hành
+                # Chương trình hành động ... thực hiện ...": what it approves or issues is attached to it
                 return own
             return None
         anaphoric = self._anaphoric_rolling(clause)
