@@ -936,3 +936,13 @@ def test_an_instrument_issuing_or_approving_an_uncoded_document_implements_its_t
 def test_a_plan_approving_a_document_in_prose_does_not_implement_its_target() -> None:
     ex = extract_text(_PLAN_HEADER + "Sở Tài chính phê duyệt Kế hoạch thực hiện Nghị quyết số 50/NQ-CP.")
     assert not [r for r in ex.relations if r.target == "50/NQ-CP"]
+
+
+def test_a_body_helping_the_lead_does_not_report_for_it() -> None:
+    """"Sở Thông tin và Truyền thông chủ trì, phối hợp Sở Khoa học và Công nghệ tổng hợp, báo cáo UBND tỉnh": the
+    helper (after "phối hợp" without "với") was read as the reporter instead of the lead."""
+    ex = extract_text("Sở Thông tin và Truyền thông tỉnh Bình Dương chủ trì, phối hợp Sở Khoa học và Công nghệ tỉnh "
+                      "Bình Dương tổng hợp, báo cáo UBND tỉnh Bình Dương trước ngày 30/6/2021.")
+    assert [(r.source, r.target, r.deadline.text if r.deadline else None) for r in ex.relations
+            if r.type == RelationType.REPORTS_TO] == [
+        ("Sở Thông tin và Truyền thông tỉnh Bình Dương", "Ủy ban nhân dân tỉnh Bình Dương", "trước ngày 30/6/2021")]

@@ -94,17 +94,17 @@ _REPORT_GAP_MAX = 45
 _RELAY_RE = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:để\s+)?(?:tổng hợp|theo dõi)[^.;:]{0,40}?,?\s*", _I)
 _SUBMIT_RE = re.compile(r"\s*(?:gửi|trình)(?!\w)(?!\s+báo cáo)", _I)  # "; gửi về Sở ... trước ngày ..."
 _COMPLETION_RE = re.compile(r"\s*(?:hoàn thành|xong|thời hạn|thời gian hoàn thành|chậm nhất)", _I)
-_SOURCE_BLOCK_RE = re.compile(r"(?:trình|gửi|với|cho|về|của|tại)$", _I)
+_SOURCE_BLOCK_RE = re.compile(r"(?<!\w)(?:trình|gửi|với|cho|về|của|tại|phối hợp)$", _I)
 
 
 def _blocked_source(text: str, start: int, pos: int) -> bool:
-    """Whether text[start:pos] ends with "trình/gửi/với/cho/về/của/tại" and white space: the body at
-    ``pos`` receives, it does not report. Only the tail is read (a search of the whole prefix per body
+    """Whether text[start:pos] ends with "trình/gửi/với/cho/về/của/tại/phối hợp" and white space: the body at
+    ``pos`` receives or helps, it does not report. Only the tail is read (a search of the whole prefix per body
     made a long sentence cubic)."""
     j = pos
     while j > start and text[j - 1].isspace():
         j -= 1
-    return _SOURCE_BLOCK_RE.search(text, max(start, j - 8), j) is not None
+    return _SOURCE_BLOCK_RE.search(text, max(start, j - 10), j) is not None
 _EXPECTED_RE = re.compile(
     r"^[^;.]{0,80}?(?<!\w)(?:xây dựng|ban hành|soạn thảo|dự thảo)\s+"
     rf"(?P<title>(?P<noun>{_NOUN_ALT})(?!\s+(?:số\s*)?\d).*)$",
