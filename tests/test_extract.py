@@ -946,3 +946,17 @@ def test_a_body_helping_the_lead_does_not_report_for_it() -> None:
     assert [(r.source, r.target, r.deadline.text if r.deadline else None) for r in ex.relations
             if r.type == RelationType.REPORTS_TO] == [
         ("Sở Thông tin và Truyền thông tỉnh Bình Dương", "Ủy ban nhân dân tỉnh Bình Dương", "trước ngày 30/6/2021")]
+
+
+def test_a_row_of_body_colon_task_is_an_assignment() -> None:
+    """"- Bộ Thông tin và Truyền thông: chủ trì xây dựng Chiến lược ..., hoàn thành trong năm 2020" in a Government
+    resolution's table of tasks per ministry: the colon after the body hid the task, no ASSIGNS was read."""
+    ex = extract_text(_RESOLUTION_HEADER + "Điều 2. Nhiệm vụ cụ thể:\n"
+                      "- Bộ Thông tin và Truyền thông: chủ trì xây dựng Chiến lược quốc gia về chuyển đổi số, hoàn "
+                      "thành trong năm 2020.\n"
+                      "- Bộ Kế hoạch và Đầu tư: chủ trì xây dựng Đề án thành lập Trung tâm Đổi mới sáng tạo quốc gia, "
+                      "hoàn thành trong quý II năm 2020.\n")
+    assert [(r.source, r.target, r.deadline.text if r.deadline else None) for r in ex.relations
+            if r.type == RelationType.ASSIGNS] == [
+        ("50/NQ-CP", "Bộ Thông tin và Truyền thông", "trong năm 2020"),
+        ("50/NQ-CP", "Bộ Kế hoạch và Đầu tư", "trong quý II năm 2020")]

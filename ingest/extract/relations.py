@@ -74,8 +74,9 @@ _ISSUING_GAP_RE = re.compile(
 _ITEM_MARKER_RE = re.compile(r"\s*(?:[-+•*]|(?:\d+(?:\.\d+)*|[a-zđ])[.)])\s*", _I)
 _BULLET_RE = re.compile(r"[ \t]*[-+•*]\s")  # a bullet line, under a heading ("1. Sở Nội vụ:")
 _HEADING_LINES = 12  # a bullet's heading is at most this many lines above it
-_ITEM_TASK_RE = re.compile(
-    rf"\s*,?\s*(?:căn cứ\s+(?:(?:{_NOUN_ALT})\s+này|chức năng,?\s+nhiệm vụ(?:\s+được giao)?)\s*,?\s*)?"  # the basis
+_ITEM_TASK_RE = re.compile(  # "- Bộ Thông tin và Truyền thông: chủ trì ..." (a table-like row) too
+    r"\s*(?:,|:(?![ \t]*\n))?[ \t]*"
+    rf"\s*(?:căn cứ\s+(?:(?:{_NOUN_ALT})\s+này|chức năng,?\s+nhiệm vụ(?:\s+được giao)?)\s*,?\s*)?"  # the basis
     r"(?:(?:có trách nhiệm|khẩn trương|chủ động|tiếp tục)\s+)?"
     rf"(?P<verb>chủ trì(?!\w)|xây dựng\s+(?:{_NOUN_ALT})(?!\w))",
     _I,
