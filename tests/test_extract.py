@@ -960,3 +960,16 @@ def test_a_row_of_body_colon_task_is_an_assignment() -> None:
             if r.type == RelationType.ASSIGNS] == [
         ("50/NQ-CP", "Bộ Thông tin và Truyền thông", "trong năm 2020"),
         ("50/NQ-CP", "Bộ Kế hoạch và Đầu tư", "trong quý II năm 2020")]
+
+
+@pytest.mark.parametrize("subject, source", [
+    ("Các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ", "các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ"),
+    ("Ủy ban nhân dân các tỉnh, thành phố trực thuộc trung ương",
+     "Ủy ban nhân dân các tỉnh, thành phố trực thuộc trung ương"),
+])
+def test_the_government_s_addressees_are_whole_groups(subject: str, source: str) -> None:
+    """"Các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ ... báo cáo Thủ tướng Chính phủ": the group stopped at
+    "cơ quan" and "Chính phủ" reported; "UBND các tỉnh, thành phố trực thuộc trung ương" was no group at all."""
+    ex = extract_text(f"{subject} định kỳ hằng năm báo cáo Thủ tướng Chính phủ.")
+    assert [(r.source, r.target, r.deadline.text if r.deadline else None) for r in ex.relations] == [
+        (source, "Thủ tướng Chính phủ", "định kỳ hằng năm")]

@@ -17,15 +17,15 @@ __all__ = ["GroupMention", "find_groups"]
 _NOUNS = (
     "quan uy|huyen uy|thi uy|thanh uy|tinh uy|dang uy khoi|dang uy|cap uy dang|cap uy|"
     "to chuc co so dang|to chuc dang|chi bo co so|dang bo co so|chi bo|dang bo|ban can su dang|dang doan|so|ban|nganh|"
-    "don vi|co quan|doan the chinh tri - xa hoi|doan the|dia phuong|quan|huyen|thi xa|"
-    "thanh pho|phuong|xa|thi tran|bo|ban dang"
+    "don vi|co quan ngang bo|co quan thuoc chinh phu|co quan|doan the chinh tri - xa hoi|doan the|dia phuong|quan|"
+    "huyen|thi xa|thanh pho|tinh|phuong|xa|thi tran|bo|ban dang"
 )
 # The same nouns with their tone marks: the folded match accepts "tổ chức đảng quán triệt" ("quán" folds to "quận")
 _NOUNS_VI = (
     "quận ủy|huyện ủy|thị ủy|thành ủy|tỉnh ủy|đảng ủy khối|đảng ủy|cấp ủy đảng|cấp ủy|"
     "tổ chức cơ sở đảng|tổ chức đảng|chi bộ cơ sở|đảng bộ cơ sở|chi bộ|đảng bộ|ban cán sự đảng|đảng đoàn|sở|ban|ngành|"
-    "đơn vị|cơ quan|đoàn thể chính trị - xã hội|đoàn thể|địa phương|quận|huyện|thị xã|"
-    "thành phố|phường|xã|thị trấn|bộ|ban đảng"
+    "đơn vị|cơ quan ngang bộ|cơ quan thuộc chính phủ|cơ quan|đoàn thể chính trị - xã hội|đoàn thể|địa phương|quận|"
+    "huyện|thị xã|thành phố|tỉnh|phường|xã|thị trấn|bộ|ban đảng"
 )
 _LIST_VI_RE = re.compile(
     rf"các\s+(?:{_NOUNS_VI})(?:(?:\s*,\s*(?:và\s+)?|\s+và\s+|\s+)(?:{_NOUNS_VI}))*(?![\w])"
@@ -87,13 +87,15 @@ def find_groups(text: str, mentions: list[Mention]) -> list[GroupMention]:
         parts: list[str] = []
         if m["pre"]:
             parts.append(_PRE[m["pre"]])
-        parts.append(_clean(text[m.start("list") : end]).lower())
+        parts.append(_clean(text[m.start("list") : end]).lower().replace("chính phủ", "Chính phủ"))
         parent: str | None = None
         if m["tail"] and not cut:
             head = "trực thuộc" if m["tail"].strip().startswith("truc") else "thuộc"
             end = m.end("tail")
             rest = ""
-            if m["tb"] and not text[m.start("tb")].isupper():
+            if m["tb"] == "trung uong" and not text[m.start("tb")].isupper():
+                rest = "trung ương"  # "các tỉnh, thành phố trực thuộc trung ương": a level, not a body
+            elif m["tb"] and not text[m.start("tb")].isupper():
                 end = m.start("tb")  # "trực thuộc quán triệt": not a body
                 while end > 0 and text[end - 1].isspace():
                     end -= 1
