@@ -973,3 +973,23 @@ def test_the_government_s_addressees_are_whole_groups(subject: str, source: str)
     ex = extract_text(f"{subject} định kỳ hằng năm báo cáo Thủ tướng Chính phủ.")
     assert [(r.source, r.target, r.deadline.text if r.deadline else None) for r in ex.relations] == [
         (source, "Thủ tướng Chính phủ", "định kỳ hằng năm")]
+
+
+_NOTICE_HEADER = ("TỈNH ỦY BÌNH DƯƠNG\nSố: 12-TB/TU\nBình Dương, ngày 5 tháng 4 năm 2020\n\nTHÔNG BÁO\n"
+                  "Kết luận của Ban Thường vụ Tỉnh ủy về triển khai Nghị quyết số 52-NQ/TW\n\n")
+
+
+@pytest.mark.parametrize("item, deadline", [
+    ("2. Ban Tuyên giáo Tỉnh ủy chủ trì tuyên truyền Nghị quyết, 6 tháng một lần báo cáo Ban Thường vụ Tỉnh ủy.",
+     None),
+    ("2. Ban Tuyên giáo Tỉnh ủy chủ trì tuyên truyền Nghị quyết, định kỳ hằng năm tổng hợp, báo cáo Ban Thường vụ "
+     "Tỉnh ủy.", None),
+    ("2. Ban Tuyên giáo Tỉnh ủy chủ trì tổ chức hội nghị định kỳ hằng năm.", "định kỳ hằng năm"),
+])
+def test_a_report_cadence_after_a_task_is_not_the_task_s_deadline(item: str, deadline: str | None) -> None:
+    """"Ban Tuyên giáo Tỉnh ủy chủ trì tuyên truyền Nghị quyết, 6 tháng một lần báo cáo Ban Thường vụ Tỉnh ủy": the
+    cadence is the reporting line's; the assignment took it as its deadline."""
+    ex = extract_text(_NOTICE_HEADER + item)
+    assert [(r.target, r.deadline.text if r.deadline else None) for r in ex.relations
+            if r.type == RelationType.ASSIGNS] == [("Ban Tuyên giáo Tỉnh ủy Bình Dương", deadline)]
+    assert all(r.deadline is not None for r in ex.relations if r.type == RelationType.REPORTS_TO)

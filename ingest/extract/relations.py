@@ -89,6 +89,7 @@ _OWN_ISSUE_RE = re.compile(
     _I,
 )
 _ARTICLE_OPEN_RE = re.compile(r"\W*(?:điều\s+\d+\s*[.:]\s*)?", _I)
+_REPORT_AFTER_RE = re.compile(r"\s*,?\s*(?:(?:tổng hợp|đánh giá)\s*,?\s*)?báo cáo(?!\w)", _I)
 _PASSIVE_RE = re.compile(r"(?<!\w)(?:cũng\s+|đã\s+|sẽ\s+)?được\s+$", _I)  # "<body> được giao ..."
 _TARGET_LEAD_RE = re.compile(r"(?<!\w)(?:theo|căn cứ)(?!\w)", _I)  # words that lead a target, not a subject
 _REPORT_GAP_MAX = 45
@@ -501,6 +502,18 @@ class SentenceRules:
         led = [d for d in found if _LED_RE.match(d.text)]
         return (led or found or [None])[0]
 
+    def _task_deadline(self, start: int, end: int) -> Deadline | None:
+        """A task's deadline in text[start:end]; a cadence right before a report cue is the report's, not the
+        task's ("chủ trì tuyên truyền Nghị quyết, 6 tháng một lần báo cáo Ban Thường vụ")."""
+        text = self.facts.text
+        kept: list[Deadline] = []
+        for d, (_s, e) in find_deadlines(text[start:end]):
+            if d.cadence is not None and d.due is None and _REPORT_AFTER_RE.match(text, start + e, end):
+                continue
+            kept.append(d)
+        led = [d for d in kept if _LED_RE.match(d.text)]
+        return (led or kept or [None])[0]
+
     def assigns(self, clause: Sentence) -> None:
         text = self.facts.text
         cues = [c for c in _ASSIGN_CUE_RE.finditer(text, clause.start, clause.end)
@@ -534,7 +547,7 @@ class SentenceRules:
             # the task follows the cue in the passive, the assignees otherwise ("chỉ đạo" included: "A chỉ đạo B ...")
             task_start = gap.end() if passive else targets[-1].end if targets[0] is not agent else cue.start()
             task = text[task_start : clause.end].strip(" ,.;")
-            deadline = self._deadline_in(task_start, clause.end) or self._deadline_after(clause)
+            deadline = self._task_deadline(task_start, clause.end) or self._deadline_after(clause)
             for target in targets:
                 self._add(RelationType.ASSIGNS, source, target.name, deadline, task or None)
             self._expected(clause, task_start, targets, source, deadline, task or None)
@@ -584,7 +597,7 @@ class SentenceRules:
             return
         task_start = verb.start("verb")
         task = text[task_start : clause.end].strip(" ,.;")
-        deadline = self._deadline_in(task_start, clause.end) or self._deadline_after(clause)
+        deadline = self._task_deadline(task_start, clause.end) or self._deadline_after(clause)
         for target in targets:
             self._add(RelationType.ASSIGNS, source, target.name, deadline, task or None)
         self.assignees = list(targets)
