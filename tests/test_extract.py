@@ -993,3 +993,18 @@ def test_a_report_cadence_after_a_task_is_not_the_task_s_deadline(item: str, dea
     assert [(r.target, r.deadline.text if r.deadline else None) for r in ex.relations
             if r.type == RelationType.ASSIGNS] == [("Ban Tuyên giáo Tỉnh ủy Bình Dương", deadline)]
     assert all(r.deadline is not None for r in ex.relations if r.type == RelationType.REPORTS_TO)
+
+
+def test_a_report_to_coordinated_bodies_goes_to_each() -> None:
+    """"Các tỉnh ủy, thành ủy ... định kỳ hằng năm báo cáo Bộ Chính trị, Ban Bí thư": only the first receiver was
+    kept."""
+    ex = extract_text("Các tỉnh ủy, thành ủy, đảng ủy trực thuộc Trung ương định kỳ hằng năm báo cáo Bộ Chính trị, "
+                      "Ban Bí thư.")
+    assert [(r.source, r.target, r.deadline.text if r.deadline else None) for r in ex.relations] == [
+        ("các tỉnh ủy, thành ủy, đảng ủy trực thuộc Trung ương", "Bộ Chính trị", "định kỳ hằng năm"),
+        ("các tỉnh ủy, thành ủy, đảng ủy trực thuộc Trung ương", "Ban Bí thư", "định kỳ hằng năm")]
+
+
+def test_a_report_target_then_another_clause_s_body_is_one_target() -> None:
+    ex = extract_text("Sở Nội vụ tỉnh Long An báo cáo UBND tỉnh Long An, Sở Tài chính tỉnh Long An bố trí kinh phí.")
+    assert [r.target for r in ex.relations if r.type == RelationType.REPORTS_TO] == ["Ủy ban nhân dân tỉnh Long An"]

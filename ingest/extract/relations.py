@@ -89,6 +89,8 @@ _OWN_ISSUE_RE = re.compile(
     _I,
 )
 _ARTICLE_OPEN_RE = re.compile(r"\W*(?:điều\s+\d+\s*[.:]\s*)?", _I)
+_TARGET_SEP_RE = re.compile(r"\s*(?:,\s*(?:và\s+)?|và\s+)\s*", _I)  # "báo cáo A, B và C"
+_TARGETS_END_RE = re.compile(r"\s*(?:[.;:()]|$|(?:trước|trong|chậm nhất|định kỳ|hằng|hàng|mỗi|theo|để|về)(?!\w))", _I)
 _REPORT_AFTER_RE = re.compile(r"\s*,?\s*(?:(?:tổng hợp|đánh giá)\s*,?\s*)?báo cáo(?!\w)", _I)
 _PASSIVE_RE = re.compile(r"(?<!\w)(?:cũng\s+|đã\s+|sẽ\s+)?được\s+$", _I)  # "<body> được giao ..."
 _TARGET_LEAD_RE = re.compile(r"(?<!\w)(?:theo|căn cứ)(?!\w)", _I)  # words that lead a target, not a subject
@@ -769,8 +771,17 @@ class SentenceRules:
                 window_start = sources[0].start
             deadline = self._deadline_in(window_start, window_end) or self._leading_deadline(
                 clause, window_start)
+            targets = [target]
+            for other in self.facts.actors_from(target.end, window_end):
+                # "báo cáo Bộ Chính trị, Ban Bí thư": each coordinated body receives the report
+                if not _TARGET_SEP_RE.fullmatch(text, targets[-1].end, other.start):
+                    break
+                targets.append(other)
+            if len(targets) > 1 and not _TARGETS_END_RE.match(text, targets[-1].end, window_end):
+                targets = [target]  # "báo cáo A, B bố trí ...": B opens a task of its own
             for source in sources:
-                self._add(RelationType.REPORTS_TO, source.name, target.name, deadline)
+                for tgt in targets:
+                    self._add(RelationType.REPORTS_TO, source.name, tgt.name, deadline)
 
     def _leading_deadline(self, clause: Sentence, pos: int) -> Deadline | None:
         """A deadline that opens the clause before its reporter at ``pos`` ("Định kỳ hằng quý, Sở Nội vụ báo
