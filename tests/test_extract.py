@@ -1008,3 +1008,16 @@ def test_a_report_to_coordinated_bodies_goes_to_each() -> None:
 def test_a_report_target_then_another_clause_s_body_is_one_target() -> None:
     ex = extract_text("Sở Nội vụ tỉnh Long An báo cáo UBND tỉnh Long An, Sở Tài chính tỉnh Long An bố trí kinh phí.")
     assert [r.target for r in ex.relations if r.type == RelationType.REPORTS_TO] == ["Ủy ban nhân dân tỉnh Long An"]
+
+
+def test_a_document_signed_after_a_leading_cue_implements_its_targets() -> None:
+    """"Thực hiện Nghị quyết số 52-NQ/TW ... và Nghị quyết số 50/NQ-CP ..., Bộ trưởng Bộ Công Thương đã ký Quyết định
+    số 1234/QĐ-BCT ngày 15/5/2020 ban hành Kế hoạch hành động của Bộ" in a news article: "ký" was no issue verb,
+    the decision implemented nothing."""
+    ex = extract_text("Thực hiện Nghị quyết số 52-NQ/TW ngày 27/9/2019 của Bộ Chính trị và Nghị quyết số 50/NQ-CP ngày "
+                      "17/4/2020 của Chính phủ, Bộ trưởng Bộ Công Thương đã ký Quyết định số 1234/QĐ-BCT ngày "
+                      "15/5/2020 ban hành Kế hoạch hành động của Bộ.")
+    assert [(r.source, r.target) for r in ex.relations if r.type == RelationType.IMPLEMENTS] == [
+        ("1234/QĐ-BCT", "52-NQ/TW"), ("1234/QĐ-BCT", "50/NQ-CP")]
+    assert [(d.issuer, d.date) for d in ex.documents if d.code == "1234/QĐ-BCT"] == [
+        ("Bộ Công Thương", date(2020, 5, 15))]

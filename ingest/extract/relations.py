@@ -35,11 +35,11 @@ _IMPL_CUE_RE = re.compile(r"(?<!\w)(?:(?:triển khai\s+)?thực hiện|triển 
 _CITE_CUE_RE = re.compile(r"^\W*(?:\d+(?:\.\d+)*\.\s*)?căn cứ(?!\w)", _I)
 _ASSIGN_CUE_RE = re.compile(r"(?<!\w)(?:giao|phân công|yêu cầu|chỉ đạo)(?!\w)", _I)
 _REPORT_CUE_RE = re.compile(r"(?<!\w)báo cáo(?!\w)", _I)
-_ISSUE_VERBS = ("ban hành", "vừa có", "đã có", "mới có")
+_ISSUE_VERBS = ("ban hành", "vừa có", "đã có", "mới có", "ký")  # "Bộ trưởng ... đã ký Quyết định số ..."
 _VERB_CHARS = max(map(len, _ISSUE_VERBS))  # a verb ending at a position starts at most this far before it
-_ISSUE_VERB_RE = re.compile(rf"(?:{'|'.join(_ISSUE_VERBS)})\s+$", _I)
+_ISSUE_VERB_RE = re.compile(rf"(?<!\w)(?:{'|'.join(_ISSUE_VERBS)})\s+$", _I)
 _ISSUE_UNCODED_RE = re.compile(
-    rf"(?:{'|'.join(_ISSUE_VERBS)})\s+(?P<noun>{_NOUN_ALT})(?!\s+(?:số|\d))", _I
+    rf"(?<!\w)(?:{'|'.join(_ISSUE_VERBS)})\s+(?P<noun>{_NOUN_ALT})(?!\s+(?:số|\d))", _I
 )
 _AGENT_GAP_RE = re.compile(r"\s*(?:(?:đã|vừa|mới|chính thức|cũng|ký|đã ký|vừa ký)\s+)*", _I)
 _CLAUSE_OPEN_RE = re.compile(
