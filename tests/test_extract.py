@@ -984,6 +984,8 @@ _NOTICE_HEADER = ("TỈNH ỦY BÌNH DƯƠNG\nSố: 12-TB/TU\nBình Dương, ng�
      None),
     ("2. Ban Tuyên giáo Tỉnh ủy chủ trì tuyên truyền Nghị quyết, định kỳ hằng năm tổng hợp, báo cáo Ban Thường vụ "
      "Tỉnh ủy.", None),
+    ("2. Ban Tuyên giáo Tỉnh ủy chủ trì tuyên truyền Nghị quyết, báo cáo Ban Thường vụ Tỉnh ủy định kỳ 6 tháng.",
+     None),
     ("2. Ban Tuyên giáo Tỉnh ủy chủ trì tổ chức hội nghị định kỳ hằng năm.", "định kỳ hằng năm"),
 ])
 def test_a_report_cadence_after_a_task_is_not_the_task_s_deadline(item: str, deadline: str | None) -> None:

@@ -505,12 +505,16 @@ class SentenceRules:
         return (led or found or [None])[0]
 
     def _task_deadline(self, start: int, end: int) -> Deadline | None:
-        """A task's deadline in text[start:end]; a cadence right before a report cue is the report's, not the
-        task's ("chủ trì tuyên truyền Nghị quyết, 6 tháng một lần báo cáo Ban Thường vụ")."""
+        """A task's deadline in text[start:end]; a cadence right before a report cue, or after one, is the
+        report's, not the task's ("chủ trì tuyên truyền Nghị quyết, 6 tháng một lần báo cáo Ban Thường vụ")."""
         text = self.facts.text
+        report = _REPORT_CUE_RE.search(text, start, end)
+        report_at = report.start() - start if report else end - start
         kept: list[Deadline] = []
-        for d, (_s, e) in find_deadlines(text[start:end]):
-            if d.cadence is not None and d.due is None and _REPORT_AFTER_RE.match(text, start + e, end):
+        for d, (s, e) in find_deadlines(text[start:end]):
+            # "..., báo cáo Ban Thường vụ Huyện ủy định kỳ 6 tháng": a cadence after the report cue is its too
+            if d.cadence is not None and d.due is None and (
+                    s > report_at or _REPORT_AFTER_RE.match(text, start + e, end)):
                 continue
             kept.append(d)
         led = [d for d in kept if _LED_RE.match(d.text)]
