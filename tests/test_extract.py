@@ -1023,3 +1023,18 @@ def test_a_document_signed_after_a_leading_cue_implements_its_targets() -> None:
         ("1234/QĐ-BCT", "52-NQ/TW"), ("1234/QĐ-BCT", "50/NQ-CP")]
     assert [(d.issuer, d.date) for d in ex.documents if d.code == "1234/QĐ-BCT"] == [
         ("Bộ Công Thương", date(2020, 5, 15))]
+
+
+def test_a_central_document_s_subtitle_of_its_body_names_the_issuer() -> None:
+    """"BAN CHẤP HÀNH TRUNG ƯƠNG ... KẾT LUẬN / của Bộ Chính trị về ...": the subtitle is in mixed case, the issuer
+    stayed the umbrella header (Ban Chấp hành Trung ương)."""
+    ex = extract_text("BAN CHẤP HÀNH TRUNG ƯƠNG\nSố: 14-KL/TW\nHà Nội, ngày 22 tháng 9 năm 2021\n\nKẾT LUẬN\n"
+                      "của Bộ Chính trị về chủ trương khuyến khích và bảo vệ cán bộ năng động, sáng tạo\n\n"
+                      "Giao Ban Tổ chức Trung ương chủ trì hướng dẫn thực hiện Kết luận này.")
+    assert [(d.code, d.issuer) for d in ex.documents] == [("14-KL/TW", "Bộ Chính trị")]
+
+
+def test_a_subtitle_of_a_non_central_body_keeps_the_header_issuer() -> None:
+    ex = extract_text("BAN CHẤP HÀNH TRUNG ƯƠNG\nSố: 14-KL/TW\nHà Nội, ngày 22 tháng 9 năm 2021\n\nKẾT LUẬN\n"
+                      "của Ban Tổ chức Trung ương về công tác cán bộ\n")
+    assert [d.issuer for d in ex.documents] == ["Ban Chấp hành Trung ương"]

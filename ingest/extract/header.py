@@ -178,7 +178,16 @@ def _issuing_body(text: str, lines: list[tuple[int, int]], title_start: int, gaz
             name = gaz.resolve(m["body"].strip(), text[:s])
             if name is not None:
                 return name, (s + m.start("body"), s + m.end("body"))
+        lead = _OF_LEAD_RE.match(text, s, e)
+        if lead:  # "KẾT LUẬN / của Bộ Chính trị về ...": the body opening the subtitle
+            mention = next((x for x in gaz.find_all(text[lead.end() : e], text[:s]) if x.start == 0), None)
+            if mention is not None and mention.name in _CENTRAL_ISSUERS:
+                return mention.name, (lead.end(), lead.end() + mention.end)
     return None
+
+
+_OF_LEAD_RE = re.compile(r"[ \t]*của[ \t]+", re.IGNORECASE)
+_CENTRAL_ISSUERS = {"Bộ Chính trị", "Ban Bí thư", "Ban Chấp hành Trung ương"}
 
 
 _REGION_RE = re.compile(r"(?:tỉnh|thành phố)\s.+$", re.IGNORECASE)
