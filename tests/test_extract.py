@@ -1038,3 +1038,24 @@ def test_a_subtitle_of_a_non_central_body_keeps_the_header_issuer() -> None:
     ex = extract_text("BAN CHẤP HÀNH TRUNG ƯƠNG\nSố: 14-KL/TW\nHà Nội, ngày 22 tháng 9 năm 2021\n\nKẾT LUẬN\n"
                       "của Ban Tổ chức Trung ương về công tác cán bộ\n")
     assert [d.issuer for d in ex.documents] == ["Ban Chấp hành Trung ương"]
+
+
+def test_a_list_item_where_a_body_leads_another_to_build_a_document_is_the_leader_s_task() -> None:
+    """"2. Ban cán sự đảng UBND tỉnh lãnh đạo UBND tỉnh xây dựng Kế hoạch thực hiện, trình Ban Thường vụ Tỉnh ủy
+    trước ngày 30/7/2020": bare "lãnh đạo" (without "chỉ đạo") gave no ASSIGNS, unlike "lãnh đạo, chỉ đạo"."""
+    item = ("2. Ban cán sự đảng UBND tỉnh {verb} UBND tỉnh xây dựng Kế hoạch thực hiện, trình Ban Thường vụ Tỉnh ủy "
+            "trước ngày 30/7/2020.")
+
+    def found(verb: str) -> tuple[list[tuple[str, str | None]], list[tuple[str, str | None]]]:
+        ex = extract_text(_PLAN_HEADER + "III. TỔ CHỨC THỰC HIỆN\n" + item.format(verb=verb))
+        return ([(r.target, r.deadline.text if r.deadline else None) for r in ex.relations
+                 if r.type == RelationType.ASSIGNS], [(e.title, e.owner) for e in ex.expected])
+
+    assert found("lãnh đạo") == found("lãnh đạo, chỉ đạo") == (
+        [("Ban cán sự đảng Ủy ban nhân dân tỉnh Quảng Ninh", "trước ngày 30/7/2020")],
+        [("Kế hoạch thực hiện", "Ban cán sự đảng Ủy ban nhân dân tỉnh Quảng Ninh")])
+
+
+def test_a_list_item_leading_without_building_is_no_assignment() -> None:
+    ex = extract_text(_PLAN_HEADER + "2. Ban cán sự đảng UBND tỉnh lãnh đạo UBND tỉnh thực hiện tốt nhiệm vụ.")
+    assert not [r for r in ex.relations if r.type == RelationType.ASSIGNS]

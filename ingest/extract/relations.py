@@ -91,6 +91,7 @@ _OWN_ISSUE_RE = re.compile(
 _ARTICLE_OPEN_RE = re.compile(r"\W*(?:điều\s+\d+\s*[.:]\s*)?", _I)
 _TARGET_SEP_RE = re.compile(r"\s*(?:,\s*(?:và\s+)?|và\s+)\s*", _I)  # "báo cáo A, B và C"
 _TARGETS_END_RE = re.compile(r"\s*(?:[.;:()]|$|(?:trước|trong|chậm nhất|định kỳ|hằng|hàng|mỗi|theo|để|về)(?!\w))", _I)
+_ITEM_LEADS_RE = re.compile(r"\s*,?\s*(?:(?:có trách nhiệm|trực tiếp)\s+)?(?P<verb>lãnh đạo)\s+", _I)
 _REPORT_AFTER_RE = re.compile(r"\s*,?\s*(?:(?:tổng hợp|đánh giá)\s*,?\s*)?báo cáo(?!\w)", _I)
 _PASSIVE_RE = re.compile(r"(?<!\w)(?:cũng\s+|đã\s+|sẽ\s+)?được\s+$", _I)  # "<body> được giao ..."
 _TARGET_LEAD_RE = re.compile(r"(?<!\w)(?:theo|căn cứ)(?!\w)", _I)  # words that lead a target, not a subject
@@ -599,15 +600,29 @@ class SentenceRules:
             return
         verb = _ITEM_TASK_RE.match(text, verb_from, clause.end)
         source = own.code or own.issuer
-        if verb is None or source is None:
+        task_start = verb.start("verb") if verb is not None else self._led_task(verb_from, clause.end)
+        if task_start is None or source is None:
             return
-        task_start = verb.start("verb")
         task = text[task_start : clause.end].strip(" ,.;")
         deadline = self._task_deadline(task_start, clause.end) or self._deadline_after(clause)
         for target in targets:
             self._add(RelationType.ASSIGNS, source, target.name, deadline, task or None)
         self.assignees = list(targets)
         self._expected(clause, task_start, targets, source, deadline, task or None)
+
+    def _led_task(self, pos: int, end: int) -> int | None:
+        """"<A> lãnh đạo <B> xây dựng Kế hoạch ..." in a list item: A's task (as with "lãnh đạo, chỉ đạo <B>"),
+        starting at "lãnh đạo"; None when the item says no such thing."""
+        lead = _ITEM_LEADS_RE.match(self.facts.text, pos, end)
+        if lead is None:
+            return None
+        led = self._actor_list(lead.end(), end)
+        if not led:
+            return None
+        builds = _ITEM_TASK_RE.match(self.facts.text, led[-1].end, end)
+        if builds is None or not builds["verb"].lower().startswith("xây dựng"):
+            return None
+        return lead.start("verb")
 
     def _heading_subjects(self, pos: int) -> list[Actor]:
         """The bodies of the heading line a bullet at ``pos`` (a line start) belongs to: the nearest line above,
