@@ -1059,3 +1059,18 @@ def test_a_list_item_where_a_body_leads_another_to_build_a_document_is_the_leade
 def test_a_list_item_leading_without_building_is_no_assignment() -> None:
     ex = extract_text(_PLAN_HEADER + "2. Ban cán sự đảng UBND tỉnh lãnh đạo UBND tỉnh thực hiện tốt nhiệm vụ.")
     assert not [r for r in ex.relations if r.type == RelationType.ASSIGNS]
+
+
+def test_a_body_approving_something_at_a_reference_issues_it() -> None:
+    """"Trước đó, ngày 3/6/2020, Thủ tướng Chính phủ đã phê duyệt Chương trình Chuyển đổi số quốc gia tại Quyết định
+    số 749/QĐ-TTg" in a news article: the decision got no issue date from the lead date."""
+    ex = extract_text("Trước đó, ngày 3/6/2020, Thủ tướng Chính phủ đã phê duyệt Chương trình Chuyển đổi số quốc gia "
+                      "tại Quyết định số 749/QĐ-TTg.")
+    assert [(d.code, d.issuer, d.date) for d in ex.documents] == [
+        ("749/QĐ-TTg", "Thủ tướng Chính phủ", date(2020, 6, 3))]
+
+
+def test_a_document_issued_at_a_reference_without_an_agent_is_not_issued_in_the_sentence() -> None:
+    ex = extract_text("Quy chế ban hành tại Quyết định số 123/QĐ-UBND được thực hiện Nghị quyết số 52-NQ/TW.")
+    assert [(d.code, d.date) for d in ex.documents if d.code == "123/QĐ-UBND"] == [("123/QĐ-UBND", None)]
+    assert not [r for r in ex.relations if r.source == "123/QĐ-UBND"]

@@ -74,6 +74,8 @@ _PARTY_IMPLIED = {"BTGTW", "BDVTW", "BTCTW", "BKTTW", "UBKTTW"}
 _LEAD_DATE_RE = re.compile(
     r"^\W*(?:(?:trước đó|sau đó|tiếp đó|đồng thời|cũng)\s*,?\s*)?(?:vào\s+)?ngày\s+", re.IGNORECASE
 )
+_AT_ISSUE_REACH = 160
+_AT_ISSUE_RE = re.compile(r"(?<!\w)(?:phê duyệt|ban hành)(?!\w)[^.;:]{0,140}?\s+tại\s+$", re.IGNORECASE)
 _CLAUSE_END_RE = re.compile(r"[;:]|(?<!\w)trước đó(?!\w)", re.IGNORECASE)
 
 
@@ -232,6 +234,14 @@ class _Extractor:
                 if verb is not None:
                     agent = (self._agent(sentence, verb.start()),)
                     out.append((ref, agent[0], False))
+                else:
+                    # "Thủ tướng Chính phủ đã phê duyệt Chương trình ... tại Quyết định số 749/QĐ-TTg": the body
+                    # approving or issuing something "tại" a reference issues it (a bounded window before it)
+                    at = _AT_ISSUE_RE.search(self.text, max(sentence.start, end - _AT_ISSUE_REACH), ref.start)
+                    actor = self._agent(sentence, at.start()) if at is not None else None
+                    if actor is not None:
+                        agent = (actor,)
+                        out.append((ref, actor, False))
             seen.append((ref, agent))
         return out
 
