@@ -1074,3 +1074,15 @@ def test_a_document_issued_at_a_reference_without_an_agent_is_not_issued_in_the_
     ex = extract_text("Quy chế ban hành tại Quyết định số 123/QĐ-UBND được thực hiện Nghị quyết số 52-NQ/TW.")
     assert [(d.code, d.date) for d in ex.documents if d.code == "123/QĐ-UBND"] == [("123/QĐ-UBND", None)]
     assert not [r for r in ex.relations if r.source == "123/QĐ-UBND"]
+
+
+@pytest.mark.parametrize("basis", [
+    "Căn cứ Quy chế ban hành tại Quyết định số 123/QĐ-UBND ngày 1/2/2020 của UBND tỉnh Đồng Nai;\n",
+    "Căn cứ Quy chế làm việc của Ủy ban nhân dân tỉnh ban hành kèm theo Quyết định số 123/QĐ-UBND ngày 1/2/2020;\n",
+])
+def test_a_basis_issued_with_a_reference_cites_the_reference(basis: str) -> None:
+    """"Căn cứ Quy chế làm việc ... ban hành kèm theo Quyết định số 123/QĐ-UBND": an uncoded regulation carried by a
+    decision; the "ban hành" between the cue and the reference stopped the cite."""
+    ex = extract_text(_DECISION_HEADER.replace("QUYẾT ĐỊNH:\n", "") + basis)
+    assert [(r.type, r.source, r.target) for r in ex.relations] == [
+        (RelationType.CITES, "2987/QĐ-UBND", "123/QĐ-UBND")]

@@ -92,6 +92,9 @@ _ARTICLE_OPEN_RE = re.compile(r"\W*(?:điều\s+\d+\s*[.:]\s*)?", _I)
 _TARGET_SEP_RE = re.compile(r"\s*(?:,\s*(?:và\s+)?|và\s+)\s*", _I)  # "báo cáo A, B và C"
 _TARGETS_END_RE = re.compile(r"\s*(?:[.;:()]|$|(?:trước|trong|chậm nhất|định kỳ|hằng|hàng|mỗi|theo|để|về)(?!\w))", _I)
 _ITEM_LEADS_RE = re.compile(r"\s*,?\s*(?:(?:có trách nhiệm|trực tiếp)\s+)?(?P<verb>lãnh đạo)\s+", _I)
+_CITED_AT_RE = re.compile(
+    r"\s*[^\W\d][^.;:\d]{0,160}?\s+(?:được\s+)?ban hành\s+(?:kèm theo|tại)\s+", _I
+)
 _REPORT_AFTER_RE = re.compile(r"\s*,?\s*(?:(?:tổng hợp|đánh giá)\s*,?\s*)?báo cáo(?!\w)", _I)
 _PASSIVE_RE = re.compile(r"(?<!\w)(?:cũng\s+|đã\s+|sẽ\s+)?được\s+$", _I)  # "<body> được giao ..."
 _TARGET_LEAD_RE = re.compile(r"(?<!\w)(?:theo|căn cứ)(?!\w)", _I)  # words that lead a target, not a subject
@@ -480,7 +483,13 @@ class SentenceRules:
         subject = self._implicit_subject(clause, clause.start, positional=False)
         if subject is None or subject.code is None:
             return
-        for target in self._targets_after(clause, start, max_gap=60):
+        targets = self._targets_after(clause, start, max_gap=60)
+        if not targets:
+            first = next(self.facts.refs_from(start, clause.end), None)
+            if first is not None and _CITED_AT_RE.fullmatch(self.facts.text, start, first.start):
+                # "Căn cứ Quy chế ... ban hành kèm theo Quyết định số 123/QĐ-UBND": the decision carrying it
+                targets = self._targets_after(clause, first.start)
+        for target in targets:
             self._add(RelationType.CITES, subject.code, target.code)
 
     def _actor_list(self, pos: int, end: int) -> list[Actor]:
