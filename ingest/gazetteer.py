@@ -278,10 +278,14 @@ class District:
 
     @property
     def people_committee(self) -> str:
+        return self.state_body("Ủy ban nhân dân")
+
+    def state_body(self, org: str) -> str:
+        """The district's People's Committee, People's Council or Fatherland Front committee (``org``)."""
         if self.label.startswith("Quận "):
-            return f"Ủy ban nhân dân {self.label}"
+            return f"{org} {self.label}"
         word = {"quan": "quận", "huyen": "huyện", "thi": "thị xã"}[self.kind]
-        return f"Ủy ban nhân dân {word} {self.label}"
+        return f"{org} {word} {self.label}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -520,11 +524,11 @@ class Gazetteer:
             if ctx.district is None or ctx.district.kind != dkind:
                 return None
             return f"{role} {ctx.district.party_committee}".strip()
-        if kind == "dstate":  # rest = "<prefix>|<kind>"
-            pre, dkind = rest.split("|")
+        if kind == "dstate":  # rest = "<prefix>|<kind>|<org>"
+            pre, dkind, org = rest.split("|")
             if ctx.district is None or ctx.district.kind != dkind:
                 return None
-            return f"{pre} {ctx.district.people_committee}".strip()
+            return f"{pre} {ctx.district.state_body(org)}".strip()
         return None
 
     def _standalone_regions(self, tokens: list[_Token]) -> list[tuple[int, Region]]:
@@ -625,10 +629,10 @@ class Gazetteer:
             else:
                 words, last2 = _name_after(tokens, last)
                 if not words:
-                    return [_Cand(first, last, bare=f"dstate:{pre}|{dkind}", priority=-1)]
+                    return [_Cand(first, last, bare=f"dstate:{pre}|{dkind}|{org}", priority=-1)]
                 district = District(dkind, words)
                 last = last2
-            name = f"{pre} {district.people_committee}".strip()
+            name = f"{pre} {district.state_body(org)}".strip()  # "Ủy ban Mặt trận Tổ quốc Việt Nam Quận 3" too
             return [_Cand(first, last, name=name, sets_district=district)]
         if m.group("num"):
             return []

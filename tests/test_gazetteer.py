@@ -127,3 +127,15 @@ def test_short_names(gaz: Gazetteer) -> None:
 ])
 def test_common_abbreviations(mention: str, name: str) -> None:
     assert Gazetteer.default().resolve(mention, "") == name
+
+
+@pytest.mark.parametrize("text, names", [
+    ("Ủy ban Mặt trận Tổ quốc Việt Nam Quận 3 tuyên truyền.", ["Ủy ban Mặt trận Tổ quốc Việt Nam Quận 3"]),
+    ("Hội đồng nhân dân huyện Củ Chi họp; Ủy ban nhân dân huyện và Hội đồng nhân dân huyện báo cáo.",
+     ["Hội đồng nhân dân huyện Củ Chi", "Ủy ban nhân dân huyện Củ Chi", "Hội đồng nhân dân huyện Củ Chi"]),
+])
+def test_a_district_s_front_committee_and_council_are_not_its_people_s_committee(
+        gaz: Gazetteer, text: str, names: list[str]) -> None:
+    """"Ủy ban Mặt trận Tổ quốc Việt Nam Quận 3" resolved to "Ủy ban nhân dân Quận 3": the district's state bodies
+    all took the People's Committee's name."""
+    assert [m.name for m in gaz.find_all(text)] == names
