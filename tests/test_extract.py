@@ -1086,3 +1086,25 @@ def test_a_basis_issued_with_a_reference_cites_the_reference(basis: str) -> None
     ex = extract_text(_DECISION_HEADER.replace("QUYẾT ĐỊNH:\n", "") + basis)
     assert [(r.type, r.source, r.target) for r in ex.relations] == [
         (RelationType.CITES, "2987/QĐ-UBND", "123/QĐ-UBND")]
+
+
+_DISTRICT_HEADER = ("QUẬN ỦY QUẬN 3\nSố 120-KH/QU\nQuận 3, ngày 10 tháng 6 năm 2020\n\nKẾ HOẠCH\n"
+                    "thực hiện Chương trình hành động số 01-CTr/TU của Thành ủy\n\n")
+
+
+def test_a_plan_s_request_to_the_front_is_an_assignment() -> None:
+    """"5. Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam Quận 3 và các đoàn thể chính trị - xã hội quận tuyên truyền ...":
+    a Party plan requests (it does not command) the Front and mass organisations; no ASSIGNS was read."""
+    ex = extract_text(_DISTRICT_HEADER + "5. Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam Quận 3 và các đoàn thể chính trị "
+                      "- xã hội quận tuyên truyền sâu rộng Nghị quyết, hoàn thành trong quý III/2020.")
+    assert [(r.source, r.target, r.deadline.text if r.deadline else None) for r in ex.relations
+            if r.type == RelationType.ASSIGNS] == [
+        ("120-KH/QU", "Ủy ban Mặt trận Tổ quốc Việt Nam Quận 3", "trong quý III/2020"),
+        ("120-KH/QU", "các đoàn thể chính trị - xã hội quận", "trong quý III/2020")]
+
+
+@pytest.mark.parametrize("lead", ["Theo đề nghị của Ban Tuyên giáo Quận ủy", "Xét đề nghị Ban Tuyên giáo Quận ủy",
+                                  "Theo đề nghị Ban Tuyên giáo Quận ủy", "Trên cơ sở đề nghị Ban Tuyên giáo Quận ủy"])
+def test_a_proposal_is_no_request(lead: str) -> None:
+    ex = extract_text(_DISTRICT_HEADER + f"{lead}, Ban Thường vụ Quận ủy ban hành kế hoạch.")
+    assert not [r for r in ex.relations if r.type == RelationType.ASSIGNS]

@@ -33,7 +33,11 @@ _I = re.IGNORECASE
 _NOUN_ALT = "|".join(sorted(NOUN_TYPES, key=len, reverse=True))
 _IMPL_CUE_RE = re.compile(r"(?<!\w)(?:(?:triển khai\s+)?thực hiện|triển khai|cụ thể hóa|cụ thể hoá)(?!\w)", _I)
 _CITE_CUE_RE = re.compile(r"^\W*(?:\d+(?:\.\d+)*\.\s*)?căn cứ(?!\w)", _I)
-_ASSIGN_CUE_RE = re.compile(r"(?<!\w)(?:giao|phân công|yêu cầu|chỉ đạo)(?!\w)", _I)
+# "Đề nghị <A> ...": a plan's request to a body it does not command (the Front, mass organisations); "theo/xét đề
+# nghị của <A>" is a proposal, not a task
+_ASSIGN_CUE_RE = re.compile(
+    r"(?<!\w)(?:giao|phân công|yêu cầu|chỉ đạo|(?<!theo\s)(?<!xét\s)(?<!sở\s)đề nghị(?!\s+của))(?!\w)", _I
+)
 _REPORT_CUE_RE = re.compile(r"(?<!\w)báo cáo(?!\w)", _I)
 _ISSUE_VERBS = ("ban hành", "vừa có", "đã có", "mới có", "ký")  # "Bộ trưởng ... đã ký Quyết định số ..."
 _VERB_CHARS = max(map(len, _ISSUE_VERBS))  # a verb ending at a position starts at most this far before it
