@@ -384,6 +384,14 @@ def test_a_task_is_fulfilled_through_a_cycle_back_to_the_units_own_document_on_b
     assert [r["fulfilled"] for r in rows[0] if r["kind"] == "task"] == [True]
 
 
+# Unconnected documents around a small adversarial shape: on eight documents each implementing the other
+# seven, Neo4j's cost model rightly estimates the walk from the start as vast (seven links per document,
+# up to 19 hops) and a scan of the few documents as cheap, and plans a join of every document with the
+# start plus a trail match between each pair (VarLengthExpand(Into)): minutes here. Among as many
+# documents as a real graph's links are few per document, and the walk from the start is planned.
+FILLERS = [f"  - {{id: f{i}, type: plan, issuer: x, title: filler}}" for i in range(3000)]
+
+
 def _ladder(levels: int) -> str:
     """Two plans per level, each implementing both of the level above: 2^k paths to level k."""
     lines = ["source: t", "sources: [{id: t, title: t}]", "institutions:", "  - {id: x, name: X}",
@@ -394,7 +402,7 @@ def _ladder(levels: int) -> str:
         ups = "a0" if i == 1 else f"a{i - 1}, b{i - 1}"
         lines += [f"  - {{id: {side}{i}, type: plan, issuer: x, title: p, implements: [{ups}]}}" for side in "ab"]
     lines.append(f"  - {{id: c, type: plan, issuer: x, title: c, implements: [a{levels}, w]}}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + FILLERS) + "\n"
 
 
 def test_lineage_and_obligations_in_diamonds_of_plans(store: GraphStore, tmp_path: Path) -> None:
@@ -454,7 +462,7 @@ def test_lineage_queries_answer_on_dense_cycles(store: GraphStore, tmp_path: Pat
     docs = [f"d{i}" for i in range(8)]
     lines = ["source: t", "sources: [{id: t, title: t}]", "institutions:", "  - {id: x, name: X}", "documents:"]
     lines += [f"  - {{id: {d}, type: plan, issuer: x, title: {d}, implements: [{', '.join(o for o in docs if o != d)}]"
-              + (", guides: [d0]" if d == "d7" else "") + "}" for d in docs]
+              + (", guides: [d0]" if d == "d7" else "") + "}" for d in docs] + FILLERS
     path = tmp_path / "dense.yaml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     ingest_path(store, path)
