@@ -319,13 +319,14 @@ def lineage(
     uid: Annotated[str, typer.Argument(help="Document uid.")],
     svg: Annotated[Path, typer.Option("--svg", help="Write the diagram here.")],
     depth: Annotated[int, typer.Option(min=1, max=20)] = 5,
+    max_documents: Annotated[int, typer.Option(min=1, help="Refuse a tree of more documents than this.")] = 5000,
 ) -> None:
     """Draw the implementation tree under a document (Graphviz SVG)."""
     from graph.reports import ReportError, lineage_svg
 
     with _store() as store:
         try:
-            drawing = lineage_svg(store, uid, depth)
+            drawing = lineage_svg(store, uid, depth, max_documents=max_documents)
             svg.parent.mkdir(parents=True, exist_ok=True)
             svg.write_text(drawing, encoding="utf-8")
         except ReportError as exc:

@@ -203,6 +203,31 @@ def test_lineage_svg_depth_and_status_by_date(demo_store: GraphStore) -> None:
         lineage_svg(demo_store, "no-such-doc")
 
 
+def test_a_tree_too_large_to_draw_is_refused_before_graphviz_runs(store: GraphStore, tmp_path) -> None:
+    """1,001 plans under one resolution: the route is open to anyone, and a wide tree held a worker and a
+    `dot` process for the whole timeout. The API says 422 with what to do instead; the CLI's limit is its own."""
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from graph.reports.lineage_svg import MAX_DRAWN
+    from graph.settings import Settings
+    from ingest.loader import ingest_path
+
+    lines = ["source: s", "sources: [{id: s, title: S}]", "institutions:", "  - {id: tu, name: Tỉnh ủy}",
+             "documents:", "  - {id: r, code: 1-NQ/TU, issuer: tu, issued_on: 2020-01-01}"]
+    lines += [f"  - {{id: p{i}, type: plan, issuer: tu, title: p, implements: [r]}}" for i in range(MAX_DRAWN)]
+    path = tmp_path / "wide.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ingest_path(store, path)
+    with TestClient(create_app(store=store, settings=Settings())) as client:
+        response = client.get("/documents/1-nq-tu.tu.2020/lineage.svg", params={"depth": 1})
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert "1,001 documents" in response.json()["detail"] and "/lineage (JSON)" in response.json()["detail"]
+    svg = lineage_svg(store, "1-nq-tu.tu.2020", 1, max_documents=None)  # no limit asked: drawn
+    assert svg.count('class="node ') == MAX_DRAWN + 1
+
+
 def test_graphviz_missing_is_a_clear_error(tmp_path) -> None:
     with pytest.raises(GraphvizUnavailable, match="Graphviz"):
         render_svg("digraph { a }", dot_binary=str(tmp_path / "no-dot"))

@@ -11,7 +11,17 @@ from fastapi.responses import Response
 from api import schemas as s
 from api.deps import IsoDate, StoreDep
 from api.errors import Problem
-from graph.reports import GraphvizUnavailable, ReportError, coverage_report, lineage_svg, to_csv, to_html, to_xlsx
+from graph.reports import (
+    DiagramTimeout,
+    DiagramTooLarge,
+    GraphvizUnavailable,
+    ReportError,
+    coverage_report,
+    lineage_svg,
+    to_csv,
+    to_html,
+    to_xlsx,
+)
 
 router = APIRouter(tags=["reports"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -50,6 +60,10 @@ def lineage_diagram(
 ) -> Response:
     try:
         svg = lineage_svg(store, uid, depth)
+    except DiagramTooLarge as exc:
+        raise Problem(422, "Diagram too large", str(exc)) from exc
+    except DiagramTimeout as exc:
+        raise Problem(504, "Diagram timed out", str(exc)) from exc
     except GraphvizUnavailable as exc:
         raise Problem(503, "Graphviz unavailable", str(exc)) from exc
     except ReportError as exc:

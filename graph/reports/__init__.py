@@ -11,11 +11,13 @@ from graph.reports.coverage_report import (
     to_html,
     to_xlsx,
 )
-from graph.reports.lineage_svg import GraphvizUnavailable, lineage_svg
+from graph.reports.lineage_svg import DiagramTimeout, DiagramTooLarge, GraphvizUnavailable, lineage_svg
 
 __all__ = [
     "STATUSES",
     "CoverageReport",
+    "DiagramTimeout",
+    "DiagramTooLarge",
     "GraphvizUnavailable",
     "ReportError",
     "UnitRow",
