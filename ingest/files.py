@@ -52,6 +52,19 @@ class _LineLoader(yaml.SafeLoader):
                                               "ingest files: write the value out", event.start_mark)
         return super().compose_node(parent, index)  # type: ignore[no-any-return]
 
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        # A scalar PyYAML cannot build ("!!bool maybe", "!!int abc", an integer of 5,000 digits: Python's
+        # limit) raised ValueError/KeyError/... and was a 500: it is an error at the value's line.
+        try:
+            return super().construct_object(node, deep=deep)
+        except yaml.MarkedYAMLError:
+            raise
+        except (ValueError, KeyError, TypeError, AttributeError, OverflowError) as exc:
+            value = str(node.value)[:40] if isinstance(node, yaml.ScalarNode) else node.tag
+            raise yaml.constructor.ConstructorError(
+                None, None, f"the value {value!r} ({node.tag.rsplit(':', 1)[-1]}) cannot be read: "
+                f"{type(exc).__name__}", node.start_mark) from exc
+
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
     # PyYAML keeps the last of two equal keys: a second `documents:` block would silently replace the first

@@ -42,7 +42,10 @@ def _text(holder: dict[str, Any] | list[Any], key: Any, value: Any, name: str, p
     if value is None or isinstance(value, str):
         return
     if isinstance(value, int | float) and not isinstance(value, bool):
-        holder[key] = str(value)
+        try:
+            holder[key] = str(value)
+        except ValueError:  # Python writes at most 4,300 digits of an int ("0x" and 4,000 hex digits in YAML)
+            problems.append(f"'{name}' is a number too long to write as text: put it in quotes")
         return
     problems.append(f"'{name}' must be text, not {_kind(value)} ({value!r})")
 

@@ -92,3 +92,25 @@ def test_a_csv_record_is_placed_on_its_first_line_and_lines_of_spaces_are_empty(
     ds = read_dataset("ok.csv", content)
     assert [(r["code"], r["__loc__"], r["title"]) for r in ds.sections["documents"]] == \
         [("5-NQ/TW", "line 2", "one two"), ("6-NQ/TW", "line 6", "t")]
+
+
+_HEAD = "source: s\nsources: [{id: s, title: S}]\ninstitutions:\n  - {id: tu, name: T}\ndocuments:\n"
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("1" * 5000, "line 6: invalid YAML: the value '1111"),
+    ("!!bool maybe", "line 6: invalid YAML: the value 'maybe' (bool) cannot be read"),
+    ("!!int abc", "line 6: invalid YAML: the value 'abc' (int) cannot be read"),
+    ("!!float abc", "line 6: invalid YAML: the value 'abc' (float) cannot be read"),
+    ("!!timestamp notadate", "line 6: invalid YAML: the value 'notadate' (timestamp) cannot be read"),
+    ("0x" + "f" * 4000, "line 6: 'title' is a number too long to write as text: put it in quotes"),
+])
+def test_a_value_yaml_cannot_build_is_an_error_at_its_line(tmp_path: Path, value: str, message: str) -> None:
+    """PyYAML raised ValueError/KeyError/AttributeError for these (a 500 from POST /ingest, a traceback that
+    stopped `kg ingest`); a huge hexadecimal integer failed later, turned into text."""
+    store = MemoryStore(tmp_path / "kg.jsonl")
+    content = (_HEAD + f"  - {{id: a, issuer: tu, type: plan, title: {value}}}\n").encode()
+    with pytest.raises(IngestError) as caught:
+        ingest_path(store, "x.yaml", content=content, fmt="yaml")
+    assert message in str(caught.value)
+    assert store.stats().nodes == {}

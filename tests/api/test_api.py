@@ -243,6 +243,15 @@ def test_an_upload_over_the_size_limit_is_a_413_and_writes_nothing(demo_store: G
         assert c.post("/ingest", content=body, headers=headers).status_code == 201  # the limit itself is fine
 
 
+def test_a_yaml_value_that_cannot_be_built_is_a_422(write_client: TestClient) -> None:
+    """"!!bool maybe" made PyYAML raise KeyError: a 500 from the route."""
+    body = "source: s\nsources: [{id: s, title: S}]\ndocuments:\n  - {code: 15-KH/QU, title: !!bool maybe}\n"
+    response = write_client.post("/ingest", content=body.encode(),
+                                 headers={"Content-Type": "application/yaml", "X-API-Key": "test-key"})
+    assert response.status_code == 422, response.text
+    assert "line 4" in response.json()["detail"] and "'maybe' (bool) cannot be read" in response.json()["detail"]
+
+
 def test_conflicts_of_two_tasks_to_one_unit_are_two_subjects(write_client: TestClient) -> None:
     """Two tasks of one plan for one unit, each dated differently by two sources: one conflict per task,
     its subject naming the edge's key (the rows of the two edges were merged or repeated before)."""
