@@ -86,8 +86,8 @@ async def post_ingest(
     try:  # in a worker thread: a large upload must not stall the event loop
         report = await run_in_threadpool(_ingest, store, _file_name(nfc(name), fmt), body, fmt)
     except IngestError as exc:
-        raise Problem(422, "Ingest rejected", str(exc),
-                      problems=[{"location": loc, "reason": msg} for loc, msg in exc.problems]) from exc
+        raise Problem(422, "Ingest rejected", str(exc), problem_count=len(exc.problems),
+                      problems=[{"location": loc, "reason": msg} for loc, msg in exc.shown()]) from exc
     finally:
         cache.gate.invalidate()  # this worker sees its own write at once, whatever the staleness bound
     return s.IngestResult(path=report.path, nodes=report.nodes, edges=report.edges, sources=report.sources)

@@ -252,6 +252,19 @@ def test_a_yaml_value_that_cannot_be_built_is_a_422(write_client: TestClient) ->
     assert "line 4" in response.json()["detail"] and "'maybe' (bool) cannot be read" in response.json()["detail"]
 
 
+def test_an_upload_of_many_bad_rows_gets_a_bounded_error(write_client: TestClient) -> None:
+    """20,000 rows each with a bad date: the 422 listed every problem, twice (detail and list), at ~25x the
+    upload's size (a 64 MiB upload would have made ~1.6 GB). It lists the first 100 and counts the rest."""
+    rows = "".join(f"{i}-KH/QU,quan-uy-binh-thanh,2020-13-{i % 28 + 1:02d}\n" for i in range(1, 20001))
+    body = ("code,issuer,issued_on\n" + rows).encode()
+    response = write_client.post("/ingest", content=body, headers={"Content-Type": "text/csv", "X-API-Key": "test-key"})
+    assert response.status_code == 422, response.text[:300]
+    problem = response.json()
+    assert problem["problem_count"] >= 20000 and len(problem["problems"]) == 100
+    assert f"and {problem['problem_count'] - 100:,} more problems" in problem["detail"]
+    assert len(response.content) < len(body)
+
+
 def test_conflicts_of_two_tasks_to_one_unit_are_two_subjects(write_client: TestClient) -> None:
     """Two tasks of one plan for one unit, each dated differently by two sources: one conflict per task,
     its subject naming the edge's key (the rows of the two edges were merged or repeated before)."""
