@@ -11,6 +11,7 @@ from pydantic import BeforeValidator
 from api.cache import ResponseCache
 from graph.settings import Settings
 from graph.store import GraphStore
+from ingest.dates import parse_iso_day
 
 
 async def get_store(request: Request) -> GraphStore:
@@ -33,11 +34,10 @@ CacheDep = Annotated[ResponseCache, Depends(get_cache)]
 def _iso_date(value: Any) -> Any:
     """A date as YYYY-MM-DD (or its basic form YYYYMMDD): pydantic alone reads "86400" as a Unix time."""
     if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            raise ValueError(f"{value!r} is not a date: use YYYY-MM-DD, e.g. 2020-12-31") from None
+        return parse_iso_day(value)
     return value
+
+
 
 
 #: a date query parameter (?as_of=): ISO 8601 only, never a number of seconds

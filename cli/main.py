@@ -288,9 +288,10 @@ def audit_coverage(
     from datetime import date
 
     from graph.reports import ReportError, coverage_report, to_csv, to_html, to_xlsx
+    from ingest.dates import parse_iso_day
 
     try:
-        when = date.fromisoformat(as_of).isoformat() if as_of else date.today().isoformat()
+        when = parse_iso_day(as_of).isoformat() if as_of else date.today().isoformat()
     except ValueError:
         _error(f"--as-of {as_of!r} is not a date: use YYYY-MM-DD, e.g. 2020-12-31")
         raise typer.Exit(2) from None

@@ -319,3 +319,18 @@ def parse_deadline(text: str) -> Deadline | None:
     if bare_date is not None:
         return Deadline(text, bare_date, None)
     return None
+
+
+_ISO_DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}|\d{8}")
+
+
+def parse_iso_day(value: str) -> date:
+    """YYYY-MM-DD or YYYYMMDD, and nothing else ``date.fromisoformat`` reads (a week date "2020-W53-1" was
+    taken as 2020-12-28); ValueError saying what to write."""
+    text = value.strip()
+    try:
+        if _ISO_DAY_RE.fullmatch(text):
+            return date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise ValueError(f"{value!r} is not a date: use YYYY-MM-DD, e.g. 2020-12-31")

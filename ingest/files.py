@@ -277,6 +277,17 @@ def _csv_records(path: str, content: bytes, reader: Any, header: list[str], sect
     return ds
 
 
+def read_regular_file(path: str | Path) -> bytes:
+    """A regular file's bytes (through symlinks); IngestError for anything else: a FIFO hung ``kg ingest``
+    for ever, and /dev/zero ran it out of memory."""
+    try:
+        if not Path(path).is_file() and Path(path).exists():
+            raise IngestError(str(path), [("", "not a regular file")])
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise IngestError(str(path), [("", f"cannot read: {exc.strerror}")]) from exc
+
+
 def read_dataset(path: str | Path, content: bytes | None = None, fmt: str | None = None) -> RawDataset:
     """Parse one file; ``fmt`` is yaml, json or csv (default: from the extension)."""
     try:
@@ -288,10 +299,7 @@ def read_dataset(path: str | Path, content: bytes | None = None, fmt: str | None
 
 def _read_dataset(path: str, content: bytes | None, fmt: str | None) -> RawDataset:
     if content is None:
-        try:
-            content = Path(path).read_bytes()
-        except OSError as exc:
-            raise IngestError(path, [("", f"cannot read: {exc.strerror}")]) from exc
+        content = read_regular_file(path)
     fmt = (fmt or Path(path).suffix.lstrip(".")).lower()
     if fmt in ("yaml", "yml"):
         text = _decode(path, content)

@@ -23,7 +23,7 @@ from graph.text import slug
 from ingest.dates import Deadline
 from ingest.extract import extract_text
 from ingest.extract.model import Evidence, Extraction, RelationType
-from ingest.files import IngestError
+from ingest.files import IngestError, read_regular_file
 from ingest.loader import IngestReport, apply_built
 from ingest.writer import WriteConflict, Writer, document_uid
 
@@ -223,10 +223,7 @@ def _build(store: GraphStore, ex: Extraction, path: str, title: str | None) -> t
 def read_text_file(path: str | Path) -> str:
     """A raw text file: UTF-8 (with or without a BOM), or UTF-16 with its BOM (Notepad's "Unicode").
     Raises IngestError naming the line of the first byte that is not UTF-8."""
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise IngestError(str(path), [("", f"cannot read: {exc.strerror}")]) from exc
+    raw = read_regular_file(path)
     if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
         try:
             return raw.decode("utf-16")

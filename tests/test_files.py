@@ -114,3 +114,21 @@ def test_a_value_yaml_cannot_build_is_an_error_at_its_line(tmp_path: Path, value
         ingest_path(store, "x.yaml", content=content, fmt="yaml")
     assert message in str(caught.value)
     assert store.stats().nodes == {}
+
+
+def test_only_regular_files_are_read(tmp_path: Path) -> None:
+    """A FIFO made `kg ingest` wait for ever, and a link to /dev/zero ran it out of memory."""
+    import os
+
+    from ingest.text_loader import read_text_file
+
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    zero = tmp_path / "zero.txt"
+    zero.symlink_to("/dev/zero")
+    with pytest.raises(IngestError, match="not a regular file"):
+        read_dataset(fifo)
+    with pytest.raises(IngestError, match="not a regular file"):
+        read_text_file(zero)
+    with pytest.raises(IngestError, match="cannot read"):
+        read_dataset(tmp_path / "missing.yaml")

@@ -378,6 +378,7 @@ def test_small_contract_points(client: TestClient) -> None:
     params = {"document": NQ52, "scope": TU}
     for route in ("/coverage", "/reports/coverage"):
         assert client.get(route, params={**params, "as_of": "86400"}).status_code == 422  # not a Unix time
+        assert client.get(route, params={**params, "as_of": "2020-W53-1"}).status_code == 422  # nor a week date
         assert client.get(route, params={**params, "as_of": "31/12/2020"}).status_code == 422
     assert client.get("/coverage", params={**params, "as_of": "20201231"}).json()["as_of"] == "2020-12-31"
     nfd = "Cu\u0309 Chi"
