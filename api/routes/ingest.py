@@ -71,7 +71,8 @@ async def post_ingest(
     cache: CacheDep,
     x_api_key: Annotated[str | None, Header()] = None,
     format: Annotated[Literal["yaml", "json", "csv"] | None, Query()] = None,
-    name: Annotated[str, Query(description="name for the upload's file source")] = "upload",
+    name: Annotated[str, Query(description="name for the upload's file source: a file name, no folders",
+                               min_length=1, max_length=128, pattern=r"^[\w][\w .\-]*$")] = "upload",
 ) -> s.IngestResult:
     if not settings.kg_api_key:
         raise Problem(403, "Writes disabled", "writes are disabled: the server has no KG_API_KEY")

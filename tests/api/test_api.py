@@ -265,6 +265,14 @@ def test_an_upload_of_many_bad_rows_gets_a_bounded_error(write_client: TestClien
     assert len(response.content) < len(body)
 
 
+@pytest.mark.parametrize("name", ["../../x", "/etc/passwd", "a\x00b", "", "x" * 129, ".hidden"])
+def test_an_upload_name_is_a_plain_file_name(write_client: TestClient, name: str) -> None:
+    """?name= is recorded as the source's path: '../../x' or '/etc/passwd' let an uploader spoof provenance."""
+    response = write_client.post("/ingest", params={"name": name}, content=b"code,issuer\n",
+                                 headers={"Content-Type": "text/csv", "X-API-Key": "test-key"})
+    assert response.status_code == 422, response.text
+
+
 def test_conflicts_of_two_tasks_to_one_unit_are_two_subjects(write_client: TestClient) -> None:
     """Two tasks of one plan for one unit, each dated differently by two sources: one conflict per task,
     its subject naming the edge's key (the rows of the two edges were merged or repeated before)."""
