@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -303,16 +305,41 @@ def audit_coverage(
             _error(exc)
             raise typer.Exit(1) from exc
         progress.advance(task)
+        if out.exists() and not out.is_dir():
+            _error(f"--out {out}: a file, not a folder")
+            raise typer.Exit(2)
         out.mkdir(parents=True, exist_ok=True)
         # uids hold dots: the name is spelled out, never built with with_suffix() (it cut at the uid's dot)
         base = out / f"coverage-{document}-{scope}-{when}"
+        files: list[tuple[Path, bytes]] = []
         for suffix, render in ((".html", lambda r: to_html(r).encode("utf-8")), (".csv", to_csv), (".xlsx", to_xlsx)):
             progress.update(task, current=suffix)
-            base.with_name(base.name + suffix).write_bytes(render(report))
+            files.append((base.with_name(base.name + suffix), render(report)))
             progress.advance(task)
+        _replace_all(files)
     console.print(f"{base}.html/.csv/.xlsx: {report.summary}")
     if report.note:
         _warn(report.note)
+
+
+def _replace_all(files: list[tuple[Path, bytes]]) -> None:
+    """Write every file or none: each to a temporary file beside it, then all renamed into place. A rename
+    replaces a symlink standing at the name instead of writing through it; a folder there is an error
+    before anything is written (a report used to be left half-written: the HTML without the rest)."""
+    for path, _ in files:
+        if path.is_dir() and not path.is_symlink():
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+    temps: list[Path] = []
+    try:
+        for path, data in files:
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            temps.append(tmp)
+            tmp.write_bytes(data)
+        for (path, _), tmp in zip(files, temps, strict=True):
+            os.replace(tmp, path)
+    finally:
+        for tmp in temps:
+            tmp.unlink(missing_ok=True)
 
 
 @app.command()

@@ -62,7 +62,7 @@ def test_audit_and_lineage_commands(tmp_path: Path) -> None:
     assert _kg(tmp_path, "audit", "coverage", "--document", "52-nq-tw.bo-chinh-tri.2019", "--scope",
                "thanh-uy-thanh-pho-ho-chi-minh", "--as-of", "2026-01-01", "--out", str(out), "-q").returncode == 0
     assert len(list(out.iterdir())) == 6
-    for bad in ("2026-13-01", "31/12/2020", "yesterday"):
+    for bad in ("2026-13-01", "31/12/2020", "yesterday", "2020-W53-1"):
         result = _kg(tmp_path, "audit", "coverage", "--document", "52-nq-tw.bo-chinh-tri.2019", "--scope",
                      "thanh-uy-thanh-pho-ho-chi-minh", "--as-of", bad, "--out", str(out), "-q")
         assert result.returncode == 2 and f"--as-of {bad!r} is not a date" in result.stdout + result.stderr
@@ -70,6 +70,28 @@ def test_audit_and_lineage_commands(tmp_path: Path) -> None:
     svg = tmp_path / "l.svg"
     assert _kg(tmp_path, "lineage", "52-nq-tw.bo-chinh-tri.2019", "--svg", str(svg)).returncode == 0
     assert "52-nq-tw.bo-chinh-tri.2019" in svg.read_text(encoding="utf-8").replace("&#45;", "-")
+
+
+def test_an_audit_writes_its_three_files_or_none_and_never_through_a_link(tmp_path: Path) -> None:
+    """A folder at the CSV's name left the HTML written and no XLSX; a symlink at the HTML's name had its
+    target overwritten; --out naming a file said only 'File exists' (review)."""
+    assert _kg(tmp_path, "demo", "--quiet").returncode == 0
+    args = ("audit", "coverage", "--document", "52-nq-tw.bo-chinh-tri.2019", "--scope",
+            "thanh-uy-thanh-pho-ho-chi-minh", "--as-of", "2020-12-31", "-q")
+    base = "coverage-52-nq-tw.bo-chinh-tri.2019-thanh-uy-thanh-pho-ho-chi-minh-2020-12-31"
+    out = tmp_path / "audit"
+    (out / f"{base}.csv").mkdir(parents=True)
+    result = _kg(tmp_path, *args, "--out", str(out))
+    assert result.returncode == 1 and f"{base}.csv" in result.stdout + result.stderr
+    assert sorted(p.name for p in out.iterdir()) == [f"{base}.csv"]  # nothing else, no temporary files
+    (out / f"{base}.csv").rmdir()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me", encoding="utf-8")
+    (out / f"{base}.html").symlink_to(victim)
+    assert _kg(tmp_path, *args, "--out", str(out)).returncode == 0
+    assert victim.read_text(encoding="utf-8") == "keep me" and not (out / f"{base}.html").is_symlink()
+    result = _kg(tmp_path, *args, "--out", str(victim))
+    assert result.returncode == 2 and "a file, not a folder" in result.stdout + result.stderr
 
 
 def test_bad_settings_and_paths_are_messages_not_tracebacks(tmp_path: Path) -> None:
