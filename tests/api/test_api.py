@@ -428,10 +428,21 @@ def test_coverage_report_html_and_lineage_svg(client: TestClient) -> None:
     html = client.get("/reports/coverage", params=params)
     assert html.status_code == 200 and html.headers["content-type"].startswith("text/html")
     assert "quan-uy-quan-1" in html.text and "http://" not in html.text
+    # only the report's own script may run: its hash is in the policy (the browser test runs it under it)
+    import base64
+    import hashlib
+    import re as _re
+
+    script = _re.search(r"<script>(.*?)</script>", html.text, _re.S)
+    assert script is not None and html.text.count("<script") == 1
+    digest = base64.b64encode(hashlib.sha256(script.group(1).encode()).digest()).decode()
+    assert f"script-src 'sha256-{digest}'" in html.headers["content-security-policy"]
+    assert html.headers["x-content-type-options"] == "nosniff"
     csv_bytes = client.get("/reports/coverage", params={**params, "format": "csv"}).content
     assert csv_bytes.startswith("\ufeff".encode())
     svg = client.get(f"/documents/{NQ52}/lineage.svg")
     assert svg.status_code == 200 and svg.headers["content-type"].startswith("image/svg+xml")
+    assert svg.headers["content-security-policy"].startswith("default-src 'none'")
     import xml.etree.ElementTree as ET
 
     ET.fromstring(svg.content)
