@@ -76,12 +76,10 @@ def make_store(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> Gra
 
 
 def fresh_plans(store: GraphStore) -> None:
-    """Drop the Neo4j server's cached plans (a no-op on the memory store), for a test whose graph makes a
-    plan built on another test's graph catastrophic: eight documents each implementing the other seven
-    once ran lineage_up for minutes on a cached plan that joined every document with the start and matched
-    the trails between them (``VarLengthExpand(Into)``), and answered in milliseconds on a fresh plan. The
-    server caches a plan for its query text whatever graph it was built on; the suite swaps graphs within
-    seconds, a user's server does not (NEO4J_QUERY_TIMEOUT bounds such a read there; docs/scaling.md)."""
+    """Drop the Neo4j server's cached plans (a no-op on the memory store), for a test whose graph is
+    adversarial to the cost model (ladders, dense cycles): its queries are planned on its own graph, not
+    on whatever the previous test left. (The dense-cycles test also needs its filler documents: on eight
+    documents each implementing the other seven, a fresh plan still matched trails between every pair.)"""
     driver = getattr(store, "driver", None)
     if driver is not None:
         driver.execute_query("CALL db.clearQueryCaches()", database_=getattr(store, "database", None))
